@@ -1,0 +1,164 @@
+// Composition root: wires store, core services and the HTTP server for either shell
+// (headless `serve` or the Electron main process).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ops from './core/config-ops';
+import { sha256Hex } from './core/secrets';
+import { HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
+import { createLogger, type Logger } from './logger';
+import { allowedHostnames } from './server/middleware/host-origin';
+import { createKoaApp } from './server/create-server';
+import type { ServerDeps } from './server/deps';
+import { createMetrics } from './server/metrics';
+import { RateLimiter } from './server/rate-limit';
+import { SESSION_COOKIE, SessionManager } from './server/sessions';
+import { EventBus, StreamHub } from './server/stream';
+import { createStore } from './store';
+import type { OpenReport, Store } from './store/types';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** SWITCHYARD_API_KEY: accepted as an admin key of the default organization. */
+  apiKey?: string | null;
+  /** Extra names accepted in the Host header (SWITCHYARD_ALLOWED_HOSTS). */
+  allowedHosts?: string[];
+  uiDir?: string | null;
+  rateLimit?: { perSecond: number; burst: number };
+  writeQueueMax?: number;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  host: string;
+  store: Store;
+  bus: EventBus;
+  openReport: OpenReport;
+  /** The admin key created on the very first start (no SWITCHYARD_API_KEY, no keys yet); shown once. */
+  initialAdminKey: string | null;
+  /** A one-time login URL for the UI (headless prints it). */
+  loginUrl(): string;
+  /** A session cookie for the desktop window, set by the main process. */
+  createUiSession(): { name: string; value: string };
+  close(): Promise<void>;
+}
+
+/** A start-up problem worth one line to the user, not a stack trace. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export function defaultUiDir(): string {
+  // Built layout: out/main/cli.js → out/renderer. From sources (tests): <repo>/out/renderer.
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', 'out', 'renderer');
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use; stop the other process or pick another with --port`));
+      else if (err.code === 'EACCES') reject(new StartupError(`no permission to listen on ${host}:${port}; pick a port above 1023 with --port`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on host ${host}: no such local address; use --host 127.0.0.1`));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function createApp(opts: AppOptions): Promise<RunningApp> {
+  const host = opts.host ?? '127.0.0.1';
+  const logger = opts.logger ?? createLogger();
+  const now = opts.now ?? (() => new Date());
+  const store = createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax });
+  let openReport: OpenReport;
+  try {
+    openReport = await store.open();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'ENOTDIR') throw new StartupError(`cannot use data directory ${opts.dataDir}: ${e.code}; pick a writable one with --data-dir`);
+    throw err;
+  }
+  const defaultOrg = await store.updateConfig((d) => ops.ensureDefaultOrg(d, now()));
+  let initialAdminKey: string | null = null;
+  if (!opts.apiKey && store.config().keys.length === 0) {
+    initialAdminKey = (await store.updateConfig((d) => ops.createKey(d, { name: 'initial admin', scopes: ['admin'], organization: defaultOrg.id }, now()))).key;
+  }
+
+  const sessions = new SessionManager();
+  const bus = new EventBus();
+  let baseUrl = '';
+  const deps: ServerDeps = {
+    store,
+    sessions,
+    envKeyHash: opts.apiKey ? sha256Hex(opts.apiKey) : null,
+    limiter: new RateLimiter(opts.rateLimit ?? { perSecond: RATE_PER_SECOND, burst: RATE_BURST }),
+    bus,
+    hub: new StreamHub(bus),
+    metrics: createMetrics(store, { defaultMetrics: true }),
+    logger,
+    allowedHosts: allowedHostnames(host, opts.allowedHosts),
+    uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
+    version: VERSION,
+    startedAt: Date.now(),
+    now,
+    baseUrl: () => baseUrl,
+  };
+  const koa = createKoaApp(deps);
+  const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS }, koa.callback());
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  try {
+    await listen(server, opts.port ?? 8080, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  baseUrl = `http://${urlHost}:${port}`;
+  logger.info('listening', { url: baseUrl, data_dir: opts.dataDir, events: openReport.events, torn_lines_discarded: openReport.torn_lines_discarded });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    port,
+    host,
+    store,
+    bus,
+    openReport,
+    initialAdminKey,
+    loginUrl: () => `${baseUrl}/login?token=${sessions.mintLoginToken(defaultOrg.id)}`,
+    createUiSession: () => ({ name: SESSION_COOKIE, value: sessions.createSession(defaultOrg.id).id }),
+    close: () =>
+      (closing ??= (async () => {
+        // Stop taking requests, let in-flight ones finish briefly, then flush the store.
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000);
+        await closed;
+        clearTimeout(grace);
+        await store.close();
+        logger.info('stopped', {});
+      })()),
+  };
+}

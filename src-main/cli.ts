@@ -1,0 +1,73 @@
+// Entry of the built appliance: `start` (desktop if possible) and `serve` (headless).
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, StartupError, VERSION } from './app';
+import { findElectronRuntime } from './launcher';
+import { parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
+
+async function serve(settings: ServeSettings): Promise<void> {
+  const app = await createApp({ dataDir: settings.dataDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts });
+  const out = process.stdout;
+  out.write(`Switchyard ${VERSION} serving at ${app.url} (data: ${settings.dataDir}, ${app.openReport.events} events)\n`);
+  out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);
+  if (app.initialAdminKey) out.write(`Admin API key, shown this once — store it now: ${app.initialAdminKey}\n`);
+  if (app.openReport.torn_lines_discarded) out.write(`Recovered the store: discarded ${app.openReport.torn_lines_discarded} torn line(s) from an interrupted write\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    out.write(`${signal}: stopping…\n`);
+    app.close().then(
+      () => {
+        out.write('Stopped; the store is flushed.\n');
+        process.exit(0);
+      },
+      (err) => {
+        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function startDesktop(electronPath: string, argv: string[]): void {
+  // The project root holds package.json whose "main" is out/main/main.js.
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const child = spawn(electronPath, [root, ...argv], { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (command !== 'start' && command !== 'serve') throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+  const settings = parseServeArgs(rest);
+  if (command === 'start') {
+    const runtime = findElectronRuntime();
+    if (runtime.ok) return startDesktop(runtime.path, rest);
+    process.stdout.write(`Desktop window unavailable (${runtime.reason}); serving headless instead.\n`);
+  }
+  await serve(settings);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`switchyard: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (err instanceof StartupError) {
+    process.stderr.write(`switchyard: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`switchyard: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+// Domain types shared by core, store and server. Plain data only.
+
+export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical', 'pending'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const LEVELS = ['INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const STATUSES = ['OPEN', 'CLOSED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const PRIORITIES = ['HIGH', 'MEDIUM', 'LOW'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const INDICATOR_TYPES = ['ip', 'domain', 'hash_md5', 'hash_sha1', 'hash_sha256', 'url', 'email', 'account'] as const;
+export type IndicatorType = (typeof INDICATOR_TYPES)[number];
+
+/** Which extraction pass found an indicator (PRODUCT.md §2, four passes). */
+export const INDICATOR_PASSES = ['explicit', 'system', 'custom', 'pattern'] as const;
+export type IndicatorPass = (typeof INDICATOR_PASSES)[number];
+
+export const EVENT_TYPES = ['security_incident', 'security_detection', 'security_event'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const SCOPES = ['ingest', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Indicator {
+  type: IndicatorType;
+  value: string;
+  /** Every pass that found it; duplicates are merged into one entry. */
+  found_by: IndicatorPass[];
+}
+
+export interface ImageRef { src: string; alt?: string }
+export interface LinkRef { href: string; text?: string }
+export interface Attachment { filename?: string; content_type?: string; size?: number; label?: string; url?: string }
+
+/** What the server knew about the HTTP request. Never holds the key or the token. */
+export interface RequestMeta {
+  method: string;
+  path: string;
+  remote_address: string | null;
+  user_agent: string | null;
+  content_length: number;
+  content_type: string | null;
+  /** How the request authenticated: an API key or a source's URL token. */
+  auth: 'api_key' | 'url_token';
+  key_id: string | null;
+  idempotency_key: string | null;
+}
+
+export interface NormalizedEvent {
+  schema_version: number;
+  id: string;
+  organization: string;
+  project: string | null;
+  /** Source id for configured sources, else the dialect name. */
+  source: string;
+  source_name: string;
+  dialect: Dialect;
+  received_at: string;
+  occurred_at: string;
+  title: string;
+  body: string;
+  severity: Severity;
+  level: Level;
+  status: Status;
+  priority: Priority;
+  idempotency_key: string | null;
+  tags: string[];
+  catalog: { kind: string; slug: string; id: string | null }[];
+  annotations: Record<string, unknown>;
+  images: ImageRef[];
+  links: LinkRef[];
+  attachments: Attachment[];
+  indicators: Indicator[];
+  event_type: EventType;
+  external_id: string | null;
+  variant: string | null;
+  source_rule_id: string | null;
+  definition_id: string | null;
+  alert_id: string | null;
+  /** Exact-retry key: `instance:<raw.id>` or `header:<Idempotency-Key>[#n]`; null if none. */
+  dedup_key: string | null;
+  raw: unknown;
+  request: RequestMeta;
+}
+
+/** The part of an event kept in memory for lists and filters. */
+export interface EventSummary {
+  id: string;
+  organization: string;
+  source: string;
+  source_name: string;
+  dialect: Dialect;
+  received_at: string;
+  title: string;
+  severity: Severity;
+  status: Status;
+  priority: Priority;
+  alert_id: string | null;
+}
+
+export interface Organization {
+  id: string;
+  slug: string;
+  name: string;
+  parent_id: string | null;
+  created_at: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  organization: string;
+  name: string;
+  scopes: Scope[];
+  /** SHA-256 hex of the key; the key itself is shown once and never stored. */
+  hash: string;
+  /** First characters, for recognising a key in lists. */
+  prefix: string;
+  created_at: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  organization: string;
+  name: string;
+  slug: string;
+  dialect: Dialect;
+  /** JSONata expression mapping any JSON to the event model (custom dialect). */
+  transposer: string | null;
+  /** SHA-256 hex of the URL token (`/v1/hooks/{token}`); null when none was issued. */
+  token_hash: string | null;
+  token_prefix: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Pass 3 of indicator extraction: a path into the raw payload and the type it holds. */
+export interface CustomIndicatorMapping {
+  id: string;
+  organization: string;
+  /** Dotted path with optional [n] / [*] steps, e.g. `event.sourceIp` or `alerts[*].labels.host`. */
+  path: string;
+  type: IndicatorType;
+  created_at: string;
+}
+
+/** Configuration: small, read often, written rarely (persisted as config.json). */
+export interface ConfigData {
+  schema_version: number;
+  orgs: Organization[];
+  keys: ApiKeyRecord[];
+  sources: SourceRecord[];
+  indicator_mappings: CustomIndicatorMapping[];
+  settings: Record<string, unknown>;
+}

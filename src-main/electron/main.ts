@@ -1,0 +1,6 @@
+// Electron main process: thin; everything lives in desktop.ts and the shared core.
+import * as electron from 'electron';
+import { createApp } from '../app';
+import { startDesktop } from './desktop';
+
+startDesktop(electron, { createApp, env: process.env });

@@ -1,0 +1,66 @@
+// Every limit the appliance enforces, in one place. Tests import these names.
+
+/** Largest request body accepted on any endpoint (413 above). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deepest JSON nesting accepted in a body (400 above); keeps walkers off the stack limit. */
+export const MAX_JSON_DEPTH = 64;
+/** Events one request may carry (HEC batches, Alertmanager groups). */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+/** FireHydrant: idempotency_key longer than this is a 400. */
+export const IDEMPOTENCY_KEY_MAX = 255;
+/** `Idempotency-Key` header longer than this is a 400. */
+export const IDEMPOTENCY_HEADER_MAX = 255;
+/** FireHydrant: a summary longer than SUMMARY_MAX is cut to SUMMARY_CUT + '...'. */
+export const SUMMARY_MAX = 255;
+export const SUMMARY_CUT = 250;
+/** Title/body/tag bounds for every dialect. */
+export const TITLE_MAX = 1024;
+export const BODY_TEXT_MAX = 64 * 1024;
+export const TAGS_MAX = 100;
+export const TAG_LENGTH_MAX = 256;
+export const INDICATORS_MAX = 500;
+export const INDICATOR_VALUE_MAX = 2048;
+/** Pattern extraction stops after this many indicators per event. */
+export const PATTERN_INDICATORS_MAX = 100;
+export const ANNOTATIONS_MAX = 100;
+export const LINKS_MAX = 50;
+export const IMAGES_MAX = 50;
+export const ATTACHMENTS_MAX = 50;
+
+/** Per-key ingest rate: a token bucket refilled at RATE_PER_SECOND up to RATE_BURST. */
+export const RATE_PER_SECOND = 2000;
+export const RATE_BURST = 4000;
+
+/** Records waiting for the next group commit; above this ingest answers 503. */
+export const WRITE_QUEUE_MAX = 20_000;
+/** Seconds a client is told to wait after a 503 (queue saturated). */
+export const OVERLOAD_RETRY_AFTER_S = 1;
+/** A segment file is closed and a new one started above this size. */
+export const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Management API paging. */
+export const PAGE_SIZE_DEFAULT = 50;
+export const PAGE_SIZE_MAX = 500;
+
+/** Configuration collections. */
+export const SOURCES_MAX = 200;
+export const KEYS_MAX = 200;
+export const ORGS_MAX = 100;
+export const NAME_MAX = 200;
+export const TRANSPOSER_MAX = 16 * 1024;
+/** JSONata evaluation of a transposer is cut off after this long. */
+export const TRANSPOSER_TIMEOUT_MS = 500;
+export const CUSTOM_MAPPINGS_MAX = 100;
+
+/** Live stream clients at once (SSE). */
+export const STREAM_CLIENTS_MAX = 50;
+/** One-time login tokens and UI sessions. */
+export const LOGIN_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const SESSIONS_MAX = 100;
+/** Request header bytes (Node's --max-http-header-size equivalent for our server). */
+export const HEADER_BYTES_MAX = 16 * 1024;
+/** A request whose headers or body do not arrive within this time is dropped (slowloris). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 10_000;

@@ -1,0 +1,42 @@
+// Koa app factory: middleware order is the security order — errors shape every
+// answer, then Host/Origin checks, then routes, then the static UI.
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { ServerDeps } from './deps';
+import { errorHandler } from './middleware/errors';
+import { hostOriginGuard } from './middleware/host-origin';
+import { buildOpenApi } from './openapi';
+import { mountRoutes, type RouteDef } from './route';
+import { configRoutes } from './routes/config';
+import { eventRoutes } from './routes/events';
+import { ingestRoutes } from './routes/ingest';
+import { systemRoutes } from './routes/system';
+import { securityHeaders, staticUi } from './static-ui';
+
+export function allRoutes(deps: ServerDeps): RouteDef[] {
+  const routes: RouteDef[] = [];
+  let openapi: unknown = null;
+  routes.push(
+    ...systemRoutes(deps, () => (openapi ??= buildOpenApi(routes, deps.version))),
+    ...ingestRoutes(deps),
+    ...eventRoutes(deps),
+    ...configRoutes(deps),
+  );
+  return routes;
+}
+
+export function createKoaApp(deps: ServerDeps): Koa {
+  const app = new Koa();
+  // Nothing sits in front of the appliance: never trust X-Forwarded-*.
+  app.proxy = false;
+  app.silent = true;
+  const router = new Router();
+  mountRoutes(router, allRoutes(deps), deps);
+  app.use(errorHandler(deps.logger));
+  app.use(securityHeaders);
+  app.use(hostOriginGuard(deps.allowedHosts));
+  app.use(staticUi(deps.uiDir));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,26 @@
+// What the routes are given: the store and the shared services of one appliance.
+import type { Logger } from '../logger';
+import type { Store } from '../store/types';
+import type { AuthDeps } from './auth';
+import type { Metrics } from './metrics';
+import type { RateLimiter } from './rate-limit';
+import type { SessionManager } from './sessions';
+import type { EventBus, StreamHub } from './stream';
+
+export interface ServerDeps extends AuthDeps {
+  store: Store;
+  sessions: SessionManager;
+  limiter: RateLimiter;
+  bus: EventBus;
+  hub: StreamHub;
+  metrics: Metrics;
+  logger: Logger;
+  allowedHosts: Set<string>;
+  /** Built UI (out/renderer); null when not built. */
+  uiDir: string | null;
+  version: string;
+  startedAt: number;
+  now: () => Date;
+  /** Base URL the appliance answers on, for links it hands out. */
+  baseUrl: () => string;
+}

@@ -1,0 +1,52 @@
+// Prometheus metrics, one registry per appliance instance (tests run several).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/types';
+
+export interface Metrics {
+  registry: Registry;
+  events: Counter<'dialect' | 'outcome'>;
+  text(): Promise<string>;
+}
+
+export function createMetrics(store: Store, opts: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
+  const events = new Counter({
+    name: 'switchyard_events_total',
+    help: 'Events received, by dialect and outcome (accepted, duplicate, rejected, overloaded, failed)',
+    labelNames: ['dialect', 'outcome'] as const,
+    registers: [registry],
+  });
+  const fsync = new Histogram({
+    name: 'switchyard_store_fsync_seconds',
+    help: 'Duration of each group-commit fsync of the event store',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  store.onFsync((s) => fsync.observe(s));
+  new Gauge({
+    name: 'switchyard_store_queue_depth',
+    help: 'Records waiting for the next group commit',
+    registers: [registry],
+    collect() {
+      this.set(store.stats().queue_depth);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_store_events',
+    help: 'Events held in the store',
+    registers: [registry],
+    collect() {
+      this.set(store.stats().events);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_store_bytes',
+    help: 'Bytes of event segments on disk',
+    registers: [registry],
+    collect() {
+      this.set(store.stats().bytes);
+    },
+  });
+  return { registry, events, text: () => registry.metrics() };
+}

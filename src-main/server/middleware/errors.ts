@@ -1,0 +1,44 @@
+// Every failure leaves as {"errors": [...]} with the right status; nothing leaks a stack.
+import type { Middleware } from 'koa';
+import { ConflictError, DomainError, LimitError, NotFoundError, ValidationError } from '../../core/errors';
+import { OVERLOAD_RETRY_AFTER_S } from '../../limits';
+import type { Logger } from '../../logger';
+import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
+import { HttpError } from '../http-error';
+
+function statusOf(err: unknown): { status: number; errors: string[]; headers: Record<string, string> } | null {
+  if (err instanceof HttpError) return { status: err.status, errors: err.errors, headers: err.headers };
+  if (err instanceof DomainError) {
+    const status = err instanceof NotFoundError ? 404 : err instanceof ConflictError ? 409 : err instanceof ValidationError || err instanceof LimitError ? 400 : 400;
+    return { status, errors: err.errors, headers: {} };
+  }
+  const retry = { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) };
+  if (err instanceof StoreOverloadedError) return { status: 503, errors: ['store: the write queue is full; retry shortly'], headers: retry };
+  if (err instanceof StoreUnavailableError) return { status: 503, errors: ['store: the event could not be written to disk; check free space and permissions of the data directory'], headers: retry };
+  // Errors raised by Koa itself or its helpers (ctx.throw) carry an expose flag and a status.
+  const e = err as { status?: number; expose?: boolean; message?: string };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return { status: e.status, errors: [`request: ${e.message}`], headers: {} };
+  return null;
+}
+
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) {
+        ctx.status = 404;
+        ctx.body = { errors: [`path: no endpoint ${ctx.method} ${ctx.path}; see /openapi.json`] };
+      } else if (ctx.status === 405 && ctx.body == null) {
+        ctx.status = 405;
+        ctx.body = { errors: [`method: ${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow')}`] };
+      }
+    } catch (err) {
+      const mapped = statusOf(err);
+      if (!mapped) logger.error('request failed', { method: ctx.method, path: ctx.path, err });
+      const { status, errors, headers } = mapped ?? { status: 500, errors: ['server: internal error; see the appliance log'], headers: {} };
+      ctx.status = status;
+      ctx.set(headers);
+      ctx.body = { errors };
+    }
+  };
+}

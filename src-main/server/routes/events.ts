@@ -1,0 +1,66 @@
+// Stored events: list (newest first, filters, cursor) and one event in full.
+import { DIALECTS, SEVERITIES, STATUSES, type Dialect, type Severity, type Status } from '../../core/types';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
+import type { ServerDeps } from '../deps';
+import { HttpError } from '../http-error';
+import type { RouteDef } from '../route';
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], errors: string[]): T | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
+  if (!match) errors.push(`${name}: must be one of ${allowed.join(', ')}`);
+  return match;
+}
+
+export function parseLimit(value: unknown, errors: string[]): number {
+  if (value === undefined || value === '') return PAGE_SIZE_DEFAULT;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > PAGE_SIZE_MAX) {
+    errors.push(`limit: must be an integer from 1 to ${PAGE_SIZE_MAX}`);
+    return PAGE_SIZE_DEFAULT;
+  }
+  return n;
+}
+
+export function eventRoutes(deps: ServerDeps): RouteDef[] {
+  return [
+    {
+      method: 'get', path: '/api/events', summary: 'List events, newest first', tag: 'events', auth: 'admin',
+      query: [
+        { name: 'dialect', description: DIALECTS.join(' | ') },
+        { name: 'source', description: 'source id or dialect name' },
+        { name: 'severity', description: SEVERITIES.join(' | ') },
+        { name: 'status', description: STATUSES.join(' | ') },
+        { name: 'text', description: 'substring of title, source name or id' },
+        { name: 'cursor', description: 'next_cursor of the previous page' },
+        { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
+      ],
+      responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      handler: async (ctx, { principal }) => {
+        const q = ctx.query;
+        const errors: string[] = [];
+        const query = {
+          organization: principal.organization.id,
+          dialect: oneOf<Dialect>('dialect', q.dialect, DIALECTS, errors),
+          severity: oneOf<Severity>('severity', q.severity, SEVERITIES, errors),
+          status: oneOf<Status>('status', q.status, STATUSES, errors),
+          source: typeof q.source === 'string' && q.source ? q.source : undefined,
+          text: typeof q.text === 'string' && q.text ? q.text.slice(0, 200) : undefined,
+          cursor: typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined,
+          limit: parseLimit(q.limit, errors),
+        };
+        if (errors.length) throw new HttpError(400, errors);
+        ctx.body = await deps.store.listEvents(query);
+      },
+    },
+    {
+      method: 'get', path: '/api/events/:id', summary: 'One event: normalized fields, raw payload and request metadata', tag: 'events', auth: 'admin',
+      responses: { '200': 'the event', '404': 'no such event' },
+      handler: async (ctx, { principal }) => {
+        const event = await deps.store.getEvent(String(ctx.params.id));
+        if (!event || event.organization !== principal.organization.id) throw new HttpError(404, [`id: no event "${ctx.params.id}"`]);
+        ctx.body = event;
+      },
+    },
+  ];
+}

@@ -1,0 +1,77 @@
+// Health, metrics, the OpenAPI document, UI login and the live stream.
+import type { ServerDeps } from '../deps';
+import { HttpError } from '../http-error';
+import type { RouteDef } from '../route';
+import { SESSION_COOKIE } from '../sessions';
+import { SESSION_TTL_MS } from '../../limits';
+
+export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef[] {
+  return [
+    {
+      method: 'get', path: '/healthz', summary: 'Liveness and store status', tag: 'system', auth: 'public',
+      responses: { '200': '{status, version, uptime_s, store}' },
+      handler: (ctx) => {
+        const s = deps.store.stats();
+        ctx.body = { status: 'ok', version: deps.version, uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), store: { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes } };
+      },
+    },
+    {
+      method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', tag: 'system', auth: 'public',
+      responses: { '200': 'text/plain metrics' },
+      handler: async (ctx) => {
+        ctx.type = deps.metrics.registry.contentType;
+        ctx.body = await deps.metrics.text();
+      },
+    },
+    {
+      method: 'get', path: '/openapi.json', summary: 'This document', tag: 'system', auth: 'public',
+      responses: { '200': 'OpenAPI 3.1 document' },
+      handler: (ctx) => {
+        ctx.body = openapi();
+      },
+    },
+    {
+      method: 'get', path: '/login', summary: 'Redeem a one-time login link: sets the UI session cookie and opens the UI', tag: 'session', auth: 'public',
+      query: [{ name: 'token', description: 'the one-time token printed at start' }],
+      responses: { '302': 'to the UI, with the session cookie', '401': 'token unknown, used or expired' },
+      handler: (ctx) => {
+        const session = typeof ctx.query.token === 'string' ? deps.sessions.redeemLoginToken(ctx.query.token) : null;
+        if (!session) throw new HttpError(401, ['token: this login link is unknown, used or expired; restart the appliance or POST /api/login-links for a new one']);
+        ctx.cookies.set(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS, overwrite: true });
+        ctx.redirect('/');
+      },
+    },
+    {
+      method: 'get', path: '/api/session', summary: 'The caller\'s organization and, for the UI session, its CSRF token', tag: 'session', auth: 'admin',
+      responses: { '200': '{organization, via, csrf_token}' },
+      handler: (ctx, { principal }) => {
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { organization: principal.organization, via: principal.via, csrf_token: principal.session?.csrf ?? null };
+      },
+    },
+    {
+      method: 'post', path: '/api/session/logout', summary: 'End the UI session', tag: 'session', auth: 'admin',
+      responses: { '204': 'ended' },
+      handler: (ctx, { principal }) => {
+        if (principal.session) deps.sessions.end(principal.session.id);
+        ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 });
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'post', path: '/api/login-links', summary: 'Mint a one-time UI login link (for scripts holding an admin key)', tag: 'session', auth: 'admin',
+      responses: { '201': '{url}' },
+      handler: (ctx, { principal }) => {
+        ctx.status = 201;
+        ctx.body = { url: `${deps.baseUrl()}/login?token=${deps.sessions.mintLoginToken(principal.organization.id)}` };
+      },
+    },
+    {
+      method: 'get', path: '/api/stream', summary: 'Server-sent events of everything new (event.created, …)', tag: 'stream', auth: 'admin',
+      responses: { '200': 'text/event-stream', '503': 'too many live clients' },
+      handler: (ctx, { principal }) => {
+        deps.hub.attach(ctx, principal.organization.id);
+      },
+    },
+  ];
+}

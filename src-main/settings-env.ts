@@ -1,0 +1,50 @@
+// `serve` options from flags and SWITCHYARD_* variables (flags win).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ServeSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  apiKey: string | null;
+  allowedHosts: string[];
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'switchyard');
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeSettings {
+  let values: { host?: string; port?: string; 'data-dir'?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const portText = values.port ?? env.SWITCHYARD_PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port: "${portText}" is not a port number (0-65535)`);
+  return {
+    host: values.host ?? env.SWITCHYARD_HOST ?? '127.0.0.1',
+    port,
+    dataDir: values['data-dir'] ?? env.SWITCHYARD_DATA_DIR ?? defaultDataDir(env),
+    apiKey: env.SWITCHYARD_API_KEY || null,
+    allowedHosts: (env.SWITCHYARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+  };
+}
+
+export const USAGE = `usage: switchyard <start|serve> [--host 127.0.0.1] [--port 8080] [--data-dir DIR]
+  start   desktop app where the Electron runtime is installed, else the same as serve
+  serve   headless: the UI in any browser
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS`;

@@ -1,0 +1,82 @@
+// The one seam between the appliance and its persistence. Nothing outside store/
+// knows files exist; a server-grade backend would implement this same interface.
+import type { ConfigData, Dialect, EventSummary, NormalizedEvent, Severity, Status } from '../core/types';
+
+export type { ConfigData };
+
+export const CONFIG_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 1;
+
+export interface EventQuery {
+  organization?: string;
+  dialect?: Dialect;
+  source?: string;
+  severity?: Severity;
+  status?: Status;
+  /** Case-insensitive substring of title, source name, id. */
+  text?: string;
+  /** Opaque, from a previous page's next_cursor. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface Page<T> { items: T[]; next_cursor: string | null }
+
+export interface AppendResult {
+  id: string;
+  /** Set when an event with the same organization + dedup_key was already stored: its id. */
+  duplicate_of?: string;
+}
+
+export interface StoreStats {
+  events: number;
+  segments: number;
+  bytes: number;
+  /** Records waiting for the next group commit. */
+  queue_depth: number;
+  torn_lines_discarded: number;
+}
+
+export interface OpenReport {
+  events: number;
+  torn_lines_discarded: number;
+  migrations_applied: number[];
+  ms: number;
+}
+
+export interface Store {
+  readonly dataDir: string;
+  open(): Promise<OpenReport>;
+  /** Waits for pending commits, then closes files. Idempotent. */
+  close(): Promise<void>;
+
+  /** Current configuration; treat as read-only. */
+  config(): Readonly<ConfigData>;
+  /** Mutations run one at a time and are on disk (temp file + rename) when this resolves. */
+  updateConfig<T>(mutate: (draft: ConfigData) => T): Promise<T>;
+
+  /**
+   * Appends events durably: resolves after the group commit's fsync covering them.
+   * Dedup is atomic with the append: an event whose (organization, dedup_key) is stored
+   * or pending is not written; its result names the original (after that one is durable).
+   * Throws StoreOverloadedError when the write queue is full, StoreUnavailableError when
+   * the disk write fails (nothing is acknowledged then).
+   */
+  appendEvents(events: NormalizedEvent[]): Promise<AppendResult[]>;
+  getEvent(id: string): Promise<NormalizedEvent | undefined>;
+  listEvents(query: EventQuery): Promise<Page<EventSummary>>;
+
+  stats(): StoreStats;
+  /** Called with each fsync's duration in seconds (for /metrics). */
+  onFsync(listener: (seconds: number) => void): void;
+}
+
+export class StoreOverloadedError extends Error {
+  constructor() { super('write queue is full'); this.name = 'StoreOverloadedError'; }
+}
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`store write failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { findElectronRuntime } from '../../src-main/launcher';
+import { defaultDataDir, parseServeArgs, UsageError } from '../../src-main/settings-env';
+
+describe('serve settings', () => {
+  it('defaults to 127.0.0.1:8080 and the user data folder', () => {
+    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [] });
+  });
+  it('takes SWITCHYARD_* variables, and flags over them', () => {
+    const env = { SWITCHYARD_HOST: '0.0.0.0', SWITCHYARD_PORT: '9000', SWITCHYARD_DATA_DIR: '/d', SWITCHYARD_API_KEY: 'k', SWITCHYARD_ALLOWED_HOSTS: 'a.lan, b.lan' };
+    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'] });
+    expect(parseServeArgs(['--host', '::1', '--port', '0', '--data-dir', '/e'], env)).toMatchObject({ host: '::1', port: 0, dataDir: '/e' });
+  });
+  it('rejects bad ports and unknown flags with a usage error', () => {
+    expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(UsageError);
+    expect(() => parseServeArgs(['--port', '70000'], {})).toThrow(/not a port number/);
+    expect(() => parseServeArgs(['--verbose'], {})).toThrow(UsageError);
+  });
+  it('puts data under ~/.local/share without XDG_DATA_HOME', () => {
+    expect(defaultDataDir({})).toMatch(/\.local\/share\/switchyard$/);
+  });
+});
+
+describe('electron runtime detection', () => {
+  it('falls back when the package or its binary is missing, or there is no display', () => {
+    expect(findElectronRuntime(() => { throw new Error('Cannot find module'); }, {}, 'linux')).toEqual({ ok: false, reason: 'the Electron runtime is not installed' });
+    expect(findElectronRuntime(() => '/nonexistent/electron', { DISPLAY: ':0' }, 'linux')).toEqual({ ok: false, reason: 'the Electron runtime is not installed' });
+    expect(findElectronRuntime(() => process.execPath, {}, 'linux')).toEqual({ ok: false, reason: 'there is no display to open a window on' });
+    expect(findElectronRuntime(() => process.execPath, { DISPLAY: ':0' }, 'linux')).toEqual({ ok: true, path: process.execPath });
+  });
+});

@@ -1,0 +1,83 @@
+// Host/Origin guard, rate limiter, sessions and secrets as plain functions.
+import { describe, expect, it } from 'vitest';
+import { digestsEqual, newSecret, sha256Hex } from '../../src-main/core/secrets';
+import { allowedHostnames, checkHostOrigin, hostnameOf } from '../../src-main/server/middleware/host-origin';
+import { RateLimiter } from '../../src-main/server/rate-limit';
+import { SessionManager } from '../../src-main/server/sessions';
+import { LOGIN_TOKEN_TTL_MS } from '../../src-main/limits';
+import { maskSecrets } from '../../src-main/logger';
+
+describe('host and origin check', () => {
+  const allowed = allowedHostnames('127.0.0.1');
+  const req = (host: string | undefined, origin?: string, path = '/api/events', secFetchSite?: string) => checkHostOrigin({ host, origin, path, secFetchSite }, allowed);
+
+  it('parses host names with ports and IPv6 brackets', () => {
+    expect(hostnameOf('LOCALHOST:8080')).toBe('localhost');
+    expect(hostnameOf('[::1]:8080')).toBe('[::1]');
+    expect(hostnameOf('127.0.0.1')).toBe('127.0.0.1');
+  });
+  it('accepts loopback names and the configured host', () => {
+    expect(req('localhost:8080')).toBeNull();
+    expect(req('127.0.0.1:8080')).toBeNull();
+    expect(req('[::1]:8080')).toBeNull();
+    expect(checkHostOrigin({ host: 'hub.lan:8080', origin: undefined, path: '/', secFetchSite: undefined }, allowedHostnames('hub.lan'))).toBeNull();
+    expect(checkHostOrigin({ host: 'extra.lan', origin: undefined, path: '/', secFetchSite: undefined }, allowedHostnames('0.0.0.0', ['extra.lan']))).toBeNull();
+  });
+  it('refuses a rebound name and a missing Host', () => {
+    expect(req('evil.example:8080')).toMatch(/^host: "evil.example" is not an allowed host/);
+    expect(req(undefined)).toBe('host: the Host header is required');
+    expect(allowedHostnames('0.0.0.0').has('0.0.0.0')).toBe(false);
+  });
+  it('refuses foreign, opaque and cross-site origins on the API, allows same origin', () => {
+    expect(req('127.0.0.1:8080', 'http://127.0.0.1:8080')).toBeNull();
+    expect(req('127.0.0.1:8080', 'http://evil.example')).toBe('origin: "http://evil.example" is not this appliance\'s origin');
+    expect(req('127.0.0.1:8080', 'http://127.0.0.1:9999')).toMatch(/^origin:/);
+    expect(req('127.0.0.1:8080', 'null')).toBe('origin: opaque origins are refused');
+    expect(req('127.0.0.1:8080', undefined, '/api/events', 'cross-site')).toBe('origin: cross-site requests are refused');
+    // Outside /api and /login the origin does not matter (static UI assets).
+    expect(req('127.0.0.1:8080', 'http://evil.example', '/assets/app.js')).toBeNull();
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows a burst, then answers the seconds to wait, and refills over time', () => {
+    let t = 0;
+    const rl = new RateLimiter({ perSecond: 2, burst: 3, now: () => t });
+    expect([rl.take('k'), rl.take('k'), rl.take('k')]).toEqual([0, 0, 0]);
+    expect(rl.take('k')).toBe(1);
+    expect(rl.take('other')).toBe(0);
+    t = 500;
+    expect(rl.take('k')).toBe(0);
+    expect(rl.take('k')).toBe(1);
+  });
+});
+
+describe('sessions', () => {
+  it('redeems a login token once, within its lifetime', () => {
+    let t = 1_000;
+    const sm = new SessionManager(() => t);
+    const token = sm.mintLoginToken('org');
+    const s = sm.redeemLoginToken(token);
+    expect(s?.organization).toBe('org');
+    expect(sm.get(s!.id)?.csrf).toBe(s!.csrf);
+    expect(sm.redeemLoginToken(token)).toBeNull();
+    const late = sm.mintLoginToken('org');
+    t += LOGIN_TOKEN_TTL_MS + 1;
+    expect(sm.redeemLoginToken(late)).toBeNull();
+  });
+});
+
+describe('secrets', () => {
+  it('makes 32-byte keys, hashes them, compares digests', () => {
+    const a = newSecret('sy_');
+    expect(a).toMatch(/^sy_[A-Za-z0-9_-]{43}$/);
+    expect(digestsEqual(sha256Hex(a), sha256Hex(a))).toBe(true);
+    expect(digestsEqual(sha256Hex(a), sha256Hex(a + 'x'))).toBe(false);
+    expect(digestsEqual('', '')).toBe(false);
+  });
+  it('masks secret-looking fields in logs', () => {
+    expect(maskSecrets({ authorization: 'Bearer x', nested: { password: 'p', ok: 1 }, list: [{ token: 't' }] })).toEqual({
+      authorization: '***', nested: { password: '***', ok: 1 }, list: [{ token: '***' }],
+    });
+  });
+});
