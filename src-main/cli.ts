@@ -7,7 +7,9 @@ import { findElectronRuntime } from './launcher';
 import { parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
 async function serve(settings: ServeSettings): Promise<void> {
-  const app = await createApp({ dataDir: settings.dataDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts });
+  const app = await createApp({ dataDir: settings.dataDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts,
+    rateLimit: settings.ratePerSecond ? { perSecond: settings.ratePerSecond, burst: settings.ratePerSecond * 2 } : undefined,
+  });
   const out = process.stdout;
   out.write(`Switchyard ${VERSION} serving at ${app.url} (data: ${settings.dataDir}, ${app.openReport.events} events)\n`);
   out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);

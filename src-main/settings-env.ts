@@ -9,6 +9,8 @@ export interface ServeSettings {
   dataDir: string;
   apiKey: string | null;
   allowedHosts: string[];
+  /** Per-key ingest rate (requests/s; burst twice that); null keeps the default. */
+  ratePerSecond: number | null;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,10 +43,18 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     dataDir: values['data-dir'] ?? env.SWITCHYARD_DATA_DIR ?? defaultDataDir(env),
     apiKey: env.SWITCHYARD_API_KEY || null,
     allowedHosts: (env.SWITCHYARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    ratePerSecond: parseRate(env.SWITCHYARD_RATE_LIMIT),
   };
+}
+
+function parseRate(text: string | undefined): number | null {
+  if (!text) return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`SWITCHYARD_RATE_LIMIT: "${text}" is not a positive whole number of requests per second`);
+  return n;
 }
 
 export const USAGE = `usage: switchyard <start|serve> [--host 127.0.0.1] [--port 8080] [--data-dir DIR]
   start   desktop app where the Electron runtime is installed, else the same as serve
   serve   headless: the UI in any browser
-environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS`;
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT`;

@@ -14,6 +14,10 @@ export class RateLimiter {
     this.now = opts.now ?? Date.now;
   }
 
+  get perSecond(): number {
+    return this.opts.perSecond;
+  }
+
   /** Takes `cost` tokens; answers 0 when allowed, else the whole seconds to wait. */
   take(key: string, cost = 1): number {
     const t = this.now();

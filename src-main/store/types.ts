@@ -26,20 +26,26 @@ export interface AppendResult {
   id: string;
   /** Set when an event with the same organization + dedup_key was already stored: its id. */
   duplicate_of?: string;
+  /** Set when another stored or pending event already has this id (e.g. a reused raw.id): nothing written. */
+  id_conflict?: boolean;
 }
 
 export interface StoreStats {
   events: number;
   segments: number;
   bytes: number;
-  /** Records waiting for the next group commit. */
+  /** Records not yet durable: waiting for a group commit or in the one in flight. */
   queue_depth: number;
   torn_lines_discarded: number;
+  /** Unreadable lines or non-event records skipped (not at the tail) when the store was opened. */
+  corrupt_lines_skipped?: number;
 }
 
 export interface OpenReport {
   events: number;
   torn_lines_discarded: number;
+  /** Unreadable lines or non-event records skipped (not at the tail). */
+  corrupt_lines_skipped?: number;
   migrations_applied: number[];
   ms: number;
 }

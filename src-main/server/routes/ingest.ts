@@ -5,7 +5,6 @@ import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
 import { ingest } from '../../core/ingest';
 import type { Dialect, EventSummary, NormalizedEvent, RequestMeta } from '../../core/types';
-import { RATE_PER_SECOND } from '../../limits';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
@@ -54,7 +53,7 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
     const wait = deps.limiter.take(principal.rateKey);
     if (wait) {
       outcome = 'rate_limited';
-      throw new HttpError(429, [`rate: over this key's limit of ${RATE_PER_SECOND} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
+      throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
     }
     outcome = 'rejected';
     const body = await readJson(ctx, { lenientType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });

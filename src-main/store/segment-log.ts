@@ -1,0 +1,468 @@
+// Append-only JSON-lines log over numbered segment files (000001.jsonl, …) with group
+// commit: everything appended while one commit is in flight shares the next write and
+// fdatasync. The write path only ever appends: its cost does not grow with the log.
+import * as nodeFs from 'node:fs/promises';
+import { join } from 'node:path';
+import { SEGMENT_MAX_BYTES } from '../limits';
+import { StoreUnavailableError } from './types';
+
+/** Where one record lives: byte range of its line (without the newline). */
+export interface Location {
+  segment: number;
+  offset: number;
+  length: number;
+}
+
+/** The part of a node:fs/promises FileHandle the store uses. */
+export interface StoreFile {
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The file-system calls the store makes; injectable so tests can count them or make them fail. */
+export interface StoreFs {
+  open(path: string, flags: string, mode?: number): Promise<StoreFile>;
+  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  readdir(path: string): Promise<string[]>;
+}
+
+export const nodeStoreFs: StoreFs = {
+  open: (path, flags, mode) => nodeFs.open(path, flags, mode),
+  mkdir: (path, options) => nodeFs.mkdir(path, options),
+  readdir: (path) => nodeFs.readdir(path),
+};
+
+export interface SegmentLogOptions {
+  dir: string;
+  fs?: StoreFs;
+  /** Start a new segment when the next batch would pass this size (default SEGMENT_MAX_BYTES). */
+  segmentMaxBytes?: number;
+  /** Wait this long before a commit to gather more records; 0 (default) = next turn of the event loop. */
+  commitDelayMs?: number;
+  /** Bytes read per step while scanning segments on open. */
+  scanChunkBytes?: number;
+  /** Segment files kept open for reads (the one being written is always open). */
+  maxReadHandles?: number;
+}
+
+export interface ScanReport {
+  records: number;
+  /** Torn tails (unterminated or unparsable last lines) cut off. */
+  tornLinesDiscarded: number;
+  /** Unparsable lines in the middle of a segment, skipped. */
+  corruptLinesSkipped: number;
+}
+
+export interface SegmentLogStats {
+  /** Records not yet durable: waiting for a commit or in the one in flight. */
+  queueDepth: number;
+  bytes: number;
+  segments: number;
+  tornLinesDiscarded: number;
+  corruptLinesSkipped: number;
+}
+
+export type RecordVisitor = (record: Record<string, unknown>, location: Location) => void;
+
+interface Waiter {
+  lines: Buffer[];
+  bytes: number;
+  resolve(locations: Location[]): void;
+  reject(err: Error): void;
+}
+
+interface ReadHandle {
+  file: Promise<StoreFile>;
+  users: number;
+}
+
+const SEGMENT_NAME = /^(\d{6,})\.jsonl$/;
+const NEWLINE = 0x0a;
+
+export function segmentFileName(n: number): string {
+  return `${String(n).padStart(6, '0')}.jsonl`;
+}
+
+function parseRecord(line: Buffer): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Streams one segment line by line in fixed-size chunks (segments can be 64 MiB) and
+ * returns the offset to keep: a torn tail (no final newline, or an unparsable last line)
+ * lies beyond it. Unparsable lines followed by more lines are skipped and counted.
+ */
+async function scanSegment(file: StoreFile, segment: number, visit: RecordVisitor, chunkBytes: number): Promise<{ keep: number; torn: boolean; records: number; corrupt: number }> {
+  const chunk = Buffer.allocUnsafe(chunkBytes);
+  let pos = 0;
+  let lineStart = 0;
+  let partial: Buffer[] = [];
+  let lastBadStart = -1;
+  let records = 0;
+  let corrupt = 0;
+  for (;;) {
+    const { bytesRead } = await file.read(chunk, 0, chunkBytes, pos);
+    if (bytesRead === 0) break;
+    const view = chunk.subarray(0, bytesRead);
+    let from = 0;
+    for (let nl = view.indexOf(NEWLINE, from); nl !== -1; nl = view.indexOf(NEWLINE, from)) {
+      const piece = view.subarray(from, nl);
+      const line = partial.length ? Buffer.concat([...partial, piece]) : piece;
+      partial = [];
+      if (lastBadStart >= 0) corrupt++;
+      lastBadStart = -1;
+      const record = parseRecord(line);
+      if (record) {
+        visit(record, { segment, offset: lineStart, length: line.length });
+        records++;
+      } else {
+        lastBadStart = lineStart;
+      }
+      lineStart = pos + nl + 1;
+      from = nl + 1;
+    }
+    // The chunk buffer is reused: keep a copy of an unfinished line.
+    if (from < bytesRead) partial.push(Buffer.from(view.subarray(from)));
+    pos += bytesRead;
+  }
+  if (partial.length) {
+    if (lastBadStart >= 0) corrupt++;
+    return { keep: lineStart, torn: true, records, corrupt };
+  }
+  if (lastBadStart >= 0) return { keep: lastBadStart, torn: true, records, corrupt };
+  return { keep: pos, torn: false, records, corrupt };
+}
+
+export class SegmentLog {
+  private readonly dir: string;
+  private readonly fs: StoreFs;
+  private readonly maxBytes: number;
+  private readonly delayMs: number;
+  private readonly scanChunkBytes: number;
+  private readonly maxReadHandles: number;
+
+  private state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
+  private closing: Promise<void> | null = null;
+  /** Open files by segment number, least recently used first (Map order). */
+  private readonly handles = new Map<number, ReadHandle>();
+  private current = 0;
+  private writer: StoreFile | null = null;
+  /** Bytes of the current segment known to be durable; writes go exactly here. */
+  private committed = 0;
+  /** A failed write may have left bytes past `committed` that a truncate did not remove yet. */
+  private needsTruncate = false;
+  /** A new segment's directory entry is not known to be durable yet. */
+  private needsDirSync = false;
+
+  private pending: Waiter[] = [];
+  private pendingRecords = 0;
+  private inFlightRecords = 0;
+  private scheduled: { cancel(): void; run(): void } | null = null;
+  private flushing = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly reads = new Set<Promise<unknown>>();
+  private readonly fsyncListeners: ((seconds: number) => void)[] = [];
+
+  private bytes = 0;
+  private segments = 0;
+  private torn = 0;
+  private corrupt = 0;
+
+  constructor(opts: SegmentLogOptions) {
+    this.dir = opts.dir;
+    this.fs = opts.fs ?? nodeStoreFs;
+    this.maxBytes = opts.segmentMaxBytes ?? SEGMENT_MAX_BYTES;
+    this.delayMs = opts.commitDelayMs ?? 0;
+    this.scanChunkBytes = opts.scanChunkBytes ?? 1024 * 1024;
+    this.maxReadHandles = Math.max(2, opts.maxReadHandles ?? 64);
+  }
+
+  private path(segment: number): string {
+    return join(this.dir, segmentFileName(segment));
+  }
+
+  /** Scans every segment in order, handing each record to `visit`; cuts a torn tail off. */
+  async open(visit: RecordVisitor): Promise<ScanReport> {
+    if (this.state !== 'new') throw new Error('segment log: open() may be called once');
+    this.state = 'opening';
+    await this.fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const numbers = (await this.fs.readdir(this.dir))
+      .map((name) => SEGMENT_NAME.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    let records = 0;
+    for (const n of numbers) {
+      const file = await this.fs.open(this.path(n), 'r+');
+      const scan = await scanSegment(file, n, visit, this.scanChunkBytes).catch(async (err: unknown) => {
+        await file.close().catch(() => undefined);
+        throw err;
+      });
+      if (scan.torn) {
+        await file.truncate(scan.keep);
+        this.torn++;
+      }
+      records += scan.records;
+      this.corrupt += scan.corrupt;
+      this.bytes += scan.keep;
+      this.segments++;
+      this.current = n;
+      this.committed = scan.keep;
+      this.remember(n, file);
+    }
+    if (numbers.length) this.writer = await this.handles.get(this.current)!.file;
+    else await this.startSegment();
+    this.state = 'open';
+    return { records, tornLinesDiscarded: this.torn, corruptLinesSkipped: this.corrupt };
+  }
+
+  /**
+   * Appends records; resolves with their locations after the fdatasync that covers them.
+   * A write or sync failure rejects every caller of that batch with StoreUnavailableError.
+   */
+  append(records: readonly object[]): Promise<Location[]> {
+    if (this.state !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the event log is not open')));
+    if (records.length === 0) return Promise.resolve([]);
+    let lines: Buffer[];
+    try {
+      lines = records.map((r) => Buffer.from(`${JSON.stringify(r)}\n`, 'utf8'));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const bytes = lines.reduce((n, l) => n + l.length, 0);
+    return new Promise<Location[]>((resolve, reject) => {
+      this.pending.push({ lines, bytes, resolve, reject });
+      this.pendingRecords += lines.length;
+      this.schedule();
+    });
+  }
+
+  /** Reads one record back by positional read of its byte range. */
+  read(location: Location): Promise<Record<string, unknown>> {
+    if (this.state !== 'open' && this.state !== 'closing') return Promise.reject(new StoreUnavailableError(new Error('the event log is closed')));
+    const p = this.readAt(location);
+    this.reads.add(p);
+    const done = () => void this.reads.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  onFsync(listener: (seconds: number) => void): void {
+    this.fsyncListeners.push(listener);
+  }
+
+  get queueDepth(): number {
+    return this.pendingRecords + this.inFlightRecords;
+  }
+
+  stats(): SegmentLogStats {
+    return { queueDepth: this.queueDepth, bytes: this.bytes, segments: this.segments, tornLinesDiscarded: this.torn, corruptLinesSkipped: this.corrupt };
+  }
+
+  /** Commits what is pending, waits for reads, closes files. Idempotent; appends after it reject. */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    const wasOpen = this.state === 'open';
+    this.state = 'closing';
+    if (wasOpen) {
+      if (this.scheduled) this.scheduled.run(); // don't sit out a commit delay
+      if (this.flushing || this.pending.length) await new Promise<void>((r) => this.idleWaiters.push(r));
+      await Promise.allSettled([...this.reads]);
+    }
+    const files = await Promise.allSettled([...this.handles.values()].map((h) => h.file));
+    this.handles.clear();
+    this.writer = null;
+    await Promise.allSettled(files.map((f) => (f.status === 'fulfilled' ? f.value.close() : undefined)));
+    this.state = 'closed';
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    const run = () => {
+      if (this.scheduled !== handle) return;
+      handle.cancel();
+      this.scheduled = null;
+      void this.drain();
+    };
+    let cancel: () => void;
+    if (this.delayMs > 0) {
+      const t = setTimeout(run, this.delayMs);
+      cancel = () => clearTimeout(t);
+    } else {
+      const i = setImmediate(run);
+      cancel = () => clearImmediate(i);
+    }
+    const handle = { cancel, run };
+    this.scheduled = handle;
+  }
+
+  /** Commits batches until nothing is pending; records arriving meanwhile join the next batch. */
+  private async drain(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length) await this.commit(this.takeBatch());
+    } finally {
+      this.flushing = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Takes whole callers (never splits one) so that a batch fits in one segment. */
+  private takeBatch(): { waiters: Waiter[]; rotate: boolean } {
+    const rotate = this.committed > 0 && this.committed + this.pending[0].bytes > this.maxBytes;
+    const room = this.maxBytes - (rotate ? 0 : this.committed);
+    let bytes = 0;
+    let n = 0;
+    while (n < this.pending.length && (n === 0 || bytes + this.pending[n].bytes <= room)) bytes += this.pending[n++].bytes;
+    const waiters = this.pending.splice(0, n);
+    const records = waiters.reduce((c, w) => c + w.lines.length, 0);
+    this.pendingRecords -= records;
+    this.inFlightRecords += records;
+    return { waiters, rotate };
+  }
+
+  private async commit({ waiters, rotate }: { waiters: Waiter[]; rotate: boolean }): Promise<void> {
+    const records = waiters.reduce((c, w) => c + w.lines.length, 0);
+    try {
+      if (rotate) await this.startSegment();
+      if (this.needsDirSync) await this.syncDir();
+      const writer = this.writer!;
+      if (this.needsTruncate) {
+        await writer.truncate(this.committed);
+        this.needsTruncate = false;
+      }
+      const buf = Buffer.concat(waiters.flatMap((w) => w.lines));
+      const start = this.committed;
+      try {
+        await writeFully(writer, buf, start);
+        const t0 = process.hrtime.bigint();
+        await writer.datasync();
+        this.emitFsync(Number(process.hrtime.bigint() - t0) / 1e9);
+      } catch (err) {
+        // Leave no half record behind; if even the truncate fails, retry it before the next write.
+        this.needsTruncate = true;
+        await writer.truncate(start).then(() => (this.needsTruncate = false), () => undefined);
+        throw err;
+      }
+      this.committed += buf.length;
+      this.bytes += buf.length;
+      let offset = start;
+      for (const w of waiters) {
+        const locations = w.lines.map((line) => {
+          const loc = { segment: this.current, offset, length: line.length - 1 };
+          offset += line.length;
+          return loc;
+        });
+        w.resolve(locations);
+      }
+    } catch (err) {
+      const failure = new StoreUnavailableError(err);
+      for (const w of waiters) w.reject(failure);
+    } finally {
+      this.inFlightRecords -= records;
+    }
+  }
+
+  private emitFsync(seconds: number): void {
+    for (const listener of this.fsyncListeners) {
+      try {
+        listener(seconds);
+      } catch {
+        // A metrics listener must never fail a commit.
+      }
+    }
+  }
+
+  /** Creates the next segment and makes it the one written. */
+  private async startSegment(): Promise<void> {
+    const next = this.current + 1;
+    const file = await this.fs.open(this.path(next), 'wx+', 0o600);
+    this.current = next;
+    this.writer = file;
+    this.committed = 0;
+    this.needsTruncate = false;
+    this.segments++;
+    this.remember(next, file);
+    this.needsDirSync = true;
+    await this.syncDir();
+  }
+
+  /** fsync of the directory makes a new segment's name durable, not only its content. */
+  private async syncDir(): Promise<void> {
+    const dir = await this.fs.open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    this.needsDirSync = false;
+  }
+
+  private remember(segment: number, file: StoreFile): void {
+    this.handles.set(segment, { file: Promise.resolve(file), users: 0 });
+    this.evict();
+  }
+
+  private async readAt(loc: Location): Promise<Record<string, unknown>> {
+    let handle = this.handles.get(loc.segment);
+    if (handle) this.handles.delete(loc.segment);
+    else handle = { file: this.fs.open(this.path(loc.segment), 'r'), users: 0 };
+    this.handles.set(loc.segment, handle); // most recently used goes last
+    handle.users++;
+    try {
+      let file: StoreFile;
+      try {
+        file = await handle.file;
+      } catch (err) {
+        // Don't cache a failed open: the next read tries again.
+        if (this.handles.get(loc.segment) === handle) this.handles.delete(loc.segment);
+        throw err;
+      }
+      const buf = Buffer.allocUnsafe(loc.length);
+      let done = 0;
+      while (done < loc.length) {
+        const { bytesRead } = await file.read(buf, done, loc.length - done, loc.offset + done);
+        if (bytesRead === 0) throw new Error(`segment ${loc.segment}: short read at ${loc.offset}`);
+        done += bytesRead;
+      }
+      const record = parseRecord(buf);
+      if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
+      return record;
+    } finally {
+      handle.users--;
+      this.evict();
+    }
+  }
+
+  /** Closes least recently used read handles beyond the cap (never the writer, never one in use). */
+  private evict(): void {
+    if (this.handles.size <= this.maxReadHandles) return;
+    for (const [segment, handle] of this.handles) {
+      if (this.handles.size <= this.maxReadHandles) break;
+      if (segment === this.current || handle.users > 0) continue;
+      this.handles.delete(segment);
+      void handle.file.then((f) => f.close()).catch(() => undefined);
+    }
+  }
+}
+
+async function writeFully(file: StoreFile, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    done += bytesWritten;
+  }
+}

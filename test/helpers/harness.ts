@@ -1,0 +1,76 @@
+// A real appliance on an ephemeral port over a real temp data dir, and a small
+// HTTP client that can set any header (Host, Origin, Cookie) like a real peer.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { createApp, type AppOptions, type RunningApp } from '../../src-main/app';
+import { createLogger } from '../../src-main/logger';
+
+export const ADMIN_KEY = 'sy_test_admin_key_0123456789abcdefghijklmnopqrstuv';
+
+export interface Harness {
+  app: RunningApp;
+  dir: string;
+  logLines: string[];
+  http(method: string, path: string, opts?: { body?: unknown; raw?: string | Buffer; key?: string | null; headers?: Record<string, string> }): Promise<HttpAnswer>;
+  /** Creates a key with the given scopes (in the given org) through the API. */
+  key(scopes: string[], organization?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
+
+export async function tempDir(prefix = 'sy-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function fixture(name: string): Promise<any> {
+  return JSON.parse(await readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+}
+
+export async function httpCall(base: string, method: string, path: string, opts: { body?: unknown; raw?: string | Buffer; key?: string | null; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.key) headers.authorization ??= `Bearer ${opts.key}`;
+  let body: string | Buffer | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await request(base + path, { method: method as 'GET', headers, body });
+  const text = await res.body.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers, text, json };
+}
+
+export async function startHarness(opts: Partial<AppOptions> & { dir?: string } = {}): Promise<Harness> {
+  const dir = opts.dir ?? (await tempDir());
+  const logLines: string[] = [];
+  const app = await createApp({ port: 0, apiKey: ADMIN_KEY, uiDir: null, logger: createLogger({ write: (l) => void logLines.push(l) }), ...opts, dataDir: dir });
+  const http: Harness['http'] = (method, path, o = {}) => httpCall(app.url, method, path, { key: o.key === undefined ? ADMIN_KEY : o.key, ...o });
+  return {
+    app,
+    dir,
+    logLines,
+    http,
+    async key(scopes, organization) {
+      const res = await http('POST', '/api/keys', { body: { name: `test ${scopes.join('+')}`, scopes, ...(organization ? { organization } : {}) } });
+      if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${res.text}`);
+      return res.json.key;
+    },
+    async stop() {
+      await app.close();
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
