@@ -64,3 +64,25 @@ export const HEADER_BYTES_MAX = 16 * 1024;
 /** A request whose headers or body do not arrive within this time is dropped (slowloris). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
+
+/** Signals: definitions and catalog components per organization, filters per definition. */
+export const SIGNAL_DEFINITIONS_MAX = 500;
+export const SIGNAL_FILTERS_MAX = 50;
+export const CATALOG_COMPONENTS_MAX = 1000;
+export const DESCRIPTION_MAX = 4096;
+/** A filter's JSONata expression: source size and evaluation time per event. */
+export const SIGNAL_EXPRESSION_MAX = 4 * 1024;
+export const SIGNAL_EXPRESSION_TIMEOUT_MS = 100;
+/** Entries kept on an alert's or case's timeline: the first one and the latest others. */
+export const ALERT_TIMELINE_MAX = 200;
+
+// Ingest core: dialect normalizers, indicator extraction, transposers.
+/** Signal instance `raw.id` (it becomes the event id). */
+export const INSTANCE_ID_MAX = 128;
+/** External ids, variants, rule ids and similar short identifiers in payloads. */
+export const IDENTIFIER_MAX = 256;
+/** Nodes the system indicator pass visits in one raw payload before it stops. */
+export const INDICATOR_WALK_NODES_MAX = 10_000;
+/** JSONata guardrails besides the timeout: evaluation depth and sequence length. */
+export const TRANSPOSER_DEPTH_MAX = 1000;
+export const TRANSPOSER_SEQUENCE_MAX = 100_000;

@@ -15,9 +15,23 @@ import {
   type EventQuery,
   type OpenReport,
   type Page,
+  type StateRecord,
   type Store,
   type StoreStats,
 } from './types';
+
+/** How a state record is written: tagged so the open-time scan tells it from an event. */
+interface StateLine {
+  schema_version: number;
+  record: 'state';
+  kind: string;
+  id: string;
+  data: unknown;
+}
+
+function stateLine(r: StateRecord): StateLine {
+  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data };
+}
 
 export interface FileStoreOptions {
   dataDir: string;
@@ -107,6 +121,8 @@ export class FileStore implements Store {
   /** Repeated short strings (organization, source, enums) shared instead of one copy per event. */
   private readonly interned = new Map<string, string>();
   private skippedRecords = 0;
+  /** Latest state record per `${kind}\u0000${id}`. */
+  private readonly latest = new Map<string, StateRecord>();
 
   constructor(opts: FileStoreOptions) {
     this.dataDir = opts.dataDir;
@@ -157,7 +173,7 @@ export class FileStore implements Store {
     return this.cfg.update(mutate);
   }
 
-  appendEvents(events: NormalizedEvent[]): Promise<AppendResult[]> {
+  appendEvents(events: NormalizedEvent[], state: StateRecord[] = []): Promise<AppendResult[]> {
     // Everything up to log.append runs synchronously: dedup and id checks see every
     // claim made before this call and claim for this one before any other call runs.
     if (this.state !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open')));
@@ -186,10 +202,11 @@ export class FileStore implements Store {
       return Promise.all(waits).then(() => results);
     }
     // One .then directly on the log's promise: batches resolve in commit order, so
-    // sequence numbers follow commit order.
-    const committed = this.log.append(fresh).then(
+    // sequence numbers follow commit order. State rides in the same commit.
+    const committed = this.log.append([...fresh, ...state.map(stateLine)]).then(
       (locations) => {
         fresh.forEach((e, i) => this.indexEvent(e, locations[i]));
+        this.rememberState(state);
         this.release(fresh);
         settle.resolve();
       },
@@ -200,6 +217,27 @@ export class FileStore implements Store {
       },
     );
     return Promise.all([committed, ...waits]).then(() => results);
+  }
+
+  async appendState(state: StateRecord[]): Promise<void> {
+    if (this.state !== 'open') throw new StoreUnavailableError(new Error('the store is not open'));
+    if (state.length === 0) return;
+    if (this.log.queueDepth + state.length > this.writeQueueMax) throw new StoreOverloadedError();
+    await this.log.append(state.map(stateLine));
+    this.rememberState(state);
+  }
+
+  latestState(): StateRecord[] {
+    return [...this.latest.values()];
+  }
+
+  duplicateOf(organization: string, dedupKey: string | null): string | undefined {
+    if (dedupKey == null) return undefined;
+    return this.dedup.get(organization)?.get(dedupKey) ?? this.pendingDedup.get(organization)?.get(dedupKey)?.id;
+  }
+
+  private rememberState(state: readonly StateRecord[]): void {
+    for (const r of state) this.latest.set(`${r.kind}\u0000${r.id}`, r);
   }
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
@@ -290,6 +328,11 @@ export class FileStore implements Store {
 
   /** Open-time visitor: one record from the log. */
   private indexRecord(record: Record<string, unknown>, loc: Location): void {
+    if (record.record === 'state') {
+      if (typeof record.kind === 'string' && typeof record.id === 'string') this.rememberState([{ kind: record.kind, id: record.id, data: record.data }]);
+      else this.skippedRecords++;
+      return;
+    }
     const migrated = migrateEventRecord(record, this.eventMigrations);
     // A line that parses but is no event, or repeats a stored id, is skipped, not fatal.
     if (!isEventRecord(migrated) || this.seqById.has(migrated.id as string)) {

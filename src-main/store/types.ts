@@ -30,6 +30,16 @@ export interface AppendResult {
   id_conflict?: boolean;
 }
 
+/**
+ * State that is not an event (alert and case snapshots, …): opaque to the store,
+ * appended to the same log, and on open only the latest record per (kind, id) is kept.
+ */
+export interface StateRecord {
+  kind: string;
+  id: string;
+  data: unknown;
+}
+
 export interface StoreStats {
   events: number;
   segments: number;
@@ -68,7 +78,13 @@ export interface Store {
    * Throws StoreOverloadedError when the write queue is full, StoreUnavailableError when
    * the disk write fails (nothing is acknowledged then).
    */
-  appendEvents(events: NormalizedEvent[]): Promise<AppendResult[]>;
+  appendEvents(events: NormalizedEvent[], state?: StateRecord[]): Promise<AppendResult[]>;
+  /** Appends state records durably (state changes not caused by an event: actions, timers). */
+  appendState(state: StateRecord[]): Promise<void>;
+  /** The latest state record of each (kind, id), as found on open plus appended since. */
+  latestState(): StateRecord[];
+  /** The id of a stored or pending event with this (organization, dedup_key), if any. */
+  duplicateOf(organization: string, dedupKey: string | null): string | undefined;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;
   listEvents(query: EventQuery): Promise<Page<EventSummary>>;
 

@@ -506,3 +506,47 @@ describe('event store: listing', () => {
     }
   });
 });
+
+describe('state records (alert and case snapshots)', () => {
+  it('commits state with its events in one fsync, keeps the latest per kind and id across reopen', async () => {
+    const dir = await tempDir();
+    const probe = probeFs();
+    const store = await openStore({ dataDir: dir, fs: probe.fs });
+    const syncsBefore = probe.datasyncs;
+    await store.appendEvents([makeEvent()], [{ kind: 'alert', id: 'a1', data: { count: 1 } }]);
+    expect(probe.datasyncs - syncsBefore).toBe(1);
+    await store.appendState([{ kind: 'alert', id: 'a1', data: { count: 2 } }, { kind: 'case', id: 'a1', data: { status: 'new' } }]);
+    expect(store.latestState()).toEqual([
+      { kind: 'alert', id: 'a1', data: { count: 2 } },
+      { kind: 'case', id: 'a1', data: { status: 'new' } },
+    ]);
+    await store.close();
+    const again = await openStore({ dataDir: dir });
+    expect(again.latestState()).toEqual([
+      { kind: 'alert', id: 'a1', data: { count: 2 } },
+      { kind: 'case', id: 'a1', data: { status: 'new' } },
+    ]);
+    expect(again.stats().events).toBe(1);
+  });
+
+  it('writes no state when every event is a duplicate, and answers duplicateOf for stored and pending keys', async () => {
+    const store = await openStore({ dataDir: await tempDir() });
+    const first = makeEvent({ dedup_key: 'instance:x' });
+    const pending = store.appendEvents([first]);
+    expect(store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
+    await pending;
+    expect(store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
+    expect(store.duplicateOf('org-b', 'instance:x')).toBeUndefined();
+    expect(store.duplicateOf('org-a', null)).toBeUndefined();
+    await store.appendEvents([makeEvent({ dedup_key: 'instance:x' })], [{ kind: 'alert', id: 'nope', data: {} }]);
+    expect(store.latestState()).toEqual([]);
+  });
+
+  it('keeps nothing of a state write that failed', async () => {
+    const probe = probeFs();
+    const store = await openStore({ dataDir: await tempDir(), fs: probe.fs });
+    probe.failWrites = true;
+    await expect(store.appendState([{ kind: 'alert', id: 'a1', data: {} }])).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.latestState()).toEqual([]);
+  });
+});

@@ -10,8 +10,12 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { randomUUID } from 'node:crypto';
 
-/** The caller's organization and every organization below it (partner → children). */
+/**
+ * The caller's organization and every organization below it (partner → children);
+ * the `default` organization administers the whole appliance.
+ */
 export function visibleOrgs(config: Readonly<ConfigData>, root: Organization): Organization[] {
+  if (root.slug === ops.DEFAULT_ORG_SLUG) return [...config.orgs];
   const out = [root];
   for (let i = 0; i < out.length; i++) for (const o of config.orgs) if (o.parent_id === out[i].id) out.push(o);
   return out;

@@ -1,0 +1,42 @@
+// Dispatch signal instance (POST /api/v1/{organization}/signals/instances): {project, raw}.
+// `raw` is the tool's own signal; only raw.id, raw.externalId and raw.variant are held to
+// a shape, everything else is read when it makes sense and ignored otherwise.
+import { IDEMPOTENCY_KEY_MAX } from '../../limits';
+import { signalInstanceSchema } from '../../schemas/ingest';
+import { validate } from '../../schemas/validate';
+import type { IngestContext, IngestOutcome } from '../ingest';
+import { buildEvent, epochSecondsToIso, firstText, parseSeverity, parseTimestamp, stringArray, type JsonObject } from '../normalize';
+
+interface SignalInstanceBody {
+  project: string;
+  raw: JsonObject & { id?: string; externalId?: string; variant?: string };
+}
+
+export function normalizeSignalInstance(body: unknown, ctx: IngestContext): IngestOutcome {
+  const errors = validate(signalInstanceSchema, body);
+  if (errors.length > 0) return { ok: false, errors };
+  const { project, raw } = body as SignalInstanceBody;
+
+  const externalId = raw.externalId ?? null;
+  const key = raw.idempotency_key;
+  return {
+    ok: true,
+    events: [buildEvent(ctx, {
+      dialect: 'signal_instance',
+      // The whole body, so custom mapping paths read as the request does (`raw.columns.path`).
+      raw: body,
+      // A given raw.id is the event id, so a second POST of it is recognised as a retry.
+      id: raw.id,
+      dedup_key: raw.id !== undefined ? `instance:${raw.id}` : null,
+      project,
+      external_id: externalId,
+      variant: raw.variant ?? null,
+      title: firstText(raw.title, raw.summary, raw.name, externalId) ?? 'Signal',
+      body: firstText(raw.description) ?? '',
+      severity: parseSeverity(raw.severity),
+      occurred_at: parseTimestamp(raw.calendarTime) ?? epochSecondsToIso(raw.time) ?? undefined,
+      idempotency_key: typeof key === 'string' && key.length > 0 && key.length <= IDEMPOTENCY_KEY_MAX ? key : null,
+      tags: stringArray(raw.tags) ?? [],
+    })],
+  };
+}

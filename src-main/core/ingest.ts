@@ -1,0 +1,64 @@
+// The ingest core's entry point: one body of one dialect in, normalized events or every
+// problem out. Pure apart from the transposer's clock: no I/O, no HTTP. The server reads
+// and parses the body (json-body.ts), calls ingest(), stores what comes back.
+import { IDEMPOTENCY_HEADER_MAX } from '../limits';
+import { normalizeAlertmanager } from './dialects/alertmanager';
+import { normalizeCustom } from './dialects/custom';
+import { normalizeEvent } from './dialects/event';
+import { normalizeGeneric } from './dialects/generic';
+import { normalizeSignalInstance } from './dialects/signal-instance';
+import { normalizeSplunkHec } from './dialects/splunk-hec';
+import type { CustomIndicatorMapping, Dialect, NormalizedEvent, Organization, RequestMeta, SourceRecord } from './types';
+
+export { checkTransposer, runTransposer } from './dialects/custom';
+
+export interface IngestContext {
+  organization: Organization;
+  /** The configured source (custom source or URL token), else null. */
+  source: SourceRecord | null;
+  receivedAt: Date;
+  /** request.idempotency_key is the Idempotency-Key header, if any. */
+  request: RequestMeta;
+  customMappings: CustomIndicatorMapping[];
+  /** Event id generator. */
+  newId(): string;
+}
+
+export type IngestOutcome = { ok: true; events: NormalizedEvent[] } | { ok: false; errors: string[] };
+
+type Normalizer = (body: unknown, ctx: IngestContext) => IngestOutcome | Promise<IngestOutcome>;
+
+const NORMALIZERS: Record<Dialect, Normalizer> = {
+  generic: normalizeGeneric,
+  signal_instance: normalizeSignalInstance,
+  event: normalizeEvent,
+  alertmanager: normalizeAlertmanager,
+  splunk_hec: normalizeSplunkHec,
+  custom: normalizeCustom,
+};
+
+function headerErrors(request: RequestMeta): string[] {
+  const key = request.idempotency_key;
+  return key !== null && key.length > IDEMPOTENCY_HEADER_MAX ? [`Idempotency-Key: longer than ${IDEMPOTENCY_HEADER_MAX} characters`] : [];
+}
+
+/**
+ * The Idempotency-Key header makes a request an exact retry of an earlier one: item 0 gets
+ * `header:<key>`, item i of a batch `header:<key>#<i>`. A dialect's own key (a signal
+ * instance id) wins, because it already names the event.
+ */
+function applyHeaderKey(events: NormalizedEvent[], key: string | null): void {
+  if (!key) return;
+  events.forEach((event, i) => {
+    if (event.dedup_key === null) event.dedup_key = i === 0 ? `header:${key}` : `header:${key}#${i}`;
+  });
+}
+
+export async function ingest(dialect: Dialect, body: unknown, ctx: IngestContext): Promise<IngestOutcome> {
+  const header = headerErrors(ctx.request);
+  const outcome = await NORMALIZERS[dialect](body, ctx);
+  if (!outcome.ok) return { ok: false, errors: [...header, ...outcome.errors] };
+  if (header.length > 0) return { ok: false, errors: header };
+  applyHeaderKey(outcome.events, ctx.request.idempotency_key);
+  return outcome;
+}

@@ -1,0 +1,241 @@
+// Ingest bodies of every dialect (PRODUCT.md §2). The dialects validate with these and
+// /openapi.json publishes them. Field rules come from shared/reference/: Calseta generic
+// webhook, Dispatch signal instances, the FireHydrant event model, Alertmanager v4, Splunk HEC.
+// Checks a schema cannot say (indicator values against their type) live in the dialects.
+import { INDICATOR_TYPES, LEVELS, STATUSES } from '../core/types';
+import { SEVERITY_NAMES } from '../core/normalize';
+import {
+  ANNOTATIONS_MAX, ATTACHMENTS_MAX, BODY_TEXT_MAX, IDEMPOTENCY_KEY_MAX, IDENTIFIER_MAX, IMAGES_MAX, INDICATOR_VALUE_MAX,
+  INDICATORS_MAX, INSTANCE_ID_MAX, LINKS_MAX, MAX_EVENTS_PER_REQUEST, NAME_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX,
+} from '../limits';
+import { ENUM_CI } from './validate';
+
+const tags = {
+  type: 'array',
+  maxItems: TAGS_MAX,
+  items: { type: 'string', maxLength: TAG_LENGTH_MAX },
+  description: 'free-form tags; `service:<slug>`, `environment:<slug>`, `functionality:<slug>` link catalog components',
+};
+
+const text = (maxLength: number, description?: string) => ({ type: 'string', maxLength, ...(description ? { description } : {}) });
+
+// ---------------------------------------------------------------------------
+
+export const genericSchema = {
+  title: 'GenericAlert',
+  description: 'Calseta generic webhook: any tool that can POST JSON. POST /v1/ingest/generic',
+  type: 'object',
+  required: ['title'],
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX, description: 'alert title' },
+    severity: {
+      type: 'string',
+      [ENUM_CI]: [...SEVERITY_NAMES],
+      description: `one of ${SEVERITY_NAMES.join(', ')} (any case); default Pending`,
+      examples: ['High'],
+    },
+    occurred_at: { type: 'string', format: 'date-time', description: 'ISO 8601; default: the time it was received' },
+    description: text(BODY_TEXT_MAX, 'alert description (the event body)'),
+    tags,
+    source_rule_id: text(IDENTIFIER_MAX, 'detection rule id in the source system'),
+    indicators: {
+      type: 'array',
+      maxItems: INDICATORS_MAX,
+      description: 'pre-extracted indicators; each value is checked against its type',
+      items: {
+        type: 'object',
+        required: ['type', 'value'],
+        properties: {
+          type: { enum: [...INDICATOR_TYPES] },
+          value: { type: 'string', minLength: 1, maxLength: INDICATOR_VALUE_MAX },
+        },
+      },
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------
+
+export const signalInstanceSchema = {
+  title: 'SignalInstance',
+  description: 'Dispatch signal instance. POST /api/v1/{organization}/signals/instances',
+  type: 'object',
+  required: ['project', 'raw'],
+  properties: {
+    project: { type: 'string', minLength: 1, maxLength: NAME_MAX, description: 'project label inside the organization' },
+    raw: {
+      type: 'object',
+      description: 'the signal as the tool produced it; kept as received',
+      properties: {
+        id: {
+          type: 'string',
+          maxLength: INSTANCE_ID_MAX,
+          pattern: '^[A-Za-z0-9._:-]+$',
+          description: 'becomes the event id; a second POST of the same id is a duplicate, not a new event',
+        },
+        externalId: text(IDENTIFIER_MAX, 'attaches the signal to the definition with this external id'),
+        variant: text(IDENTIFIER_MAX, 'signal subtype, matched with externalId'),
+        name: { type: 'string', description: 'title when nothing better (title, summary) exists' },
+        calendarTime: { type: 'string', description: 'ISO 8601 time of the signal' },
+        time: { type: 'number', description: 'epoch seconds, used when calendarTime is absent' },
+      },
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------
+
+const imageSchema = {
+  type: 'object',
+  required: ['src'],
+  properties: {
+    src: { type: 'string', minLength: 1, maxLength: INDICATOR_VALUE_MAX, description: 'URL of the image' },
+    alt: text(TITLE_MAX, 'alt and display text'),
+  },
+};
+
+const linkSchema = {
+  type: 'object',
+  required: ['href'],
+  properties: {
+    href: { type: 'string', minLength: 1, maxLength: INDICATOR_VALUE_MAX, description: 'URL' },
+    text: text(TITLE_MAX, 'display text'),
+  },
+};
+
+const attachmentSchema = {
+  type: 'object',
+  properties: {
+    filename: text(TITLE_MAX),
+    content_type: text(TITLE_MAX),
+    size: { type: 'integer', minimum: 0 },
+    label: text(TITLE_MAX),
+    url: text(INDICATOR_VALUE_MAX),
+  },
+};
+
+export const eventSchema = {
+  title: 'Event',
+  description:
+    'FireHydrant Signals event model. POST /v1/ingest/event; also the shape a custom source transposer must produce ' +
+    '(in transposer output a null field counts as absent).',
+  type: 'object',
+  required: ['summary'],
+  properties: {
+    summary: {
+      type: 'string',
+      minLength: 1,
+      maxLength: BODY_TEXT_MAX,
+      description: 'over 255 characters it is cut to 250 + "..." and the rest goes to the start of body',
+    },
+    body: text(BODY_TEXT_MAX, 'longer description of the alert'),
+    status: { type: ['string', 'integer'], [ENUM_CI]: [...STATUSES, 0, 1], description: 'OPEN (0) or CLOSED (1); default OPEN' },
+    level: {
+      type: ['string', 'integer'],
+      [ENUM_CI]: [...LEVELS, 0, 1, 2, 3],
+      description: 'INFO (0), WARN (1), ERROR (2), FATAL (3), any case; default INFO with severity pending',
+    },
+    idempotency_key: text(IDEMPOTENCY_KEY_MAX, 'groups events into one open alert; a CLOSED event resolves it'),
+    tags,
+    annotations: {
+      type: 'object',
+      maxProperties: ANNOTATIONS_MAX,
+      description: 'free-form; `private.*` keys are removed; `signals.firehydrant.com/notification-priority` (HIGH|MEDIUM|LOW) sets priority',
+    },
+    images: { type: 'array', maxItems: IMAGES_MAX, items: imageSchema },
+    links: { type: 'array', maxItems: LINKS_MAX, items: linkSchema },
+    attachments: { type: 'array', maxItems: ATTACHMENTS_MAX, items: attachmentSchema },
+  },
+};
+
+// ---------------------------------------------------------------------------
+
+const labelMap = (description: string) => ({
+  type: 'object',
+  maxProperties: ANNOTATIONS_MAX,
+  additionalProperties: { type: 'string' },
+  description,
+});
+
+const ALERT_STATUSES = ['firing', 'resolved'];
+
+export const alertmanagerAlertSchema = {
+  title: 'AlertmanagerAlert',
+  description: 'one alert of an Alertmanager webhook group; becomes one event',
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { enum: ALERT_STATUSES, description: 'firing → OPEN, resolved → CLOSED' },
+    labels: labelMap('become tags `name:value`; `severity` sets the severity; the sorted set is the key without a fingerprint'),
+    annotations: labelMap('`summary`/`title` → title, `description`/`message` → body; kept as annotations'),
+    startsAt: { type: 'string', description: 'RFC 3339; the event time' },
+    endsAt: { type: 'string', description: 'RFC 3339; the event time of a resolved alert' },
+    generatorURL: text(INDICATOR_VALUE_MAX, 'becomes a link "Source"'),
+    fingerprint: text(IDEMPOTENCY_KEY_MAX, 'the idempotency key'),
+  },
+};
+
+export const alertmanagerSchema = {
+  title: 'AlertmanagerWebhook',
+  description: 'Prometheus Alertmanager webhook payload, version 4. POST /v1/ingest/alertmanager',
+  type: 'object',
+  required: ['alerts'],
+  properties: {
+    version: { const: '4' },
+    groupKey: { type: 'string' },
+    truncatedAlerts: { type: 'integer', minimum: 0 },
+    status: { enum: ALERT_STATUSES },
+    receiver: { type: 'string' },
+    groupLabels: labelMap('labels the group was formed by'),
+    commonLabels: labelMap('labels every alert of the group has'),
+    commonAnnotations: labelMap('annotations every alert of the group has'),
+    externalURL: { type: 'string' },
+    alerts: { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: alertmanagerAlertSchema },
+  },
+};
+
+// ---------------------------------------------------------------------------
+
+const hecKey = { idempotency_key: text(IDEMPOTENCY_KEY_MAX, 'groups events into one open alert') };
+
+export const splunkHecEnvelopeSchema = {
+  title: 'SplunkHecEvent',
+  description: 'one Splunk HTTP Event Collector envelope',
+  type: 'object',
+  required: ['event'],
+  properties: {
+    time: {
+      type: ['number', 'string'],
+      minimum: 0,
+      maximum: 99_999_999_999,
+      pattern: '^\\d{1,11}(\\.\\d+)?$',
+      description: 'epoch seconds (fractions allowed, a numeric string too); default: the time it was received',
+    },
+    host: text(TAG_LENGTH_MAX),
+    source: text(TAG_LENGTH_MAX),
+    sourcetype: text(TAG_LENGTH_MAX),
+    index: text(TAG_LENGTH_MAX),
+    event: {
+      type: ['object', 'string'],
+      minLength: 1,
+      properties: hecKey,
+      description: 'the event: an object (title/summary/eventName/description, severity 0–10 or a word, status, tags, …) or a line of text',
+    },
+    fields: { type: 'object', properties: hecKey, description: 'indexed fields; `idempotency_key` is honored' },
+  },
+};
+
+export const splunkHecBatchSchema = {
+  title: 'SplunkHecBatch',
+  description: 'several HEC envelopes (a JSON array, or envelopes back to back in the body)',
+  type: 'array',
+  minItems: 1,
+  maxItems: MAX_EVENTS_PER_REQUEST,
+  items: splunkHecEnvelopeSchema,
+};
+
+export const splunkHecSchema = {
+  title: 'SplunkHec',
+  description: 'Splunk HEC: one envelope, an array of them, or envelopes back to back. POST /services/collector/event',
+  anyOf: [splunkHecEnvelopeSchema, splunkHecBatchSchema],
+};
