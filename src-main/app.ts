@@ -15,6 +15,7 @@ import { createMetrics } from './server/metrics';
 import { RateLimiter } from './server/rate-limit';
 import { SESSION_COOKIE, SessionManager } from './server/sessions';
 import { EventBus, StreamHub } from './server/stream';
+import { SignalsRuntime } from './signals-runtime';
 import { createStore } from './store';
 import type { OpenReport, Store } from './store/types';
 
@@ -31,6 +32,8 @@ export interface AppOptions {
   uiDir?: string | null;
   rateLimit?: { perSecond: number; burst: number };
   writeQueueMax?: number;
+  /** How often time-based signal rules (auto-resolve, flap settling) run; 0 = never (tests tick by hand). */
+  tickMs?: number;
   logger?: Logger;
   now?: () => Date;
 }
@@ -41,6 +44,7 @@ export interface RunningApp {
   host: string;
   store: Store;
   bus: EventBus;
+  signals: SignalsRuntime;
   openReport: OpenReport;
   /** The admin key created on the very first start (no SWITCHYARD_API_KEY, no keys yet); shown once. */
   initialAdminKey: string | null;
@@ -102,6 +106,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
 
   const sessions = new SessionManager();
   const bus = new EventBus();
+  const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
   const deps: ServerDeps = {
     store,
@@ -111,6 +116,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     bus,
     hub: new StreamHub(bus),
     metrics: createMetrics(store, { defaultMetrics: true }),
+    signals,
     logger,
     allowedHosts: allowedHostnames(host, opts.allowedHosts),
     uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
@@ -133,6 +139,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     await store.close();
     throw err;
   }
+  signals.start(opts.tickMs ?? 1000);
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${port}`;
@@ -145,6 +152,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     host,
     store,
     bus,
+    signals,
     openReport,
     initialAdminKey,
     loginUrl: () => `${baseUrl}/login?token=${sessions.mintLoginToken(defaultOrg.id)}`,
@@ -157,6 +165,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
         const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000);
         await closed;
         clearTimeout(grace);
+        await signals.stop();
         await store.close();
         logger.info('stopped', {});
       })()),

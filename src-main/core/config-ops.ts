@@ -3,6 +3,7 @@
 // rule violation, so a failed operation changes nothing.
 import { randomUUID } from 'node:crypto';
 import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits';
+import { emptySignalsConfig } from './signals/config-ops';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from './errors';
 import { newSecret, secretPrefix, sha256Hex } from './secrets';
 import type { ApiKeyRecord, ConfigData, CustomIndicatorMapping, Dialect, IndicatorType, Organization, Scope, SourceRecord } from './types';
@@ -14,7 +15,7 @@ export function slugify(name: string): string {
 }
 
 export function emptyConfig(): ConfigData {
-  return { schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
+  return { schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, ...emptySignalsConfig() };
 }
 
 export function ensureDefaultOrg(draft: ConfigData, now: Date): Organization {

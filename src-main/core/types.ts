@@ -1,4 +1,5 @@
 // Domain types shared by core, store and server. Plain data only.
+import type { Decision, SignalsConfig } from './signals/types';
 
 export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -84,6 +85,8 @@ export interface NormalizedEvent {
   source_rule_id: string | null;
   definition_id: string | null;
   alert_id: string | null;
+  /** Why the signals engine did what it did with this event (null until decided). */
+  decision?: Decision | null;
   /** Exact-retry key: `instance:<raw.id>` or `header:<Idempotency-Key>[#n]`; null if none. */
   dedup_key: string | null;
   raw: unknown;
@@ -151,7 +154,7 @@ export interface CustomIndicatorMapping {
 }
 
 /** Configuration: small, read often, written rarely (persisted as config.json). */
-export interface ConfigData {
+export interface ConfigData extends SignalsConfig {
   schema_version: number;
   orgs: Organization[];
   keys: ApiKeyRecord[];

@@ -75,9 +75,10 @@ export const signalInstanceSchema = {
         },
         externalId: text(IDENTIFIER_MAX, 'attaches the signal to the definition with this external id'),
         variant: text(IDENTIFIER_MAX, 'signal subtype, matched with externalId'),
-        name: { type: 'string', description: 'title when nothing better (title, summary) exists' },
-        calendarTime: { type: 'string', description: 'ISO 8601 time of the signal' },
-        time: { type: 'number', description: 'epoch seconds, used when calendarTime is absent' },
+        // Read when they have the right shape, ignored otherwise: raw is the tool's own data.
+        name: { description: 'string: the title when nothing better (title, summary) exists' },
+        calendarTime: { description: 'ISO 8601 string: the time of the signal' },
+        time: { description: 'epoch seconds: the time when calendarTime is absent or invalid' },
       },
     },
   },

@@ -141,7 +141,7 @@ function messageFor(e: ErrorObject): string | null {
     case 'maxItems': return `must have at most ${String(p.limit)} items`;
     case 'minProperties': return `must have at least ${String(p.limit)} field${p.limit === 1 ? '' : 's'}`;
     case 'maxProperties': return `must have at most ${String(p.limit)} fields`;
-    case 'uniqueItems': return `must not contain duplicates (items ${String(p.j)} and ${String(p.i)} are equal)`;
+    case 'uniqueItems': return `must not contain duplicates (items ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal)`;
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return `must be ${String(p.comparison)} ${String(p.limit)}`;
     case 'multipleOf': return `must be a multiple of ${String(p.multipleOf)}`;

@@ -10,6 +10,7 @@ import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
 import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
+import { signalRoutes } from './routes/signals';
 import { systemRoutes } from './routes/system';
 import { securityHeaders, staticUi } from './static-ui';
 
@@ -21,6 +22,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...ingestRoutes(deps),
     ...eventRoutes(deps),
     ...configRoutes(deps),
+    ...signalRoutes(deps),
   );
   return routes;
 }

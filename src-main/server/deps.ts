@@ -1,5 +1,6 @@
 // What the routes are given: the store and the shared services of one appliance.
 import type { Logger } from '../logger';
+import type { SignalsRuntime } from '../signals-runtime';
 import type { Store } from '../store/types';
 import type { AuthDeps } from './auth';
 import type { Metrics } from './metrics';
@@ -14,6 +15,7 @@ export interface ServerDeps extends AuthDeps {
   bus: EventBus;
   hub: StreamHub;
   metrics: Metrics;
+  signals: SignalsRuntime;
   logger: Logger;
   allowedHosts: Set<string>;
   /** Built UI (out/renderer); null when not built. */

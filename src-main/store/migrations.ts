@@ -1,5 +1,6 @@
 // Numbered data migrations. Config migrations rewrite config.json once on open; event
 // records are never rewritten (append-only log), so theirs run on every read instead.
+import { DEFAULT_FLAP_SETTINGS } from '../core/signals/config-ops';
 import { CONFIG_SCHEMA_VERSION, EVENT_SCHEMA_VERSION } from './types';
 
 export type MutableRecord = Record<string, unknown>;
@@ -18,6 +19,14 @@ export const configMigrations: readonly Migration[] = [
       for (const key of ['orgs', 'keys', 'sources', 'indicator_mappings']) if (!Array.isArray(data[key])) data[key] = [];
       const settings = data.settings;
       if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) data.settings = {};
+    },
+  },
+  {
+    // 1 → 2: signal definitions, filters, the service catalog and flap settings.
+    version: 2,
+    up(data) {
+      for (const key of ['definitions', 'filters', 'catalog']) if (!Array.isArray(data[key])) data[key] = [];
+      if (data.flap === null || typeof data.flap !== 'object') data.flap = { ...DEFAULT_FLAP_SETTINGS };
     },
   },
 ];

@@ -4,7 +4,7 @@ import type { ConfigData, Dialect, EventSummary, NormalizedEvent, Severity, Stat
 
 export type { ConfigData };
 
-export const CONFIG_SCHEMA_VERSION = 1;
+export const CONFIG_SCHEMA_VERSION = 2;
 export const EVENT_SCHEMA_VERSION = 1;
 
 export interface EventQuery {

@@ -19,7 +19,7 @@ describe('generic dialect', () => {
   it('accepts the fixture: 202, durable, normalized with explicit indicators', async () => {
     const res = await post('/v1/ingest/generic', await fixture('generic-alert.json'));
     expect(res.status).toBe(202);
-    expect(res.json).toEqual({ success: true, event_id: expect.any(String), alert_id: null });
+    expect(res.json).toEqual({ success: true, event_id: expect.any(String), alert_id: expect.any(String) });
     const ev = (await h.http('GET', `/api/events/${res.json.event_id}`)).json;
     expect(ev).toMatchObject({
       dialect: 'generic', title: 'Suspicious Process Execution', severity: 'high', level: 'ERROR', status: 'OPEN', priority: 'HIGH',
@@ -54,7 +54,7 @@ describe('generic dialect', () => {
     const again = await post('/v1/ingest/generic', { title: 'retry me' }, ingestKey, { 'idempotency-key': 'retry-1' });
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
-    expect(again.json).toEqual({ success: true, event_id: first.json.event_id, alert_id: null, duplicate: true });
+    expect(again.json).toEqual({ success: true, event_id: first.json.event_id, alert_id: first.json.alert_id, duplicate: true });
     expect(h.app.store.stats().events).toBe(before + 1);
   });
 });
@@ -142,7 +142,7 @@ describe('alertmanager dialect', () => {
   it('stores one event per alert: fingerprint as key, firing/resolved as OPEN/CLOSED, labels as tags', async () => {
     const res = await post('/v1/ingest/alertmanager', payload);
     expect(res.status).toBe(202);
-    expect(res.json).toEqual({ success: true, event_ids: [expect.any(String), expect.any(String)], alert_ids: [null, null] });
+    expect(res.json).toEqual({ success: true, event_ids: [expect.any(String), expect.any(String)], alert_ids: [expect.any(String), null] });
     const [a, b] = await Promise.all(res.json.event_ids.map(async (id: string) => (await h.http('GET', `/api/events/${id}`)).json));
     expect(a).toMatchObject({ dialect: 'alertmanager', title: 'CPU high on web-1', body: 'load 12', status: 'OPEN', severity: 'critical', idempotency_key: 'fp-web-1' });
     expect(a.tags).toEqual(expect.arrayContaining(['alertname:HighCPU', 'instance:web-1', 'severity:critical']));

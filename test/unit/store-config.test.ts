@@ -36,7 +36,7 @@ describe('config store', () => {
     const dir = await tempDir();
     const { store, report } = await open({ dataDir: dir });
     expect(report.migrations_applied).toEqual([]);
-    expect(store.config()).toEqual({ schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} });
+    expect(store.config()).toEqual({ schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 } });
     expect(await onDisk(dir)).toEqual(store.config());
   });
 
@@ -123,9 +123,9 @@ describe('config migrations', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'config.json'), JSON.stringify({ orgs: [{ id: 'o1', slug: 'default', name: 'D', parent_id: null, created_at: 'x' }], keys: [] }));
     const first = await open({ dataDir: dir });
-    expect(first.report.migrations_applied).toEqual([1]);
-    expect(first.store.config()).toMatchObject({ schema_version: 1, sources: [], indicator_mappings: [], settings: {} });
-    expect((await onDisk(dir)).schema_version).toBe(1);
+    expect(first.report.migrations_applied).toEqual([1, 2]);
+    expect(first.store.config()).toMatchObject({ schema_version: 2, sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 } });
+    expect((await onDisk(dir)).schema_version).toBe(2);
     await first.store.close();
     expect((await open({ dataDir: dir })).report.migrations_applied).toEqual([]);
   });
@@ -135,18 +135,18 @@ describe('config migrations', () => {
     const calls: number[] = [];
     const migrations: Migration[] = [
       ...configMigrations,
-      { version: 3, up: (d) => void (calls.push(3), ((d.settings as Record<string, unknown>).renamed = (d.settings as Record<string, unknown>).old)) },
-      { version: 2, up: (d) => void (calls.push(2), ((d.settings as Record<string, unknown>).old = 'value')) },
+      { version: 4, up: (d) => void (calls.push(4), ((d.settings as Record<string, unknown>).renamed = (d.settings as Record<string, unknown>).old)) },
+      { version: 3, up: (d) => void (calls.push(3), ((d.settings as Record<string, unknown>).old = 'value')) },
     ];
     await open({ dataDir: dir }).then((s) => s.store.close());
     const first = await open({ dataDir: dir, configMigrations: migrations });
-    expect(first.report.migrations_applied).toEqual([2, 3]);
-    expect(calls).toEqual([2, 3]);
-    expect(first.store.config()).toMatchObject({ schema_version: 3, settings: { old: 'value', renamed: 'value' } });
+    expect(first.report.migrations_applied).toEqual([3, 4]);
+    expect(calls).toEqual([3, 4]);
+    expect(first.store.config()).toMatchObject({ schema_version: 4, settings: { old: 'value', renamed: 'value' } });
     await first.store.close();
     const second = await open({ dataDir: dir, configMigrations: migrations });
     expect(second.report.migrations_applied).toEqual([]);
-    expect(calls).toEqual([2, 3]);
+    expect(calls).toEqual([3, 4]);
   });
 
   it('migrateConfig leaves current data alone', () => {

@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
 import { ingest } from '../../core/ingest';
+import type { StateChange } from '../../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, RequestMeta } from '../../core/types';
+import { stateRecords } from '../../signals-runtime';
+import type { AppendResult } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
@@ -67,20 +70,39 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
       newId: randomUUID,
     });
     if (!result.ok) throw new HttpError(400, result.errors);
+    // Exact retries are answered without a decision; the rest go through the signals engine.
+    const isDuplicate = result.events.map((e) => deps.store.duplicateOf(e.organization, e.dedup_key) !== undefined);
+    const decided = await deps.signals.decide(result.events.filter((_, i) => !isDuplicate[i]));
+    const events: NormalizedEvent[] = [];
+    const changesOf: StateChange[][] = [];
+    for (let i = 0, d = 0; i < result.events.length; i++) {
+      events.push(isDuplicate[i] ? result.events[i] : decided.events[d]);
+      changesOf.push(isDuplicate[i] ? [] : decided.perEvent[d++]);
+    }
     outcome = 'overloaded';
-    const stored = await deps.store.appendEvents(result.events);
+    let stored: AppendResult[];
+    try {
+      stored = await deps.store.appendEvents(events, stateRecords(changesOf.flat()));
+    } catch (err) {
+      deps.signals.rollback(changesOf);
+      throw err;
+    }
     outcome = 'rejected';
+    // A concurrent twin was stored first (or the id is taken): its changes never happened.
+    deps.signals.rollback(changesOf.filter((_, i) => stored[i].duplicate_of || stored[i].id_conflict));
     const conflict = stored.find((r) => r.id_conflict);
     if (conflict) throw new HttpError(400, [`raw.id: "${conflict.id}" is already the id of another organization's event`]);
     const ids = stored.map((r) => r.duplicate_of ?? r.id);
-    const fresh = result.events.filter((_, i) => !stored[i].duplicate_of);
+    const freshIdx = events.map((_, i) => i).filter((i) => !stored[i].duplicate_of);
+    const fresh = freshIdx.map((i) => events[i]);
     for (const e of fresh) deps.bus.publish({ type: 'event.created', organization: e.organization, data: summaryOf(e) });
+    deps.signals.publish(freshIdx.flatMap((i) => changesOf[i]));
     deps.metrics.events.inc({ dialect, outcome: 'duplicate' }, result.events.length - fresh.length);
     deps.metrics.events.inc({ dialect, outcome: 'accepted' }, fresh.length);
     outcome = '';
     const duplicate = fresh.length === 0;
     ctx.status = duplicate ? 200 : 202;
-    const alertIds = result.events.map((e) => e.alert_id);
+    const alertIds = await Promise.all(events.map(async (e, i) => (stored[i].duplicate_of ? ((await deps.store.getEvent(stored[i].duplicate_of!))?.alert_id ?? null) : e.alert_id)));
     if (answer === 'hec') ctx.body = { text: 'Success', code: 0, ...(duplicate ? { duplicate: true } : {}) };
     else if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
     else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };

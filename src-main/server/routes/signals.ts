@@ -1,0 +1,214 @@
+// Signal definitions and their filters, the service catalog, alerts and cases, and the
+// read-scoped alert lookup a webhook receiver uses (PRODUCT.md §3).
+import type { Context } from 'koa';
+import * as sig from '../../core/signals/config-ops';
+import { ALERT_ACTIONS, type AlertAction } from '../../core/signals/engine';
+import { ALERT_STATUSES, CASE_STATUSES, CATALOG_KINDS, type AlertStatus, type CaseStatus, type CatalogKind, type FlapSettings } from '../../core/signals/types';
+import * as schemas from '../../schemas/signals';
+import type { ServerDeps } from '../deps';
+import { HttpError } from '../http-error';
+import type { RouteDef } from '../route';
+import { parseLimit } from './events';
+
+/** Pages an in-memory list (newest first); the cursor is the id of the last item shown. */
+function page<T extends { id: string }>(items: T[], ctx: Context) {
+  const errors: string[] = [];
+  const limit = parseLimit(ctx.query.limit, errors);
+  let start = 0;
+  if (typeof ctx.query.cursor === 'string' && ctx.query.cursor) {
+    const at = items.findIndex((i) => i.id === ctx.query.cursor);
+    if (at < 0) errors.push('cursor: not a cursor from this list');
+    start = at + 1;
+  }
+  if (errors.length) throw new HttpError(400, errors);
+  const slice = items.slice(start, start + limit);
+  return { items: slice, next_cursor: start + limit < items.length ? slice[slice.length - 1].id : null };
+}
+
+function enumQuery<T extends string>(ctx: Context, name: string, allowed: readonly T[]): T | undefined {
+  const v = ctx.query[name];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  throw new HttpError(400, [`${name}: must be one of ${allowed.join(', ')}`]);
+}
+
+const text = (ctx: Context) => (typeof ctx.query.text === 'string' && ctx.query.text ? ctx.query.text : undefined);
+
+export function signalRoutes(deps: ServerDeps): RouteDef[] {
+  const now = () => deps.now();
+  const update = <T>(fn: (d: Parameters<Parameters<typeof deps.store.updateConfig>[0]>[0]) => T) => deps.store.updateConfig(fn);
+  const engine = () => deps.signals.engine;
+  const listQuery = [
+    { name: 'status', description: 'filter by status' },
+    { name: 'definition_id', description: 'filter by definition' },
+    { name: 'text', description: 'substring of title, short id, id, key or tag' },
+    { name: 'cursor', description: 'next_cursor of the previous page' },
+    { name: 'limit', description: 'page size' },
+  ];
+  return [
+    {
+      method: 'get', path: '/api/definitions', summary: 'Signal definitions', tag: 'definitions', auth: 'admin',
+      responses: { '200': '{items, next_cursor}' },
+      handler: (ctx, { principal }) => {
+        ctx.body = page([...sig.listDefinitions(deps.store.config(), principal.organization.id)].reverse(), ctx);
+      },
+    },
+    {
+      method: 'post', path: '/api/definitions', summary: 'Create a signal definition (external_id unique: a clash is a 409 naming it)', tag: 'definitions', auth: 'admin',
+      body: schemas.definitionCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'external_id already used' },
+      handler: async (ctx, { principal, body }) => {
+        ctx.status = 201;
+        ctx.body = await update((d) => sig.createDefinition(d, principal.organization.id, body as sig.DefinitionInput, now()));
+      },
+    },
+    {
+      method: 'get', path: '/api/definitions/:id', summary: 'One definition with its filters', tag: 'definitions', auth: 'admin',
+      responses: { '200': 'the definition', '404': 'no such definition' },
+      handler: (ctx, { principal }) => {
+        const config = deps.store.config();
+        const def = sig.getDefinition(config, principal.organization.id, String(ctx.params.id));
+        ctx.body = { ...def, filters: sig.listFilters(config, principal.organization.id, { definition_id: def.id, include_expired: true }) };
+      },
+    },
+    {
+      method: 'patch', path: '/api/definitions/:id', summary: 'Change a definition', tag: 'definitions', auth: 'admin',
+      body: schemas.definitionUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such definition', '409': 'external_id already used' },
+      handler: async (ctx, { principal, body }) => {
+        ctx.body = await update((d) => sig.updateDefinition(d, principal.organization.id, String(ctx.params.id), body as Partial<sig.DefinitionInput>, now()));
+      },
+    },
+    {
+      method: 'delete', path: '/api/definitions/:id', summary: 'Delete a definition and its filters', tag: 'definitions', auth: 'admin',
+      responses: { '204': 'deleted', '404': 'no such definition' },
+      handler: async (ctx, { principal }) => {
+        await update((d) => sig.deleteDefinition(d, principal.organization.id, String(ctx.params.id)));
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'get', path: '/api/definitions/:id/filters', summary: "A definition's deduplicate and snooze filters (expired ones too)", tag: 'definitions', auth: 'admin',
+      responses: { '200': '{items, next_cursor}', '404': 'no such definition' },
+      handler: (ctx, { principal }) => {
+        const config = deps.store.config();
+        const def = sig.getDefinition(config, principal.organization.id, String(ctx.params.id));
+        ctx.body = { items: sig.listFilters(config, principal.organization.id, { definition_id: def.id, include_expired: true }), next_cursor: null };
+      },
+    },
+    {
+      method: 'post', path: '/api/definitions/:id/filters', summary: 'Add a deduplicate (expression + window) or snooze (expression + until) filter', tag: 'definitions', auth: 'admin',
+      body: schemas.filterCreateSchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such definition' },
+      handler: async (ctx, { principal, body }) => {
+        ctx.status = 201;
+        ctx.body = await update((d) => sig.createFilter(d, principal.organization.id, String(ctx.params.id), body as sig.FilterInput, now()));
+      },
+    },
+    {
+      method: 'post', path: '/api/filters/:id/expire', summary: 'Expire a filter now (kept for history, never applies again)', tag: 'definitions', auth: 'admin',
+      responses: { '200': 'the expired filter', '404': 'no such filter' },
+      handler: async (ctx, { principal }) => {
+        ctx.body = await update((d) => sig.expireFilter(d, principal.organization.id, String(ctx.params.id), now()));
+      },
+    },
+    {
+      method: 'get', path: '/api/catalog', summary: 'Service catalog: services, environments, functionalities', tag: 'catalog', auth: 'admin',
+      query: [{ name: 'kind', description: CATALOG_KINDS.join(' | ') }],
+      responses: { '200': '{items, next_cursor}' },
+      handler: (ctx, { principal }) => {
+        ctx.body = { items: sig.listCatalog(deps.store.config(), principal.organization.id, enumQuery<CatalogKind>(ctx, 'kind', CATALOG_KINDS)), next_cursor: null };
+      },
+    },
+    {
+      method: 'post', path: '/api/catalog', summary: 'Add a catalog component; tags <kind>:<slug> link to it', tag: 'catalog', auth: 'admin',
+      body: schemas.catalogCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' },
+      handler: async (ctx, { principal, body }) => {
+        ctx.status = 201;
+        ctx.body = await update((d) => sig.createCatalogComponent(d, principal.organization.id, body as sig.CatalogInput, now()));
+      },
+    },
+    {
+      method: 'delete', path: '/api/catalog/:id', summary: 'Remove a catalog component', tag: 'catalog', auth: 'admin',
+      responses: { '204': 'removed', '404': 'no such component' },
+      handler: async (ctx, { principal }) => {
+        await update((d) => sig.deleteCatalogComponent(d, principal.organization.id, String(ctx.params.id)));
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'get', path: '/api/signals/settings', summary: 'Flap detection settings', tag: 'alerts', auth: 'admin',
+      responses: { '200': '{flap}' },
+      handler: (ctx) => {
+        ctx.body = { flap: deps.store.config().flap };
+      },
+    },
+    {
+      method: 'put', path: '/api/signals/settings/flap', summary: 'Set flap detection: more than max_transitions open/resolve transitions within window_s marks an alert flapping', tag: 'alerts', auth: 'admin',
+      body: schemas.flapSettingsSchema, responses: { '200': 'the settings', '400': 'invalid' },
+      handler: async (ctx, { body }) => {
+        ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body as FlapSettings)) };
+      },
+    },
+    {
+      method: 'get', path: '/api/alerts', summary: 'Alerts, newest first', tag: 'alerts', auth: 'admin',
+      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      handler: (ctx, { principal }) => {
+        const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
+        ctx.body = page(engine().listAlerts(principal.organization.id, filter), ctx);
+      },
+    },
+    {
+      method: 'get', path: '/api/alerts/:id', summary: 'One alert (UUID or short id) with its timeline', tag: 'alerts', auth: 'admin',
+      responses: { '200': 'the alert', '404': 'no such alert' },
+      handler: (ctx, { principal }) => {
+        const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
+        ctx.body = alert;
+      },
+    },
+    ...ALERT_ACTIONS.map((action): RouteDef => ({
+      method: 'post', path: `/api/alerts/:id/${action}`, summary: `${action === 'ack' ? 'Acknowledge' : action === 'resolve' ? 'Resolve' : 'Dismiss'} an alert`, tag: 'alerts', auth: 'admin',
+      responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' },
+      handler: async (ctx, { principal }) => {
+        const actor = principal.via === 'session' ? 'ui' : principal.keyId ? `key:${principal.keyId}` : principal.via;
+        const changes = engine().act(principal.organization.id, String(ctx.params.id), action as AlertAction, actor);
+        await deps.signals.commit(changes);
+        ctx.body = engine().getAlert(principal.organization.id, String(ctx.params.id));
+      },
+    })),
+    {
+      method: 'get', path: '/api/cases', summary: 'Cases, newest first', tag: 'cases', auth: 'admin',
+      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      handler: (ctx, { principal }) => {
+        const filter = { status: enumQuery<CaseStatus>(ctx, 'status', CASE_STATUSES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
+        ctx.body = page(engine().listCases(principal.organization.id, filter), ctx);
+      },
+    },
+    {
+      method: 'get', path: '/api/cases/:id', summary: 'One case with its alerts', tag: 'cases', auth: 'admin',
+      responses: { '200': 'the case', '404': 'no such case' },
+      handler: (ctx, { principal }) => {
+        const found = engine().getCase(principal.organization.id, String(ctx.params.id));
+        if (!found) throw new HttpError(404, [`id: no case "${ctx.params.id}"`]);
+        ctx.body = { ...found, alerts: found.alert_ids.map((id) => engine().getAlert(principal.organization.id, id)).filter(Boolean) };
+      },
+    },
+    {
+      method: 'post', path: '/api/cases/:id/status', summary: 'Move a case: new → triage → closed', tag: 'cases', auth: 'admin',
+      body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' },
+      handler: async (ctx, { principal, body }) => {
+        const actor = principal.via === 'session' ? 'ui' : principal.keyId ? `key:${principal.keyId}` : principal.via;
+        const changes = engine().setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actor);
+        await deps.signals.commit(changes);
+        ctx.body = engine().getCase(principal.organization.id, String(ctx.params.id));
+      },
+    },
+    {
+      method: 'get', path: '/v1/alerts/:id', summary: 'One alert by UUID or short id, for a webhook receiver holding a read key', tag: 'alerts', auth: 'read',
+      responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" },
+      handler: (ctx, { principal }) => {
+        const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
+        ctx.body = alert;
+      },
+    },
+  ];
+}

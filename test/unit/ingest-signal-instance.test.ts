@@ -1,0 +1,120 @@
+// Signal instance dialect (Dispatch /signals/instances).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
+import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
+import { INSTANCE_ID_MAX } from '../../src-main/limits';
+
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+
+const request: RequestMeta = {
+  method: 'POST', path: '/api/v1/default/signals/instances', remote_address: '10.1.2.3', user_agent: 'python-requests/2.31', content_length: 512,
+  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null,
+};
+
+function context(over: Partial<IngestContext> = {}): IngestContext {
+  let n = 0;
+  return {
+    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
+    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
+  };
+}
+
+function accepted(outcome: IngestOutcome): NormalizedEvent[] {
+  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
+  return outcome.events;
+}
+const one = async (raw: Record<string, unknown>, ctx = context()) => accepted(await ingest('signal_instance', { project: 'Test', raw }, ctx))[0];
+const errorsOf = async (body: unknown) => {
+  const outcome = await ingest('signal_instance', body, context());
+  return outcome.ok ? [] : outcome.errors;
+};
+
+describe('signal instance dialect', () => {
+  it('normalizes the fixture: raw.id is the event id and the dedup key, raw.name the title', async () => {
+    const body = fixture('dispatch-signal-instance.json');
+    expect(accepted(await ingest('signal_instance', body, context()))).toEqual([{
+      schema_version: 1,
+      id: '6b1f7c2e-3f0a-4c8e-9a51-2d4e8b7f1c90',
+      organization: 'org-1',
+      project: 'Test',
+      source: 'signal_instance',
+      source_name: 'signal_instance',
+      dialect: 'signal_instance',
+      received_at: '2026-03-01T12:00:00.000Z',
+      occurred_at: '2022-10-19T10:35:01.000Z',
+      title: 'process_events',
+      body: '',
+      severity: 'pending',
+      level: 'INFO',
+      status: 'OPEN',
+      priority: 'HIGH',
+      idempotency_key: null,
+      tags: [],
+      catalog: [],
+      annotations: {
+        'private.signals.firehydrant.com/actor-source': 'api_key',
+        'private.signals.firehydrant.com/via': '/api/v1/default/signals/instances',
+      },
+      images: [],
+      links: [],
+      attachments: [],
+      indicators: [],
+      event_type: 'security_event',
+      external_id: 'someExternalValue',
+      variant: 'A',
+      source_rule_id: null,
+      definition_id: null,
+      alert_id: null,
+      dedup_key: 'instance:6b1f7c2e-3f0a-4c8e-9a51-2d4e8b7f1c90',
+      raw: body,
+      request,
+    }]);
+  });
+
+  it('generates an id when raw.id is absent, and then the Idempotency-Key header is the dedup key', async () => {
+    const e = await one({ name: 'n' });
+    expect([e.id, e.dedup_key]).toEqual(['evt-1', null]);
+    const keyed = await one({ name: 'n' }, context({ request: { ...request, idempotency_key: 'retry-7' } }));
+    expect(keyed.dedup_key).toBe('header:retry-7');
+    const both = await one({ id: 'sig-1', name: 'n' }, context({ request: { ...request, idempotency_key: 'retry-7' } }));
+    expect([both.id, both.dedup_key]).toEqual(['sig-1', 'instance:sig-1']);
+  });
+
+  it('takes the title from title, summary, name, externalId, else "Signal"', async () => {
+    expect((await one({ title: 'T', summary: 'S', name: 'N', externalId: 'X' })).title).toBe('T');
+    expect((await one({ summary: 'S', name: 'N', externalId: 'X' })).title).toBe('S');
+    expect((await one({ name: 'N', externalId: 'X' })).title).toBe('N');
+    expect((await one({ externalId: 'X' })).title).toBe('X');
+    expect((await one({ title: '', name: 42 })).title).toBe('Signal');
+  });
+
+  it('reads description, severity, tags and idempotency_key when they have the right shape', async () => {
+    const e = await one({ name: 'n', description: 'details', severity: 'critical', tags: ['a', 'b'], idempotency_key: 'k1' });
+    expect([e.body, e.severity, e.level, e.tags, e.idempotency_key]).toEqual(['details', 'critical', 'FATAL', ['a', 'b'], 'k1']);
+    const loose = await one({ name: 'n', description: 5, severity: 'sev1', tags: ['a', 1], idempotency_key: 'k'.repeat(256) });
+    expect([loose.body, loose.severity, loose.level, loose.tags, loose.idempotency_key]).toEqual(['', 'pending', 'INFO', [], null]);
+  });
+
+  it('takes occurred_at from calendarTime, else time (epoch seconds), else now', async () => {
+    expect((await one({ calendarTime: '2022-10-19T10:35:01Z', time: 1618698901 })).occurred_at).toBe('2022-10-19T10:35:01.000Z');
+    expect((await one({ calendarTime: 'last tuesday', time: 1618698901 })).occurred_at).toBe('2021-04-17T22:35:01.000Z');
+    expect((await one({ time: 1618698901.5 })).occurred_at).toBe('2021-04-17T22:35:01.500Z');
+    expect((await one({})).occurred_at).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it('names both missing fields', async () => {
+    expect(await errorsOf({})).toEqual(['project: is required', 'raw: is required']);
+    expect(await errorsOf([])).toEqual(['body: must be an object']);
+  });
+
+  it('checks project, raw and raw.id', async () => {
+    expect(await errorsOf({ project: '', raw: [] })).toEqual(['project: must not be empty', 'raw: must be an object']);
+    expect(await errorsOf({ project: 'p', raw: { id: 42, externalId: 1, variant: false } })).toEqual([
+      'raw.id: must be a string', 'raw.externalId: must be a string', 'raw.variant: must be a string',
+    ]);
+    expect(await errorsOf({ project: 'p', raw: { id: 'has space/slash' } })).toEqual(['raw.id: must match the pattern ^[A-Za-z0-9._:-]+$']);
+    expect(await errorsOf({ project: 'p', raw: { id: 'a'.repeat(INSTANCE_ID_MAX + 1) } })).toEqual([`raw.id: longer than ${INSTANCE_ID_MAX} characters`]);
+    expect(await errorsOf({ project: 'p', raw: { id: 'a'.repeat(INSTANCE_ID_MAX) } })).toEqual([]);
+  });
+});
