@@ -1,15 +1,15 @@
 // Request bodies of definitions, filters, catalog, alert/case actions and flap settings.
 import { CATALOG_KINDS, CASE_STATUSES, FILTER_KINDS } from '../core/signals/types';
-import { DESCRIPTION_MAX, NAME_MAX, SIGNAL_EXPRESSION_MAX } from '../limits';
+import { DESCRIPTION_MAX, IDENTIFIER_MAX, NAME_MAX, SIGNAL_EXPRESSION_MAX } from '../limits';
 
 const name = { type: 'string', minLength: 1, maxLength: NAME_MAX };
 const optionalText = { type: ['string', 'null'], maxLength: NAME_MAX };
 const definitionFields = {
   name,
   description: { type: 'string', maxLength: DESCRIPTION_MAX },
-  variant: optionalText,
+  variant: { type: ['string', 'null'], maxLength: IDENTIFIER_MAX },
   owner: optionalText,
-  external_id: { type: 'string', minLength: 1, maxLength: NAME_MAX, description: 'unique across definitions; signal instances attach by raw.externalId (+ raw.variant)' },
+  external_id: { type: 'string', minLength: 1, maxLength: IDENTIFIER_MAX, description: 'unique across definitions; signal instances attach by raw.externalId (+ raw.variant)' },
   conversation_target: optionalText,
   create_case: { type: 'boolean', description: 'default true; false makes the definition contextual (alerts, no case)' },
   enabled: { type: 'boolean' },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
 import type { NormalizedEvent, RequestMeta, SourceRecord } from '../../src-main/core/types';
-import { INDICATORS_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../../src-main/limits';
+import { INDICATOR_VALUE_MAX, INDICATORS_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../../src-main/limits';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
@@ -174,6 +174,9 @@ describe('generic dialect', () => {
       `tags: must have at most ${TAGS_MAX} items`,
       `tags[${TAGS_MAX}]: longer than ${TAG_LENGTH_MAX} characters`,
       `indicators: must have at most ${INDICATORS_MAX} items`,
+    ]);
+    expect(await errorsOf({ title: 't', indicators: [{ type: 'ip', value: '1'.repeat(INDICATOR_VALUE_MAX + 1) }] })).toEqual([
+      `indicators[0].value: longer than ${INDICATOR_VALUE_MAX} characters`,
     ]);
     expect(await errorsOf({ title: '' })).toEqual(['title: must not be empty']);
     expect(await errorsOf({ title: 't', tags: ['a', 3] })).toEqual(['tags[1]: must be a string']);

@@ -16,12 +16,21 @@ export type TransposerResult = { ok: true; output: unknown } | { ok: false; erro
 // depth, D1011) and `sequence` (longest result sequence, D2015), checked on every step.
 const GUARDRAILS = { timeout: TRANSPOSER_TIMEOUT_MS, stack: TRANSPOSER_DEPTH_MAX, sequence: TRANSPOSER_SEQUENCE_MAX };
 
-interface JsonataFailure { message?: unknown; position?: unknown }
+interface JsonataFailure { message?: unknown; position?: unknown; code?: unknown }
 
-function describe(err: unknown): string {
+/** Guardrail errors fire wherever evaluation happens to be, so their position means nothing. */
+const POSITIONLESS = new Set(['D1011', 'D1012']);
+
+function jsonataMessage(err: unknown): string {
   const e = (err ?? {}) as JsonataFailure;
   const message = typeof e.message === 'string' && e.message ? e.message : String(err);
-  return typeof e.position === 'number' ? `${message} (at position ${e.position})` : message;
+  return typeof e.position === 'number' && !POSITIONLESS.has(String(e.code)) ? `${message} (at position ${e.position})` : message;
+}
+
+/** JSONata functions are objects that point back into the evaluation environment; JSON has no functions. */
+function dropFunctions(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && ('_jsonata_lambda' in value || '_jsonata_function' in value)) return undefined;
+  return value;
 }
 
 // Compiled expressions, so a busy custom source does not re-parse its transposer per request.
@@ -40,7 +49,7 @@ function compileExpression(expression: string): { ok: true; expr: jsonata.Expres
     compiled.set(expression, expr);
     return { ok: true, expr };
   } catch (err) {
-    return { ok: false, errors: [`transposer: ${describe(err)}`] };
+    return { ok: false, errors: [`transposer: ${jsonataMessage(err)}`] };
   }
 }
 
@@ -58,14 +67,14 @@ export async function runTransposer(expression: string, sample: unknown): Promis
   try {
     output = await compiledExpr.expr.evaluate(sample);
   } catch (err) {
-    return { ok: false, errors: [`transposer: ${describe(err)}`] };
+    return { ok: false, errors: [`transposer: ${jsonataMessage(err)}`] };
   }
   // JSONata results may be sequences or hold functions; keep what JSON can say.
   try {
-    const json = JSON.stringify(output);
+    const json = JSON.stringify(output, dropFunctions);
     return { ok: true, output: json === undefined ? undefined : (JSON.parse(json) as unknown) };
   } catch (err) {
-    return { ok: false, errors: [`transposer: the output is not JSON (${describe(err)})`] };
+    return { ok: false, errors: [`transposer: the output is not JSON (${jsonataMessage(err)})`] };
   }
 }
 

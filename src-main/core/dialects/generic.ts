@@ -1,5 +1,6 @@
 // Calseta generic webhook (POST /v1/ingest/generic): title, severity, occurred_at,
 // description, tags, source_rule_id and explicit indicators checked against their type.
+import { INDICATOR_VALUE_MAX } from '../../limits';
 import { genericSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
 import { isValidIndicator, type IndicatorCandidate } from '../indicators';
@@ -26,7 +27,7 @@ function indicatorErrors(body: unknown): string[] {
   if (!isObject(body) || !Array.isArray(body.indicators)) return [];
   const errors: string[] = [];
   body.indicators.forEach((item: unknown, i) => {
-    if (!isObject(item) || typeof item.value !== 'string' || item.value === '') return;
+    if (!isObject(item) || typeof item.value !== 'string' || item.value === '' || item.value.length > INDICATOR_VALUE_MAX) return;
     // An unknown type is a schema error already; only judge values of known types.
     if (!isIndicatorType(item.type)) return;
     if (!isValidIndicator(item.type, item.value)) errors.push(`indicators[${i}].value: is not a valid ${item.type}`);
@@ -49,7 +50,7 @@ export function normalizeGeneric(body: unknown, ctx: IngestContext): IngestOutco
       severity,
       status: 'OPEN',
       priority: 'HIGH',
-      occurred_at: (b.occurred_at !== undefined ? parseTimestamp(b.occurred_at) : null) ?? undefined,
+      occurred_at: parseTimestamp(b.occurred_at) ?? undefined,
       tags: b.tags ?? [],
       source_rule_id: b.source_rule_id ?? null,
       explicitIndicators: (b.indicators ?? []).map(({ type, value }) => ({ type, value })),

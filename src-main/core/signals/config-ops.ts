@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import {
+  IDENTIFIER_MAX,
   CATALOG_COMPONENTS_MAX,
   DESCRIPTION_MAX,
   NAME_MAX,
@@ -156,8 +157,8 @@ const DEFINITION_FIELDS = [
 function validateDefinition(d: Omit<SignalDefinition, 'id' | 'organization' | 'created_at' | 'updated_at'>): void {
   const errors = [
     ...requiredText('name', d.name, NAME_MAX),
-    ...requiredText('external_id', d.external_id, NAME_MAX),
-    ...optionalText('variant', d.variant, NAME_MAX),
+    ...requiredText('external_id', d.external_id, IDENTIFIER_MAX),
+    ...optionalText('variant', d.variant, IDENTIFIER_MAX),
     ...optionalText('owner', d.owner, NAME_MAX),
     ...optionalText('conversation_target', d.conversation_target, NAME_MAX),
   ];

@@ -5,6 +5,7 @@ import * as sig from '../../core/signals/config-ops';
 import { ALERT_ACTIONS, type AlertAction } from '../../core/signals/engine';
 import { ALERT_STATUSES, CASE_STATUSES, CATALOG_KINDS, type AlertStatus, type CaseStatus, type CatalogKind, type FlapSettings } from '../../core/signals/types';
 import * as schemas from '../../schemas/signals';
+import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
@@ -31,6 +32,9 @@ function enumQuery<T extends string>(ctx: Context, name: string, allowed: readon
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
   throw new HttpError(400, [`${name}: must be one of ${allowed.join(', ')}`]);
 }
+
+/** Who a timeline names for a person's action: the UI, or the key that made the call. */
+const actorOf = (p: Principal) => (p.via === 'session' ? 'ui' : p.keyId ? `key:${p.keyId}` : p.via);
 
 const text = (ctx: Context) => (typeof ctx.query.text === 'string' && ctx.query.text ? ctx.query.text : undefined);
 
@@ -168,8 +172,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'post', path: `/api/alerts/:id/${action}`, summary: `${action === 'ack' ? 'Acknowledge' : action === 'resolve' ? 'Resolve' : 'Dismiss'} an alert`, tag: 'alerts', auth: 'admin',
       responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' },
       handler: async (ctx, { principal }) => {
-        const actor = principal.via === 'session' ? 'ui' : principal.keyId ? `key:${principal.keyId}` : principal.via;
-        const changes = engine().act(principal.organization.id, String(ctx.params.id), action as AlertAction, actor);
+        const changes = engine().act(principal.organization.id, String(ctx.params.id), action as AlertAction, actorOf(principal));
         await deps.signals.commit(changes);
         ctx.body = engine().getAlert(principal.organization.id, String(ctx.params.id));
       },
@@ -195,8 +198,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'post', path: '/api/cases/:id/status', summary: 'Move a case: new → triage → closed', tag: 'cases', auth: 'admin',
       body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' },
       handler: async (ctx, { principal, body }) => {
-        const actor = principal.via === 'session' ? 'ui' : principal.keyId ? `key:${principal.keyId}` : principal.via;
-        const changes = engine().setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actor);
+        const changes = engine().setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actorOf(principal));
         await deps.signals.commit(changes);
         ctx.body = engine().getCase(principal.organization.id, String(ctx.params.id));
       },

@@ -1,0 +1,185 @@
+// Splunk HEC dialect: envelopes, one or many, with SIEM-shaped events.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { eventTypeOf, severityFromScale } from '../../src-main/core/dialects/splunk-hec';
+import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
+import { parseJsonBody } from '../../src-main/core/json-body';
+import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
+import { MAX_EVENTS_PER_REQUEST } from '../../src-main/limits';
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+
+const request: RequestMeta = {
+  method: 'POST', path: '/services/collector/event', remote_address: '127.0.0.1', user_agent: 'splunk-forwarder', content_length: 2048,
+  content_type: null, auth: 'api_key', key_id: 'key-1', idempotency_key: null,
+};
+
+function context(over: Partial<IngestContext> = {}): IngestContext {
+  let n = 0;
+  return {
+    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
+    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
+  };
+}
+
+function accepted(outcome: IngestOutcome): NormalizedEvent[] {
+  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
+  return outcome.events;
+}
+const one = async (envelope: Record<string, unknown>) => accepted(await ingest('splunk_hec', envelope, context()))[0];
+const errorsOf = async (body: unknown) => {
+  const outcome = await ingest('splunk_hec', body, context());
+  return outcome.ok ? [] : outcome.errors;
+};
+
+describe('splunk HEC dialect', () => {
+  it('normalizes the detection fixture: a detection and its correlated event, grouped by offense', async () => {
+    const body = fixture('splunk-hec-detection-with-events.json') as Record<string, unknown>[];
+    const [detection, event] = accepted(await ingest('splunk_hec', body, context()));
+    expect(detection).toEqual({
+      schema_version: 1,
+      id: 'evt-1',
+      organization: 'org-1',
+      project: null,
+      source: 'splunk_hec',
+      source_name: 'splunk_hec',
+      dialect: 'splunk_hec',
+      received_at: '2026-03-01T12:00:00.000Z',
+      occurred_at: '2020-05-28T13:49:24.000Z',
+      title: '10000000 Armor - External - FIM - Task Scheduler Entries Modified',
+      body: '',
+      severity: 'low',
+      level: 'WARN',
+      status: 'OPEN',
+      priority: 'HIGH',
+      idempotency_key: 'offense:10000000',
+      tags: ['sourcetype:_json'],
+      catalog: [],
+      annotations: {
+        'private.signals.firehydrant.com/actor-source': 'api_key',
+        'private.signals.firehydrant.com/via': '/services/collector/event',
+      },
+      images: [],
+      links: [],
+      attachments: [],
+      indicators: [],
+      event_type: 'security_detection',
+      external_id: null,
+      variant: null,
+      source_rule_id: null,
+      definition_id: null,
+      alert_id: null,
+      dedup_key: null,
+      raw: body[0],
+      request,
+    });
+    expect({
+      id: event.id, title: event.title, body: event.body, severity: event.severity, status: event.status, occurred_at: event.occurred_at,
+      idempotency_key: event.idempotency_key, event_type: event.event_type, tags: event.tags, indicators: event.indicators, raw: event.raw,
+    }).toEqual({
+      id: 'evt-2',
+      title: 'Task Scheduler Entries Modified',
+      body: (body[1].event as Record<string, unknown>).payload,
+      severity: 'pending',
+      status: 'OPEN',
+      occurred_at: '2020-05-28T13:45:04.000Z',
+      idempotency_key: 'offense:10000000',
+      event_type: 'security_event',
+      tags: ['sourcetype:_json'],
+      indicators: [{ type: 'ip', value: '10.128.49.107', found_by: ['system'] }],
+      raw: body[1],
+    });
+  });
+
+  it('accepts envelopes back to back as parsed by json-body, and a text event', async () => {
+    const parsed = parseJsonBody(Buffer.from('{"event":{"title":"one"},"time":1700000000}\n{"event":"two as text","host":"fw-1"}'), { concatenated: true });
+    if (!parsed.ok) throw new Error(parsed.errors.join());
+    const events = accepted(await ingest('splunk_hec', parsed.value, context()));
+    expect(events.map((e) => [e.title, e.body, e.occurred_at, e.tags])).toEqual([
+      ['one', '', '2023-11-14T22:13:20.000Z', []],
+      ['two as text', '', '2026-03-01T12:00:00.000Z', ['host:fw-1']],
+    ]);
+  });
+
+  it('titles a long text event with its first 250 characters and keeps the whole line as body', async () => {
+    const line = `${'x'.repeat(250)}TAIL`;
+    const e = await one({ event: line });
+    expect([e.title, e.body]).toEqual(['x'.repeat(250), line]);
+  });
+
+  it('takes the title from title, summary, eventName, description, correlationDescription, sourcetype, else a default', async () => {
+    const pick = async (event: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const e = await one({ event, ...extra });
+      return [e.title, e.body];
+    };
+    expect(await pick({ title: 'T', summary: 'S', description: 'D', payload: 'P' })).toEqual(['T', 'D']);
+    expect(await pick({ summary: 'S', payload: 'P' })).toEqual(['S', 'P']);
+    expect(await pick({ eventName: 'E', description: 'D' })).toEqual(['E', 'D']);
+    expect(await pick({ description: 'D', payload: 'P' })).toEqual(['D', 'P']);
+    expect(await pick({ correlationDescription: 'C', payload: 'P' })).toEqual(['C', 'P']);
+    expect(await pick({ payload: { not: 'text' } }, { sourcetype: 'fw:log' })).toEqual(['fw:log', '']);
+    expect(await pick({})).toEqual(['Splunk event', '']);
+  });
+
+  it('reads severity on the 0–10 scale or as a word', async () => {
+    expect([0, 0.4, 1, 3, 4, 6, 7, 8, 9, 10, 11, -1].map(severityFromScale)).toEqual([
+      'informational', 'informational', 'low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical', 'pending', 'pending',
+    ]);
+    const severities = await Promise.all([7, '9', 'High', 'warning', 'whatever', undefined].map(async (severity) => (await one({ event: { title: 't', severity } })).severity));
+    expect(severities).toEqual(['high', 'critical', 'high', 'medium', 'pending', 'pending']);
+  });
+
+  it('takes the time from the envelope as epoch seconds, fractions and numeric strings too', async () => {
+    expect((await one({ event: 'e', time: 1590673764.25 })).occurred_at).toBe('2020-05-28T13:49:24.250Z');
+    expect((await one({ event: 'e', time: '1590673764' })).occurred_at).toBe('2020-05-28T13:49:24.000Z');
+    expect((await one({ event: 'e' })).occurred_at).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it('reads status and offenseStatus, default OPEN', async () => {
+    const statuses = await Promise.all([{ status: 'closed' }, { offenseStatus: 'CLOSED' }, { status: 'weird', offenseStatus: 'OPEN' }, {}].map(async (f) => (await one({ event: { title: 't', ...f } })).status));
+    expect(statuses).toEqual(['CLOSED', 'CLOSED', 'OPEN', 'OPEN']);
+  });
+
+  it('takes the idempotency key from fields, then the event, then the offense id', async () => {
+    const keyOf = async (envelope: Record<string, unknown>) => (await one(envelope)).idempotency_key;
+    expect(await keyOf({ event: { title: 't', idempotency_key: 'ev', offenseId: 7 }, fields: { idempotency_key: 'fld' } })).toBe('fld');
+    expect(await keyOf({ event: { title: 't', idempotency_key: 'ev', offenseId: 7 } })).toBe('ev');
+    expect(await keyOf({ event: { title: 't', offenseId: 7 } })).toBe('offense:7');
+    expect(await keyOf({ event: { title: 't', offenseId: null } })).toBeNull();
+    expect(await keyOf({ event: 'text' })).toBeNull();
+  });
+
+  it('classifies detections, incidents and plain events', () => {
+    expect([
+      eventTypeOf({ documentType: 'OFFENSE_DETECTION_1590673764004', incidentId: 'IR1', offenseType: 'Detection' }),
+      eventTypeOf({ offenseType: 'Incident' }),
+      eventTypeOf({ incidentId: 'IR1', offenseType: 'Offense' }),
+      eventTypeOf({ incidentId: 'IR1', offenseType: 'Detection' }),
+      eventTypeOf({ documentType: 'EVENT_1590673504500' }),
+    ]).toEqual(['security_detection', 'security_incident', 'security_incident', 'security_event', 'security_event']);
+  });
+
+  it('adds sourcetype, index and host as tags after the event tags', async () => {
+    const e = await one({ event: { title: 't', tags: ['a', 'b'] }, sourcetype: 'st', index: 'main', host: 'h1' });
+    expect(e.tags).toEqual(['a', 'b', 'sourcetype:st', 'index:main', 'host:h1']);
+    expect((await one({ event: { title: 't', tags: ['a', 1] } })).tags).toEqual([]);
+  });
+
+  it('prefixes problems of an array with the index', async () => {
+    expect(await errorsOf([{ event: 'ok' }, { time: 'noon' }, { event: 5, fields: [] }])).toEqual([
+      '[1].event: is required',
+      '[1].time: must match the pattern ^\\d{1,11}(\\.\\d+)?$',
+      '[2].event: must be an object or a string',
+      '[2].fields: must be an object',
+    ]);
+    expect(await errorsOf({ event: '', time: -5, host: 1 })).toEqual(['time: must be >= 0', 'host: must be a string', 'event: must not be empty']);
+    expect(await errorsOf({ event: { idempotency_key: 'k'.repeat(256) } })).toEqual(['event.idempotency_key: longer than 255 characters']);
+  });
+
+  it(`needs one envelope or 1 to ${MAX_EVENTS_PER_REQUEST} of them`, async () => {
+    expect(await errorsOf([])).toEqual(['body: must have at least 1 item']);
+    expect(await errorsOf(Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => ({ event: 'e' })))).toEqual([`body: must have at most ${MAX_EVENTS_PER_REQUEST} items`]);
+    expect(await errorsOf('just text')).toEqual(['body: must be an object']);
+    expect(await errorsOf({})).toEqual(['event: is required']);
+  });
+});
