@@ -3,6 +3,7 @@
 // rule violation, so a failed operation changes nothing.
 import { randomUUID } from 'node:crypto';
 import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits';
+import { slugify } from './normalize';
 import { emptySignalsConfig } from './signals/config-ops';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from './errors';
 import { newSecret, secretPrefix, sha256Hex } from './secrets';
@@ -10,12 +11,13 @@ import type { ApiKeyRecord, ConfigData, CustomIndicatorMapping, Dialect, Indicat
 
 export const DEFAULT_ORG_SLUG = 'default';
 
-export function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'item';
+/** Slugs of organizations and sources; empty names fall back to a placeholder. */
+export function slugOf(name: string): string {
+  return slugify(name) || 'item';
 }
 
 export function emptyConfig(): ConfigData {
-  return { schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, ...emptySignalsConfig() };
+  return { ...emptySignalsConfig(), schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export function ensureDefaultOrg(draft: ConfigData, now: Date): Organization {
@@ -32,7 +34,7 @@ export function findOrg(config: Readonly<ConfigData>, idOrSlug: string): Organiz
 
 export function createOrg(draft: ConfigData, input: { name: string; slug?: string; parent_id?: string | null }, now: Date): Organization {
   if (draft.orgs.length >= ORGS_MAX) throw new LimitError([`organizations: at most ${ORGS_MAX}`]);
-  const slug = input.slug ?? slugify(input.name);
+  const slug = input.slug ?? slugOf(input.name);
   if (draft.orgs.some((o) => o.slug === slug)) throw new ConflictError([`slug: an organization with slug "${slug}" already exists`]);
   let parent: Organization | null = null;
   if (input.parent_id) {
@@ -92,6 +94,7 @@ export interface SourceInput {
   dialect: Dialect;
   transposer?: string | null;
   url_token?: boolean;
+  auto_resolve_after_s?: number | null;
 }
 
 /** `checkTransposer` reports JSONata compile errors; injected so this module stays free of the engine. */
@@ -105,7 +108,7 @@ export function createSource(
   if (draft.sources.filter((s) => s.organization === organization).length >= SOURCES_MAX) {
     throw new LimitError([`sources: at most ${SOURCES_MAX} per organization`]);
   }
-  const slug = slugify(input.name);
+  const slug = slugOf(input.name);
   if (draft.sources.some((s) => s.organization === organization && s.slug === slug)) {
     throw new ConflictError([`name: a source with slug "${slug}" already exists`]);
   }
@@ -120,6 +123,7 @@ export function createSource(
     transposer: input.transposer ?? null,
     token_hash: token ? sha256Hex(token) : null,
     token_prefix: token ? secretPrefix(token) : null,
+    auto_resolve_after_s: input.auto_resolve_after_s ?? null,
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   };
@@ -131,7 +135,7 @@ export function updateSource(
   draft: ConfigData,
   organization: string,
   id: string,
-  input: { name?: string; transposer?: string | null },
+  input: { name?: string; transposer?: string | null; auto_resolve_after_s?: number | null },
   checkTransposer: (expr: string) => string[],
   now: Date,
 ): SourceRecord {
@@ -139,7 +143,7 @@ export function updateSource(
   const transposer = input.transposer !== undefined ? input.transposer : source.transposer;
   validateTransposer(source.dialect, transposer, checkTransposer);
   if (input.name !== undefined && input.name !== source.name) {
-    const slug = slugify(input.name);
+    const slug = slugOf(input.name);
     if (draft.sources.some((s) => s.organization === organization && s.slug === slug && s.id !== id)) {
       throw new ConflictError([`name: a source with slug "${slug}" already exists`]);
     }
@@ -147,6 +151,7 @@ export function updateSource(
     source.slug = slug;
   }
   source.transposer = transposer;
+  if (input.auto_resolve_after_s !== undefined) source.auto_resolve_after_s = input.auto_resolve_after_s;
   source.updated_at = now.toISOString();
   return source;
 }

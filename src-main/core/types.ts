@@ -139,6 +139,8 @@ export interface SourceRecord {
   /** SHA-256 hex of the URL token (`/v1/hooks/{token}`); null when none was issued. */
   token_hash: string | null;
   token_prefix: string | null;
+  /** Alerts from this source resolve themselves after this long without a new event (unless their definition says otherwise). */
+  auto_resolve_after_s: number | null;
   created_at: string;
   updated_at: string;
 }

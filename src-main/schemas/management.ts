@@ -4,6 +4,7 @@ import { DIALECTS, INDICATOR_TYPES, SCOPES } from '../core/types';
 import { NAME_MAX, TRANSPOSER_MAX } from '../limits';
 
 const name = { type: 'string', minLength: 1, maxLength: NAME_MAX };
+const autoResolve = { type: ['integer', 'null'], minimum: 1, description: "resolve this source's alerts after this many seconds without a new event (a definition's own setting wins)" };
 
 export const orgCreateSchema = {
   title: 'OrganizationCreate',
@@ -39,6 +40,7 @@ export const sourceCreateSchema = {
     dialect: { enum: [...DIALECTS] },
     transposer: { type: ['string', 'null'], maxLength: TRANSPOSER_MAX, description: 'JSONata expression mapping any JSON to the event model (custom sources)' },
     url_token: { type: 'boolean', description: 'issue a URL token for POST /v1/hooks/{token}' },
+    auto_resolve_after_s: autoResolve,
   },
 };
 
@@ -50,6 +52,7 @@ export const sourceUpdateSchema = {
   properties: {
     name,
     transposer: { type: ['string', 'null'], maxLength: TRANSPOSER_MAX },
+    auto_resolve_after_s: autoResolve,
   },
 };
 

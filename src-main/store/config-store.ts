@@ -18,7 +18,7 @@ export interface ConfigStoreOptions {
 }
 
 export function defaultConfig(): ConfigData {
-  return { schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, ...emptySignalsConfig() };
+  return { ...emptySignalsConfig(), schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export class ConfigStore {

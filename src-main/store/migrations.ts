@@ -26,6 +26,7 @@ export const configMigrations: readonly Migration[] = [
     version: 2,
     up(data) {
       for (const key of ['definitions', 'filters', 'catalog']) if (!Array.isArray(data[key])) data[key] = [];
+      for (const source of data.sources as MutableRecord[]) source.auto_resolve_after_s ??= null;
       if (data.flap === null || typeof data.flap !== 'object') data.flap = { ...DEFAULT_FLAP_SETTINGS };
     },
   },

@@ -155,6 +155,19 @@ describe('definitions, filters and cases', () => {
   });
 });
 
+describe('source auto-resolve', () => {
+  it('resolves alerts of a source that sets auto_resolve_after_s when no definition does', async () => {
+    const source = (await post('/api/sources', { name: 'Uptime', dialect: 'custom', transposer: '{ "summary": name }', auto_resolve_after_s: 120 })).json;
+    expect(source.auto_resolve_after_s).toBe(120);
+    const a = (await post('/v1/ingest/custom/uptime', { name: 'site down' })).json;
+    advance(121);
+    await h.app.signals.tick();
+    const alert = await get(`/api/alerts/${a.alert_id}`);
+    expect(alert.status).toBe('resolved');
+    expect(alert.timeline.at(-1).text).toBe('Auto-resolved: no new event for 120 s (source "Uptime" auto-resolves after 120 s).');
+  });
+});
+
 describe('catalog', () => {
   it('links known service/environment tags, flags unknown slugs unlinked, keeps other tags plain', async () => {
     const svc = (await post('/api/catalog', { kind: 'service', name: 'API Gateway' })).json;

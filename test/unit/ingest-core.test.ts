@@ -12,7 +12,7 @@ const request = (over: Partial<RequestMeta> = {}): RequestMeta => ({
 
 const source = (dialect: Dialect, transposer: string | null = null): SourceRecord => ({
   id: 'src-7', organization: 'org-1', name: 'Edge Firewall', slug: 'edge-firewall', dialect, transposer,
-  token_hash: 'hash', token_prefix: 'syh_abcd', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+  token_hash: 'hash', token_prefix: 'syh_abcd', auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
 });
 
 function context(over: Partial<IngestContext> = {}): IngestContext {

@@ -10,7 +10,7 @@ const sample = { alert: { name: 'Disk full', text: '/var at 99% on 10.20.30.40',
 
 const source = (transposer: string | null = TRANSPOSER): SourceRecord => ({
   id: 'src-42', organization: 'org-1', name: 'Acme Monitor', slug: 'acme-monitor', dialect: 'custom', transposer,
-  token_hash: null, token_prefix: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+  token_hash: null, token_prefix: null, auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
 });
 
 const request: RequestMeta = {

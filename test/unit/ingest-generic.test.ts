@@ -112,7 +112,7 @@ describe('generic dialect', () => {
   it('marks a configured generic source as integration without transposer annotations', async () => {
     const source: SourceRecord = {
       id: 'src-9', organization: 'org-1', name: 'Hook Source', slug: 'hook-source', dialect: 'generic', transposer: null,
-      token_hash: 'h', token_prefix: 'syh_ab', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+      token_hash: 'h', token_prefix: 'syh_ab', auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
     };
     const e = await one({ title: 't' }, context({ source, request: { ...request, path: '/v1/hooks/{token}', auth: 'url_token', key_id: null } }));
     expect([e.source, e.source_name]).toEqual(['src-9', 'Hook Source']);

@@ -16,7 +16,7 @@ const request = (over: Partial<RequestMeta> = {}): RequestMeta => ({
 
 const source = (over: Partial<SourceRecord> = {}): SourceRecord => ({
   id: 'src-1', organization: 'org-1', name: 'Acme Monitor', slug: 'acme-monitor', dialect: 'custom', transposer: '{"summary": name}',
-  token_hash: null, token_prefix: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', ...over,
+  token_hash: null, token_prefix: null, auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', ...over,
 });
 
 describe('severity', () => {

@@ -14,7 +14,7 @@ import {
   SIGNAL_EXPRESSION_TIMEOUT_MS,
   SIGNAL_FILTERS_MAX,
 } from '../../limits';
-import { slugify } from '../config-ops';
+import { slugify } from '../normalize';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from '../errors';
 import {
   CATALOG_KINDS,

@@ -496,15 +496,18 @@ export class SignalsEngine {
     for (const id of this.state.active) {
       const current = this.state.alerts.get(id)!;
       const def = current.definition_id === null ? undefined : findDefinition(config, current.organization, current.definition_id);
-      const after = def?.auto_resolve_after_s ?? null;
+      const source = config.sources?.find((s) => s.organization === current.organization && s.id === current.source);
+      // The definition's setting wins; a source's applies where the definition sets none.
+      const after = def?.auto_resolve_after_s ?? source?.auto_resolve_after_s ?? null;
       if (after === null || now.getTime() - Date.parse(current.last_seen) < after * 1000) continue;
+      const governor = def?.auto_resolve_after_s != null ? `definition ${q(def.name)}` : `source ${q(source!.name)}`;
       const alert = tx.alert(id);
       alert.status = 'resolved';
       alert.resolved_at = at;
       alert.updated_at = at;
       pushTimeline(
         alert.timeline,
-        entry(at, 'auto_resolved', `Auto-resolved: no new event for ${after} s (definition ${q(def!.name)} auto-resolves after ${after} s).`),
+        entry(at, 'auto_resolved', `Auto-resolved: no new event for ${after} s (${governor} auto-resolves after ${after} s).`),
       );
     }
     return tx.commit(this.undo);
@@ -757,6 +760,7 @@ export class SignalsEngine {
       id,
       short_id: this.freeShortId('AL', id),
       organization: event.organization,
+      source: event.source,
       idempotency_key: event.idempotency_key,
       status: 'open',
       title: event.title,

@@ -95,6 +95,8 @@ export interface TimelineEntry {
 
 export interface Alert {
   id: string;
+  /** Source id of its first event (or the dialect name); a source may set auto-resolve. */
+  source?: string;
   /** 'AL' + 10 base62 characters, e.g. ALEY4fqz8moo. */
   short_id: string;
   organization: string;
@@ -206,8 +208,18 @@ export interface FlapSettings {
 }
 
 /** The signals part of the configuration; the caller merges these fields into its ConfigData. */
+/** What the engine reads of a configured source. */
+export interface SourceRef {
+  id: string;
+  organization: string;
+  name: string;
+  auto_resolve_after_s: number | null;
+}
+
 export interface SignalsConfig {
   definitions: SignalDefinition[];
+  /** Sources may set auto-resolve for alerts that no definition governs. */
+  sources?: SourceRef[];
   filters: SignalFilter[];
   catalog: CatalogComponent[];
   flap: FlapSettings;

@@ -129,7 +129,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
       method: 'patch', path: '/api/sources/:id', summary: 'Rename a source or replace its transposer', tag: 'sources', auth: 'admin',
       body: schemas.sourceUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such source', '409': 'name taken' },
       handler: async (ctx, { principal, body }) => {
-        const record = await update((d) => ops.updateSource(d, principal.organization.id, String(ctx.params.id), body as { name?: string; transposer?: string | null }, checkTransposer, now()));
+        const record = await update((d) => ops.updateSource(d, principal.organization.id, String(ctx.params.id), body as { name?: string; transposer?: string | null; auto_resolve_after_s?: number | null }, checkTransposer, now()));
         ctx.body = sourceView(deps, record);
       },
     },
