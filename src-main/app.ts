@@ -128,6 +128,16 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const koa = createKoaApp(deps);
   const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS }, koa.callback());
   server.keepAliveTimeout = 5_000;
+  // Requests Node's parser refuses (oversized headers, malformed, too slow) still get the one error shape.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, text, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', `headers: larger than ${HEADER_BYTES_MAX} bytes`]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request: not received in time']
+      : [400, 'Bad Request', 'request: malformed HTTP'];
+    const body = JSON.stringify({ errors: [message] });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -1,6 +1,7 @@
 // Management API base, stream, health, metrics, OpenAPI, and the security base.
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADER_BYTES_MAX } from '../../src-main/limits';
 import { ADMIN_KEY, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -161,6 +162,11 @@ describe('security base', () => {
     expect(res.status).toBe(503);
     expect(res.text).toContain('npm run build');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+  it('answers oversized headers with 431 in the error shape', async () => {
+    const res = await h.http('GET', '/healthz', { key: null, headers: { 'x-padding': 'p'.repeat(HEADER_BYTES_MAX + 1) } });
+    expect(res.status).toBe(431);
+    expect(res.json).toEqual({ errors: [`headers: larger than ${HEADER_BYTES_MAX} bytes`] });
   });
   it('answers unknown endpoints and methods in the error shape', async () => {
     expect((await h.http('GET', '/api/nothing')).json).toEqual({ errors: ['path: no endpoint GET /api/nothing; see /openapi.json'] });
