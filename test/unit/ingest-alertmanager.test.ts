@@ -2,31 +2,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { labelSetKey } from '../../src-main/core/dialects/alertmanager';
-import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
-import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
+import { ingest, type IngestContext } from '../../src-main/core/ingest';
 import { MAX_EVENTS_PER_REQUEST } from '../../src-main/limits';
+import { accepted, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
-const request: RequestMeta = {
-  method: 'POST', path: '/v1/ingest/alertmanager', remote_address: '127.0.0.1', user_agent: 'Alertmanager/0.27.0', content_length: 900,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null,
-};
-
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null, receivedAt: new Date('2026-11-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
-const errorsOf = async (body: unknown) => {
-  const outcome = await ingest('alertmanager', body, context());
-  return outcome.ok ? [] : outcome.errors;
-};
+const request = requestMeta({ path: '/v1/ingest/alertmanager', user_agent: 'Alertmanager/0.27.0', content_length: 900 });
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ receivedAt: new Date('2026-11-01T12:00:00.000Z'), request, ...over });
+const errorsOf = async (body: unknown) => refusals(await ingest('alertmanager', body, context()));
 
 const header = {
   version: '4', groupKey: '{}:{alertname="HighCPU"}', truncatedAlerts: 0, status: 'firing', receiver: 'switchyard',

@@ -1,32 +1,19 @@
 // The entry point across dialects: header checks, exact-retry keys, system annotations,
 // configured sources, and what never ends up in a stored event.
 import { describe, expect, it } from 'vitest';
-import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
-import { DIALECTS, type Dialect, type NormalizedEvent, type RequestMeta, type SourceRecord } from '../../src-main/core/types';
+import { ingest, type IngestContext } from '../../src-main/core/ingest';
+import { DIALECTS, type Dialect, type RequestMeta, type SourceRecord } from '../../src-main/core/types';
 import { IDEMPOTENCY_HEADER_MAX } from '../../src-main/limits';
+import { accepted, ingestContext, requestMeta } from '../helpers/ingest-fixtures';
 
-const request = (over: Partial<RequestMeta> = {}): RequestMeta => ({
-  method: 'POST', path: '/v1/ingest/event', remote_address: '127.0.0.1', user_agent: 'curl/8.5', content_length: 64,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null, ...over,
-});
+const request = (over: Partial<RequestMeta> = {}) => requestMeta({ path: '/v1/ingest/event', user_agent: 'curl/8.5', content_length: 64, ...over });
 
 const source = (dialect: Dialect, transposer: string | null = null): SourceRecord => ({
   id: 'src-7', organization: 'org-1', name: 'Edge Firewall', slug: 'edge-firewall', dialect, transposer,
   token_hash: 'hash', token_prefix: 'syh_abcd', auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
 });
 
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request: request(), customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ request: request(), ...over });
 
 /** One valid body per dialect. */
 const VALID: Record<Dialect, unknown> = {

@@ -1,9 +1,10 @@
 // Custom sources: JSONata transposers to the event model, compile checks, guarded evaluation.
 import { describe, expect, it } from 'vitest';
 import { eventModelsOf } from '../../src-main/core/dialects/custom';
-import { checkTransposer, ingest, runTransposer, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
-import type { CustomIndicatorMapping, NormalizedEvent, RequestMeta, SourceRecord } from '../../src-main/core/types';
+import { checkTransposer, ingest, runTransposer, type IngestContext } from '../../src-main/core/ingest';
+import type { CustomIndicatorMapping, SourceRecord } from '../../src-main/core/types';
 import { MAX_EVENTS_PER_REQUEST, TRANSPOSER_MAX, TRANSPOSER_SEQUENCE_MAX, TRANSPOSER_TIMEOUT_MS } from '../../src-main/limits';
+import { accepted, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
 const TRANSPOSER = '{ "summary": alert.name, "body": alert.text, "level": alert.sev, "status": "OPEN", "idempotency_key": alert.id, "tags": ["team:" & team] }';
 const sample = { alert: { name: 'Disk full', text: '/var at 99% on 10.20.30.40', sev: 'warn', id: 'disk-1', host_ip: '10.9.9.9' }, team: 'infra' };
@@ -13,28 +14,10 @@ const source = (transposer: string | null = TRANSPOSER): SourceRecord => ({
   token_hash: null, token_prefix: null, auto_resolve_after_s: null, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
 });
 
-const request: RequestMeta = {
-  method: 'POST', path: '/v1/ingest/custom/acme-monitor', remote_address: '127.0.0.1', user_agent: 'acme/1.0', content_length: 120,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null,
-};
-
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: source(), receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
+const request = requestMeta({ path: '/v1/ingest/custom/acme-monitor', user_agent: 'acme/1.0', content_length: 120 });
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ source: source(), request, ...over });
 const withTransposer = (transposer: string, over: Partial<IngestContext> = {}) => context({ source: source(transposer), ...over });
-const errorsOf = async (transposer: string, body: unknown = sample) => {
-  const outcome = await ingest('custom', body, withTransposer(transposer));
-  return outcome.ok ? [] : outcome.errors;
-};
+const errorsOf = async (transposer: string, body: unknown = sample) => refusals(await ingest('custom', body, withTransposer(transposer)));
 
 describe('custom dialect', () => {
   it('maps any JSON through the transposer and normalizes it like an event, field by field', async () => {

@@ -1,34 +1,13 @@
 // Event dialect (FireHydrant Signals event model).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
-import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
+import { ingest, type IngestContext } from '../../src-main/core/ingest';
 import { ANNOTATIONS_MAX, IDEMPOTENCY_KEY_MAX } from '../../src-main/limits';
+import { accepted, fixture, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-
-const request: RequestMeta = {
-  method: 'POST', path: '/v1/ingest/event', remote_address: '127.0.0.1', user_agent: 'datadog-webhook', content_length: 300,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null,
-};
-
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
+const request = requestMeta({ path: '/v1/ingest/event', user_agent: 'datadog-webhook', content_length: 300 });
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ request, ...over });
 const one = async (body: unknown, ctx = context()) => accepted(await ingest('event', body, ctx))[0];
-const errorsOf = async (body: unknown) => {
-  const outcome = await ingest('event', body, context());
-  return outcome.ok ? [] : outcome.errors;
-};
+const errorsOf = async (body: unknown) => refusals(await ingest('event', body, context()));
 
 const SYSTEM = {
   'private.signals.firehydrant.com/actor-source': 'api_key',

@@ -1,34 +1,13 @@
 // Signal instance dialect (Dispatch /signals/instances).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
-import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
+import { ingest, type IngestContext } from '../../src-main/core/ingest';
 import { INSTANCE_ID_MAX } from '../../src-main/limits';
+import { accepted, fixture, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-
-const request: RequestMeta = {
-  method: 'POST', path: '/api/v1/default/signals/instances', remote_address: '10.1.2.3', user_agent: 'python-requests/2.31', content_length: 512,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null,
-};
-
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
+const request = requestMeta({ path: '/api/v1/default/signals/instances', remote_address: '10.1.2.3', user_agent: 'python-requests/2.31', content_length: 512 });
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ request, ...over });
 const one = async (raw: Record<string, unknown>, ctx = context()) => accepted(await ingest('signal_instance', { project: 'Test', raw }, ctx))[0];
-const errorsOf = async (body: unknown) => {
-  const outcome = await ingest('signal_instance', body, context());
-  return outcome.ok ? [] : outcome.errors;
-};
+const errorsOf = async (body: unknown) => refusals(await ingest('signal_instance', body, context()));
 
 describe('signal instance dialect', () => {
   it('normalizes the fixture: raw.id is the event id and the dedup key, raw.name the title', async () => {

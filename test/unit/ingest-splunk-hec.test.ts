@@ -1,36 +1,15 @@
 // Splunk HEC dialect: envelopes, one or many, with SIEM-shaped events.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventTypeOf, severityFromScale } from '../../src-main/core/dialects/splunk-hec';
-import { ingest, type IngestContext, type IngestOutcome } from '../../src-main/core/ingest';
+import { ingest, type IngestContext } from '../../src-main/core/ingest';
 import { parseJsonBody } from '../../src-main/core/json-body';
-import type { NormalizedEvent, RequestMeta } from '../../src-main/core/types';
 import { MAX_EVENTS_PER_REQUEST } from '../../src-main/limits';
+import { accepted, fixture, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-
-const request: RequestMeta = {
-  method: 'POST', path: '/services/collector/event', remote_address: '127.0.0.1', user_agent: 'splunk-forwarder', content_length: 2048,
-  content_type: null, auth: 'api_key', key_id: 'key-1', idempotency_key: null,
-};
-
-function context(over: Partial<IngestContext> = {}): IngestContext {
-  let n = 0;
-  return {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null, receivedAt: new Date('2026-03-01T12:00:00.000Z'), request, customMappings: [], newId: () => `evt-${++n}`, ...over,
-  };
-}
-
-function accepted(outcome: IngestOutcome): NormalizedEvent[] {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.errors.join('; ')}`);
-  return outcome.events;
-}
+const request = requestMeta({ path: '/services/collector/event', user_agent: 'splunk-forwarder', content_length: 2048, content_type: null });
+const context = (over: Partial<IngestContext> = {}) => ingestContext({ request, ...over });
 const one = async (envelope: Record<string, unknown>) => accepted(await ingest('splunk_hec', envelope, context()))[0];
-const errorsOf = async (body: unknown) => {
-  const outcome = await ingest('splunk_hec', body, context());
-  return outcome.ok ? [] : outcome.errors;
-};
+const errorsOf = async (body: unknown) => refusals(await ingest('splunk_hec', body, context()));
 
 describe('splunk HEC dialect', () => {
   it('normalizes the detection fixture: a detection and its correlated event, grouped by offense', async () => {

@@ -1,18 +1,15 @@
 // Shared normalization rules: enum spellings, level/severity derivation, FireHydrant
 // summary/annotation/priority rules, timestamps, slugs, and event assembly.
 import { describe, expect, it } from 'vitest';
-import type { IngestContext } from '../../src-main/core/ingest';
 import {
   buildEvent, cutSummary, epochSecondsToIso, levelFromSeverity, parseLevel, parseSeverity, parseStatus, parseTimestamp,
   priorityFromAnnotations, severityFromLevel, severityFromWord, slugify, stripPrivateAnnotations, systemAnnotations, truncateChars, viaOf,
 } from '../../src-main/core/normalize';
 import type { RequestMeta, SourceRecord } from '../../src-main/core/types';
 import { SUMMARY_CUT, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../../src-main/limits';
+import { ingestContext, requestMeta } from '../helpers/ingest-fixtures';
 
-const request = (over: Partial<RequestMeta> = {}): RequestMeta => ({
-  method: 'POST', path: '/v1/ingest/event', remote_address: '127.0.0.1', user_agent: 'curl/8.5', content_length: 42,
-  content_type: 'application/json', auth: 'api_key', key_id: 'key-1', idempotency_key: null, ...over,
-});
+const request = (over: Partial<RequestMeta> = {}) => requestMeta({ path: '/v1/ingest/event', user_agent: 'curl/8.5', content_length: 42, ...over });
 
 const source = (over: Partial<SourceRecord> = {}): SourceRecord => ({
   id: 'src-1', organization: 'org-1', name: 'Acme Monitor', slug: 'acme-monitor', dialect: 'custom', transposer: '{"summary": name}',
@@ -147,15 +144,8 @@ describe('timestamps', () => {
 });
 
 describe('buildEvent', () => {
-  let n = 0;
-  const ctx: IngestContext = {
-    organization: { id: 'org-1', slug: 'default', name: 'Default', parent_id: null, created_at: '2026-01-01T00:00:00.000Z' },
-    source: null,
-    receivedAt: new Date('2026-03-01T12:00:00.000Z'),
-    request: request(),
-    customMappings: [],
-    newId: () => `evt-${++n}`,
-  };
+  // One context for the whole block: its ids count on from test to test.
+  const ctx = ingestContext({ receivedAt: new Date('2026-03-01T12:00:00.000Z'), request: request() });
 
   it('fills every shared field with its default', () => {
     const raw = { summary: 'x' };

@@ -1,6 +1,5 @@
 // The signals engine: every rule of PRODUCT.md §3 over the shared fixtures, with a fake
 // clock (a mutable Date) and predictable ids.
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../src-main/core/errors';
 import {
@@ -16,15 +15,15 @@ import { linkCatalog, shortIdFor, SignalsEngine, type DecideResult } from '../..
 import type { SignalsConfig, StateChange } from '../../src-main/core/signals/types';
 import type { Level, NormalizedEvent, Severity } from '../../src-main/core/types';
 import { ALERT_TIMELINE_MAX } from '../../src-main/limits';
+import { fixture, normalizedEvent, requestMeta } from '../helpers/ingest-fixtures';
 
 // ---------------------------------------------------------------- fixtures and factory
 
 type Json = Record<string, any>;
-const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-const OPEN = fixture('event-open.json');
-const CLOSED = fixture('event-closed.json');
-const CATALOG = fixture('event-catalog-tags.json');
-const INSTANCE = fixture('dispatch-signal-instance.json');
+const OPEN = fixture<Json>('event-open.json');
+const CLOSED = fixture<Json>('event-closed.json');
+const CATALOG = fixture<Json>('event-catalog-tags.json');
+const INSTANCE = fixture<Json>('dispatch-signal-instance.json');
 const KEY = '18913k2b63ifs';
 const ORG = 'org-a';
 const OTHER_ORG = 'org-b';
@@ -34,41 +33,14 @@ let eventSeq = 0;
 
 function baseEvent(over: Partial<NormalizedEvent>): NormalizedEvent {
   const id = `ev-${++eventSeq}`;
-  return {
-    schema_version: 1,
+  return normalizedEvent({
     id,
     organization: ORG,
-    project: null,
-    source: 'event',
-    source_name: 'event',
-    dialect: 'event',
     received_at: '2024-05-01T10:00:00.000Z',
     occurred_at: '2024-05-01T10:00:00.000Z',
-    title: 'untitled',
-    body: '',
-    severity: 'pending',
-    level: 'INFO',
-    status: 'OPEN',
-    priority: 'HIGH',
-    idempotency_key: null,
-    tags: [],
-    catalog: [],
-    annotations: {},
-    images: [],
-    links: [],
-    attachments: [],
-    indicators: [],
-    event_type: 'security_event',
-    external_id: null,
-    variant: null,
-    source_rule_id: null,
-    definition_id: null,
-    alert_id: null,
-    dedup_key: null,
-    raw: {},
-    request: { method: 'POST', path: '/v1/ingest/event', remote_address: '127.0.0.1', user_agent: null, content_length: 0, content_type: 'application/json', auth: 'api_key', key_id: null, idempotency_key: null },
+    request: requestMeta({ path: '/v1/ingest/event', user_agent: null, content_length: 0, key_id: null }),
     ...over,
-  };
+  });
 }
 
 /** A FireHydrant event payload (event-open.json etc.) as the event dialect normalizes it. */

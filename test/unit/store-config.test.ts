@@ -1,25 +1,14 @@
 // Configuration (lowdb over config.json) and numbered migrations.
-import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../src-main/core/types';
 import { createStore, StoreUnavailableError, type FileStoreOptions, type Migration, type Store } from '../../src-main/store';
 import { configMigrations, eventMigrations, latestVersion, migrateConfig, migrateEventRecord } from '../../src-main/store/migrations';
 import { CONFIG_SCHEMA_VERSION, EVENT_SCHEMA_VERSION } from '../../src-main/store/types';
+import { useTempDirs } from '../helpers/temp-dirs';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sy-config-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, toClose: stores } = useTempDirs<Store>('sy-config-');
 
 async function open(opts: FileStoreOptions) {
   const store = createStore(opts);

@@ -1,27 +1,17 @@
 // The durable event store over a real temp directory, with the fs layer wrapped so
 // fsyncs and written bytes can be counted and a full disk can be simulated.
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src-main/core/errors';
 import type { NormalizedEvent } from '../../src-main/core/types';
 import { PAGE_SIZE_MAX } from '../../src-main/limits';
 import { createStore, StoreOverloadedError, StoreUnavailableError, type FileStoreOptions, type Store, type StoreFs } from '../../src-main/store';
 import { nodeStoreFs } from '../../src-main/store/segment-log';
+import { normalizedEvent, requestMeta } from '../helpers/ingest-fixtures';
+import { useTempDirs } from '../helpers/temp-dirs';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sy-store-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, toClose: stores } = useTempDirs<Store>('sy-store-');
 
 async function openStore(opts: FileStoreOptions): Promise<Store> {
   const store = createStore(opts);
@@ -87,11 +77,9 @@ function gate(): { promise: Promise<void>; open(): void } {
 let counter = 0;
 function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
   const n = ++counter;
-  return {
-    schema_version: 1,
+  return normalizedEvent({
     id: `evt-${String(n).padStart(8, '0')}`,
     organization: 'org-a',
-    project: null,
     source: 'generic',
     source_name: 'generic',
     dialect: 'generic',
@@ -101,30 +89,13 @@ function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
     body: 'cmd.exe spawned from Excel.exe — ünïcödé ✓',
     severity: 'high',
     level: 'ERROR',
-    status: 'OPEN',
-    priority: 'HIGH',
-    idempotency_key: null,
     tags: ['endpoint'],
-    catalog: [],
     annotations: { nested: { deep: [1, 2, { x: 'y' }] } },
-    images: [],
-    links: [],
-    attachments: [],
     indicators: [{ type: 'ip', value: '10.0.0.42', found_by: ['explicit'] }],
-    event_type: 'security_event',
-    external_id: null,
-    variant: null,
-    source_rule_id: null,
-    definition_id: null,
-    alert_id: null,
-    dedup_key: null,
     raw: { title: `event ${n}`, line: 'a\nb', quote: '"', n },
-    request: {
-      method: 'POST', path: '/v1/ingest/generic', remote_address: '127.0.0.1', user_agent: 'test', content_length: 10,
-      content_type: 'application/json', auth: 'api_key', key_id: 'k1', idempotency_key: null,
-    },
+    request: requestMeta({ path: '/v1/ingest/generic', user_agent: 'test', content_length: 10, key_id: 'k1' }),
     ...over,
-  };
+  });
 }
 
 const lineBytes = (e: NormalizedEvent) => Buffer.byteLength(`${JSON.stringify(e)}\n`);

@@ -1,23 +1,12 @@
 // The generic segment log on its own: streaming scan, locations, read handles.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SegmentLog, segmentFileName, type Location } from '../../src-main/store/segment-log';
 import { StoreUnavailableError } from '../../src-main/store/types';
+import { useTempDirs } from '../helpers/temp-dirs';
 
-const dirs: string[] = [];
-const logs: SegmentLog[] = [];
-afterEach(async () => {
-  await Promise.all(logs.splice(0).map((l) => l.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sy-log-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, toClose: logs } = useTempDirs<SegmentLog>('sy-log-');
 
 function newLog(opts: ConstructorParameters<typeof SegmentLog>[0]): SegmentLog {
   const log = new SegmentLog(opts);

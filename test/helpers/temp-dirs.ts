@@ -1,0 +1,31 @@
+// Temp directories for tests over the real file system, removed after each test once
+// whatever was opened in them (stores, logs) is closed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+export interface Closable {
+  close(): Promise<unknown>;
+}
+
+/**
+ * Registers an afterEach that closes everything pushed onto `toClose`, then removes every
+ * directory `tempDir()` made. Call it at the top level of a test file.
+ */
+export function useTempDirs<T extends Closable>(prefix: string): { tempDir(): Promise<string>; toClose: T[] } {
+  const dirs: string[] = [];
+  const toClose: T[] = [];
+  afterEach(async () => {
+    await Promise.all(toClose.splice(0).map((c) => c.close()));
+    await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return {
+    toClose,
+    async tempDir(): Promise<string> {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
+}
