@@ -86,3 +86,41 @@ export const INDICATOR_WALK_NODES_MAX = 10_000;
 /** JSONata guardrails besides the timeout: evaluation depth and sequence length. */
 export const TRANSPOSER_DEPTH_MAX = 1000;
 export const TRANSPOSER_SEQUENCE_MAX = 100_000;
+
+// Transforms (Armor-style transform configs) and the tag store.
+/** Labels and operations in one transform config. */
+export const TRANSFORM_LABELS_MAX = 100;
+export const TRANSFORM_OPS_MAX = 100;
+/** A key path such as `[event].provider_id`, and a label value or template. */
+export const TRANSFORM_KEY_MAX = 256;
+export const TRANSFORM_VALUE_MAX = 2048;
+/** Earlier versions kept per organization; the oldest are dropped first. */
+export const TRANSFORM_VERSIONS_MAX = 50;
+/** Tag store entries per organization, and the size of each. */
+export const TAG_STORE_MAX = 1000;
+export const TAG_KEY_MAX = 128;
+export const TAG_VALUE_MAX = 2048;
+
+// Delivery: retry policy, circuit breaker, outgoing HTTP, destination headers, signing.
+/** A delivery still failing this long after its first attempt is dead. */
+export const DELIVERY_GIVE_UP_S = 24 * 60 * 60;
+/** Each retry delay moves by up to ± this fraction, so deliveries that failed together do not retry in lockstep. */
+export const DELIVERY_JITTER = 0.2;
+/** A receiver's Retry-After (429/503) is clamped to this range before it is honoured. */
+export const RETRY_AFTER_MIN_S = 1;
+export const RETRY_AFTER_MAX_S = 60 * 60;
+/** Outgoing request deadline: connect, headers and body together. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+/** Response body bytes kept in an attempt's history. */
+export const DELIVERY_RESPONSE_BODY_MAX = 8 * 1024;
+/** Circuit breaker: consecutive failures that open it; probe backoff doubles from MIN to MAX. */
+export const CIRCUIT_FAILURE_THRESHOLD = 5;
+export const CIRCUIT_PROBE_BACKOFF_MIN_MS = 30_000;
+export const CIRCUIT_PROBE_BACKOFF_MAX_MS = 30 * 60 * 1000;
+/** Headers a webhook destination may set (Armor: up to 25), and the longest value. */
+export const DESTINATION_HEADERS_MAX = 25;
+export const DESTINATION_HEADER_VALUE_MAX = 8 * 1024;
+/** Random bytes in a `whsec_` signing secret (Standard Webhooks allows 24 to 64). */
+export const SIGNING_SECRET_BYTES = 32;
+/** verify(): largest accepted distance between webhook-timestamp and now. */
+export const SIGNATURE_TOLERANCE_S = 5 * 60;

@@ -11,6 +11,7 @@ import { configRoutes } from './routes/config';
 import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
 import { signalRoutes } from './routes/signals';
+import { transformRoutes } from './routes/transform';
 import { systemRoutes } from './routes/system';
 import { securityHeaders, staticUi } from './static-ui';
 
@@ -23,6 +24,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...eventRoutes(deps),
     ...configRoutes(deps),
     ...signalRoutes(deps),
+    ...transformRoutes(deps),
   );
   return routes;
 }
