@@ -15,6 +15,8 @@ import { createMetrics } from './server/metrics';
 import { RateLimiter } from './server/rate-limit';
 import { SESSION_COOKIE, SessionManager } from './server/sessions';
 import { EventBus, StreamHub } from './server/stream';
+import { DeliveryRuntime, type DeliveryOptions } from './delivery-runtime';
+import { RequestBins } from './server/request-bins';
 import { SignalsRuntime } from './signals-runtime';
 import { createStore } from './store';
 import type { OpenReport, Store } from './store/types';
@@ -34,6 +36,8 @@ export interface AppOptions {
   writeQueueMax?: number;
   /** How often time-based signal rules (auto-resolve, flap settling) run; 0 = never (tests tick by hand). */
   tickMs?: number;
+  /** Retry schedule, timeouts and circuit settings of the delivery engine. */
+  delivery?: DeliveryOptions;
   logger?: Logger;
   now?: () => Date;
 }
@@ -45,6 +49,7 @@ export interface RunningApp {
   store: Store;
   bus: EventBus;
   signals: SignalsRuntime;
+  deliveries: DeliveryRuntime;
   openReport: OpenReport;
   /** The admin key created on the very first start (no SWITCHYARD_API_KEY, no keys yet); shown once. */
   initialAdminKey: string | null;
@@ -108,6 +113,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const bus = new EventBus();
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
+  const deliveries = new DeliveryRuntime(store, bus, logger, now, () => baseUrl, opts.delivery);
   const deps: ServerDeps = {
     store,
     sessions,
@@ -117,6 +123,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     hub: new StreamHub(bus),
     metrics: createMetrics(store, { defaultMetrics: true }),
     signals,
+    deliveries,
+    bins: new RequestBins(),
     logger,
     allowedHosts: allowedHostnames(host, opts.allowedHosts),
     uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
@@ -163,6 +171,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     store,
     bus,
     signals,
+    deliveries,
     openReport,
     initialAdminKey,
     loginUrl: () => `${baseUrl}/login?token=${sessions.mintLoginToken(defaultOrg.id)}`,
@@ -176,6 +185,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
         await closed;
         clearTimeout(grace);
         await signals.stop();
+        await deliveries.close();
         await store.close();
         logger.info('stopped', {});
       })()),

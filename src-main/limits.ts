@@ -124,3 +124,14 @@ export const DESTINATION_HEADER_VALUE_MAX = 8 * 1024;
 export const SIGNING_SECRET_BYTES = 32;
 /** verify(): largest accepted distance between webhook-timestamp and now. */
 export const SIGNATURE_TOLERANCE_S = 5 * 60;
+
+// Destinations, deliveries and the request bin.
+/** Destinations per organization (Armor: up to 25 notification configs; the 26th is a 400). */
+export const DESTINATIONS_MAX = 25;
+/** Deliveries one destination works on at once; more wait in its lane. */
+export const LANE_CONCURRENCY = 1;
+/** Attempts kept in a delivery's history (the first and the latest). */
+export const DELIVERY_ATTEMPTS_KEPT = 30;
+/** Request bins, and the requests each keeps (oldest dropped first). */
+export const BINS_MAX = 20;
+export const BIN_REQUESTS_MAX = 200;

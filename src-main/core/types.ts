@@ -1,6 +1,7 @@
 // Domain types shared by core, store and server. Plain data only.
 import type { Decision, SignalsConfig } from './signals/types';
 import type { TransformsConfig } from './transform/types';
+import type { DestinationsConfig } from './destinations';
 
 export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -157,7 +158,7 @@ export interface CustomIndicatorMapping {
 }
 
 /** Configuration: small, read often, written rarely (persisted as config.json). */
-export interface ConfigData extends SignalsConfig, TransformsConfig {
+export interface ConfigData extends SignalsConfig, TransformsConfig, DestinationsConfig {
   schema_version: number;
   orgs: Organization[];
   keys: ApiKeyRecord[];

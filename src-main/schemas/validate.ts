@@ -6,6 +6,7 @@
 //   (FireHydrant levels and statuses, Calseta severities);
 // - formats `date-time` (ISO 8601, see core/normalize) and `uri` (absolute URL).
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isValidEmail } from '../core/indicators';
 import { isIsoTimestamp } from '../core/normalize';
 
 export type Validator = ValidateFunction;
@@ -39,6 +40,7 @@ ajv.addKeyword({
 });
 
 ajv.addFormat('date-time', { type: 'string', validate: isIsoTimestamp });
+ajv.addFormat('email', { type: 'string', validate: isValidEmail });
 ajv.addFormat('uri', {
   type: 'string',
   validate: (s: string) => {

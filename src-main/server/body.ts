@@ -9,6 +9,8 @@ import { HttpError } from './http-error';
 export interface BodyOptions {
   /** Splunk HEC senders often omit the content type or send text/plain. */
   lenientType?: boolean;
+  /** Take any content type (the request bin stores whatever arrives). */
+  anyType?: boolean;
   /** Accept objects back to back (HEC). */
   concatenated?: boolean;
   limit?: number;
@@ -20,7 +22,7 @@ function isJsonType(type: string): boolean {
 
 export async function readRawBody(ctx: Context, opts: BodyOptions = {}): Promise<Buffer> {
   const type = (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase();
-  const typeOk = isJsonType(type) || (opts.lenientType && (type === '' || type === 'text/plain'));
+  const typeOk = opts.anyType || isJsonType(type) || (opts.lenientType && (type === '' || type === 'text/plain'));
   if (!typeOk) {
     throw new HttpError(415, [`content-type: expected application/json, got ${type ? `"${type}"` : 'none'}; send -H 'Content-Type: application/json'`]);
   }

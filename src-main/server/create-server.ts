@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
 import { signalRoutes } from './routes/signals';
 import { transformRoutes } from './routes/transform';
+import { destinationRoutes } from './routes/destinations';
 import { systemRoutes } from './routes/system';
 import { securityHeaders, staticUi } from './static-ui';
 
@@ -25,6 +26,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...configRoutes(deps),
     ...signalRoutes(deps),
     ...transformRoutes(deps),
+    ...destinationRoutes(deps),
   );
   return routes;
 }

@@ -1,5 +1,6 @@
 // What the routes are given: the store and the shared services of one appliance.
 import type { Logger } from '../logger';
+import type { DeliveryRuntime } from '../delivery-runtime';
 import type { SignalsRuntime } from '../signals-runtime';
 import type { Store } from '../store/types';
 import type { AuthDeps } from './auth';
@@ -7,6 +8,7 @@ import type { Metrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
 import type { SessionManager } from './sessions';
 import type { EventBus, StreamHub } from './stream';
+import type { RequestBins } from './request-bins';
 
 export interface ServerDeps extends AuthDeps {
   store: Store;
@@ -16,6 +18,8 @@ export interface ServerDeps extends AuthDeps {
   hub: StreamHub;
   metrics: Metrics;
   signals: SignalsRuntime;
+  deliveries: DeliveryRuntime;
+  bins: RequestBins;
   logger: Logger;
   allowedHosts: Set<string>;
   /** Built UI (out/renderer); null when not built. */

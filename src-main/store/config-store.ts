@@ -2,6 +2,7 @@
 // but has no transactions and no fsync: every mutation goes through one queue, runs on
 // a copy, and only a copy that reached the disk becomes the current data.
 import { emptyTransformsConfig } from '../core/transform/config-ops';
+import { emptyDestinationsConfig } from '../core/destinations';
 import { emptySignalsConfig } from '../core/signals/config-ops';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
@@ -19,7 +20,7 @@ export interface ConfigStoreOptions {
 }
 
 export function defaultConfig(): ConfigData {
-  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
+  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export class ConfigStore {

@@ -6,6 +6,7 @@ import { findOrg, getSource } from '../../core/config-ops';
 import { ingest } from '../../core/ingest';
 import type { StateChange } from '../../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, RequestMeta } from '../../core/types';
+import { deliveryRecord } from '../../delivery/engine';
 import { stateRecords } from '../../signals-runtime';
 import type { AppendResult } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
@@ -79,10 +80,12 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
       events.push(isDuplicate[i] ? result.events[i] : decided.events[d]);
       changesOf.push(isDuplicate[i] ? [] : decided.perEvent[d++]);
     }
+    // Deliveries owed by the fresh events are committed with them (durable before the 202).
+    const owed = events.map((e, i) => (isDuplicate[i] ? [] : deps.deliveries.plan(e, deps.signals.engine)));
     outcome = 'overloaded';
     let stored: AppendResult[];
     try {
-      stored = await deps.store.appendEvents(events, stateRecords(changesOf.flat()));
+      stored = await deps.store.appendEvents(events, [...stateRecords(changesOf.flat()), ...owed.flat().map(deliveryRecord)]);
     } catch (err) {
       deps.signals.rollback(changesOf);
       throw err;
@@ -97,6 +100,7 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
     const fresh = freshIdx.map((i) => events[i]);
     for (const e of fresh) deps.bus.publish({ type: 'event.created', organization: e.organization, data: summaryOf(e) });
     deps.signals.publish(freshIdx.flatMap((i) => changesOf[i]));
+    deps.deliveries.engine.enqueue(freshIdx.flatMap((i) => owed[i]));
     deps.metrics.events.inc({ dialect, outcome: 'duplicate' }, result.events.length - fresh.length);
     deps.metrics.events.inc({ dialect, outcome: 'accepted' }, fresh.length);
     outcome = '';

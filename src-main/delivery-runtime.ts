@@ -1,0 +1,78 @@
+// Deliveries at run time: owed deliveries are planned for each fresh event, committed with
+// it, then handed to the engine; the engine persists every attempt as a state record.
+import { HTTP_KINDS } from './core/destinations';
+import type { SignalsEngine } from './core/signals/engine';
+import * as tx from './core/transform/config-ops';
+import type { ConfigData, NormalizedEvent } from './core/types';
+import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
+import { DeliveryEngine, type Delivery } from './delivery/engine';
+import { createSender, type Sender } from './delivery/http-sender';
+import { renderPayload } from './delivery/payloads';
+import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
+import type { Logger } from './logger';
+import type { EventBus } from './server/stream';
+import type { Store } from './store/types';
+
+export interface DeliveryOptions {
+  /** Retry schedule in seconds (tests and settings shorten it). */
+  retrySchedule?: number[];
+  jitter?: number;
+  timeoutMs?: number;
+  circuit?: CircuitOptions;
+}
+
+function searchUrlTemplate(config: Readonly<ConfigData>, organization: string): string | null {
+  return (config.settings.search_url_templates as Record<string, string> | undefined)?.[organization] ?? null;
+}
+
+export class DeliveryRuntime {
+  readonly engine: DeliveryEngine;
+  readonly breakers: CircuitBreakers;
+  private readonly sender: Sender;
+  readonly policy: RetryPolicy;
+
+  constructor(private readonly store: Store, bus: EventBus, logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
+    // A workstation product: receivers on this machine and the LAN are legitimate; cloud
+    // metadata addresses are refused whatever the settings.
+    this.sender = createSender({ policy: { allowPrivate: true, allowLoopback: true }, timeoutMs: opts.timeoutMs });
+    this.policy = retryPolicy({ ...(opts.retrySchedule ? { schedule_s: opts.retrySchedule } : {}), ...(opts.jitter !== undefined ? { jitter: opts.jitter } : {}) });
+    this.breakers = new CircuitBreakers(opts.circuit);
+    this.engine = new DeliveryEngine({
+      config: () => store.config(),
+      sender: this.sender,
+      policy: this.policy,
+      breakers: this.breakers,
+      persist: (records) => store.appendState(records),
+      publish: (d) => bus.publish({ type: 'delivery.changed', organization: d.organization, data: { id: d.id, destination_id: d.destination_id, event_id: d.event_id, alert_id: d.alert_id, status: d.status, attempt_count: d.attempt_count, next_attempt_at: d.next_attempt_at } }),
+      logger,
+      now,
+    });
+    this.engine.load(store.latestState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
+  }
+
+  /** The deliveries an event owes: enabled HTTP destinations subscribed to its event type. */
+  plan(event: NormalizedEvent, signals: SignalsEngine): Delivery[] {
+    if (event.decision && !event.decision.notify) return []; // snoozed or flapping: held back
+    const config = this.store.config();
+    const destinations = config.destinations.filter((d) => d.organization === event.organization && d.enabled && HTTP_KINDS.includes(d.kind) && d.event_type.includes(event.event_type));
+    if (destinations.length === 0) return [];
+    const chain = tx.orgChainOf(config.orgs, event.organization);
+    const effective = tx.effectiveTransforms(config, chain);
+    const own = effective.find((t) => t.organization === event.organization) ?? null;
+    const alert = event.alert_id ? signals.getAlert(event.organization, event.alert_id) : undefined;
+    const ctx = {
+      transform: own ?? effective[effective.length - 1] ?? null,
+      parents: effective.filter((t) => t !== (own ?? effective[effective.length - 1])),
+      tags: tx.tagMap(config, chain),
+      searchUrlTemplate: searchUrlTemplate(config, event.organization),
+      alert: alert ? { id: alert.id, short_id: alert.short_id, created: event.decision?.action === 'opened_alert' } : null,
+      baseUrl: this.baseUrl(),
+    };
+    return destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id }));
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    await this.sender.close();
+  }
+}

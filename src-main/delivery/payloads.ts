@@ -1,0 +1,54 @@
+// What a destination receives for an event: transformed records (default / splunk), the
+// Sekoia-style envelope, or a readable chat message. Pure: built once when the delivery
+// is created, so every retry sends the same bytes.
+import type { Destination } from '../core/destinations';
+import { render, recordOf } from '../core/transform/render';
+import type { TransformConfig } from '../core/transform/types';
+import type { NormalizedEvent } from '../core/types';
+
+export interface PayloadContext {
+  transform: TransformConfig | null;
+  parents: TransformConfig[];
+  tags: Record<string, string>;
+  searchUrlTemplate: string | null;
+  alert: { id: string; short_id: string; created: boolean } | null;
+  /** Base URL of the appliance, for links back to the alert. */
+  baseUrl: string;
+}
+
+function asFormat(organization: string, transform: TransformConfig | null, format: 'default' | 'splunk'): TransformConfig {
+  // Without a transform config the records go out as they are, only wrapped per format.
+  const base: TransformConfig = transform ?? {
+    id: 'none', organization, name: 'none', format, event_type: ['security_incident', 'security_detection', 'security_event'],
+    default_label: [], transform: [], version: 0, created_at: '', updated_at: '',
+  };
+  return { ...base, format };
+}
+
+function chatText(event: NormalizedEvent, ctx: PayloadContext): string {
+  const link = ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
+  const tags = event.tags.length ? `\nTags: ${event.tags.join(', ')}` : '';
+  return `[${event.severity.toUpperCase()}] ${event.title}${tags}\n${ctx.alert ? `Alert ${ctx.alert.short_id}` : 'Event'}: ${link}`;
+}
+
+export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: PayloadContext): string {
+  switch (dest.kind) {
+    case 'slack':
+    case 'mattermost':
+    case 'teams':
+      return JSON.stringify({ text: chatText(event, ctx) });
+    default:
+      break;
+  }
+  if (dest.format === 'envelope') {
+    return JSON.stringify({
+      type: 'alert',
+      action: ctx.alert?.created ? 'created' : 'updated',
+      attributes: { uuid: ctx.alert?.id ?? null, short_id: ctx.alert?.short_id ?? null, event_uuid: event.id },
+      metadata: { version: 2, created_at: event.received_at, community_uuid: event.organization, avatar_uuid: null, user_uuid: null, permissions: [] },
+    });
+  }
+  const format = dest.format === 'splunk' ? 'splunk' : 'default';
+  const result = render(asFormat(event.organization, ctx.transform, format), { records: [recordOf(event)] }, { tags: ctx.tags, searchUrlTemplate: ctx.searchUrlTemplate, parents: ctx.parents });
+  return JSON.stringify(result.payload);
+}

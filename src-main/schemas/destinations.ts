@@ -1,0 +1,43 @@
+// Request bodies of destinations (ours and Armor's notification config).
+import { DESTINATION_KINDS, WEBHOOK_FORMATS } from '../core/destinations';
+import { EVENT_TYPES } from '../core/types';
+import { DESTINATION_HEADERS_MAX, NAME_MAX } from '../limits';
+
+const eventTypes = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...EVENT_TYPES] } };
+const header = { type: 'object', additionalProperties: false, required: ['key', 'value'], properties: { key: { type: 'string', minLength: 1, maxLength: 256 }, value: { type: 'string' } } };
+
+export const destinationCreateSchema = {
+  title: 'DestinationCreate',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: NAME_MAX },
+    kind: { enum: [...DESTINATION_KINDS] },
+    event_type: eventTypes,
+    email_for_error: { type: ['string', 'null'], format: 'email' },
+    enabled: { type: 'boolean' },
+    uri: { type: ['string', 'null'], maxLength: 2048 },
+    headers: { type: 'array', maxItems: DESTINATION_HEADERS_MAX, items: header },
+    format: { enum: [...WEBHOOK_FORMATS] },
+    token: { type: ['string', 'null'], maxLength: 512, description: 'splunk_hec: the HEC token' },
+  },
+};
+
+export const armorNotificationSchema = {
+  title: 'ArmorNotificationConfig',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'event_type', 'properties'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: NAME_MAX },
+    email_for_error: { type: 'string', format: 'email' },
+    event_type: eventTypes,
+    properties: {
+      type: 'array',
+      minItems: 1,
+      maxItems: DESTINATION_HEADERS_MAX + 1,
+      items: { type: 'object', additionalProperties: false, required: ['type', 'key', 'value'], properties: { type: { enum: ['uri', 'header'] }, key: { type: 'string', minLength: 1 }, value: { type: 'string' } } },
+    },
+  },
+};

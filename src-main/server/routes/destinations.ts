@@ -1,0 +1,171 @@
+// Destinations (ours and Armor's notification config), deliveries with their attempt
+// history, redelivery, test sends, and the built-in request bin.
+import type { Context } from 'koa';
+import * as dst from '../../core/destinations';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
+import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
+import { newSigningSecret } from '../../delivery/signing';
+import { armorNotificationSchema, destinationCreateSchema } from '../../schemas/destinations';
+import type { Principal } from '../auth';
+import { readRawBody } from '../body';
+import type { ServerDeps } from '../deps';
+import { HttpError } from '../http-error';
+import type { RouteDef } from '../route';
+import { visibleOrgs } from './config';
+import { parseLimit } from './events';
+
+const BIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function destinationRoutes(deps: ServerDeps): RouteDef[] {
+  const now = () => deps.now();
+  const opsDeps = { validateHeaders, newSecret: newSigningSecret };
+  const view = (d: dst.Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
+  const create = async (ctx: Context, organization: string, input: dst.DestinationInput) => {
+    const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, opsDeps, now()));
+    ctx.status = 201;
+    // The signing secret is shown in this answer only (receivers need it to verify).
+    ctx.body = { ...view(d), signing_secret: d.signing_secret };
+  };
+  const sendTest = async (principal: Principal, id: string) => {
+    const d = dst.getDestination(deps.store.config(), principal.organization.id, id);
+    const body = JSON.stringify([{ test: true, title: 'Switchyard test delivery', destination: d.name, sent_at: now().toISOString() }]);
+    const delivery = deps.deliveries.engine.create(d, body, 'test', { event_id: null, alert_id: null });
+    await deps.deliveries.engine.start([delivery]);
+    return delivery;
+  };
+  return [
+    {
+      method: 'get', path: '/api/destinations', summary: 'Destinations with their circuit state (secrets masked)', tag: 'destinations', auth: 'admin',
+      responses: { '200': '{items, next_cursor}' },
+      handler: (ctx, { principal }) => {
+        ctx.body = { items: deps.store.config().destinations.filter((d) => d.organization === principal.organization.id).map(view).reverse(), next_cursor: null };
+      },
+    },
+    {
+      method: 'post', path: '/api/destinations', summary: 'Create a destination (at most 25; headers without CR/LF); its whsec_ signing secret is shown once', tag: 'destinations', auth: 'admin',
+      body: destinationCreateSchema, responses: { '201': 'created', '400': 'invalid or over the limit' },
+      handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body as dst.DestinationInput),
+    },
+    {
+      method: 'post', path: '/v1/accounts/:org/notifications', summary: "Armor-shaped notification config: one uri and up to 25 headers → a webhook destination", tag: 'destinations', auth: 'admin',
+      body: armorNotificationSchema, responses: { '201': 'created', '400': 'invalid or over the limit', '404': 'no such organization' },
+      handler: async (ctx, { principal, body }) => {
+        const wanted = String(ctx.params.org);
+        const org = visibleOrgs(deps.store.config(), principal.organization).find((o) => o.id === wanted || o.slug === wanted);
+        if (!org) throw new HttpError(404, [`org: no organization "${wanted}" under yours`]);
+        const input = dst.fromArmorNotification(body as Parameters<typeof dst.fromArmorNotification>[0]);
+        const transform = deps.store.config().transforms.find((t) => t.organization === org.id);
+        await create(ctx, org.id, { ...input, format: transform?.format ?? 'default' });
+      },
+    },
+    {
+      method: 'get', path: '/api/destinations/:id', summary: 'One destination with its circuit state and recent deliveries', tag: 'destinations', auth: 'admin',
+      responses: { '200': 'the destination', '404': 'no such destination' },
+      handler: (ctx, { principal }) => {
+        const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
+        ctx.body = { ...view(d), recent_deliveries: deps.deliveries.engine.list(principal.organization.id, { destination_id: d.id }).slice(0, 20).map(summary) };
+      },
+    },
+    {
+      method: 'delete', path: '/api/destinations/:id', summary: 'Delete a destination', tag: 'destinations', auth: 'admin',
+      responses: { '204': 'deleted', '404': 'no such destination' },
+      handler: async (ctx, { principal }) => {
+        await deps.store.updateConfig((d) => dst.deleteDestination(d, principal.organization.id, String(ctx.params.id)));
+        deps.deliveries.breakers.delete(String(ctx.params.id));
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'post', path: '/api/destinations/:id/rotate-secret', summary: 'Issue a new whsec_ signing secret (shown once)', tag: 'destinations', auth: 'admin',
+      responses: { '200': 'the destination with its new signing_secret', '404': 'no such destination' },
+      handler: async (ctx, { principal }) => {
+        const d = await deps.store.updateConfig((draft) => dst.rotateSigningSecret(draft, principal.organization.id, String(ctx.params.id), newSigningSecret, now()));
+        ctx.body = { ...view(d), signing_secret: d.signing_secret };
+      },
+    },
+    {
+      method: 'post', path: '/api/destinations/:id/test', summary: 'Send a test payload now; follow it in /api/deliveries/{id}', tag: 'destinations', auth: 'admin',
+      responses: { '202': 'the test delivery', '404': 'no such destination' },
+      handler: async (ctx, { principal }) => {
+        ctx.status = 202;
+        ctx.body = summary(await sendTest(principal, String(ctx.params.id)));
+      },
+    },
+    {
+      method: 'get', path: '/api/deliveries', summary: 'Deliveries, newest first', tag: 'deliveries', auth: 'admin',
+      query: [
+        { name: 'destination', description: 'destination id' },
+        { name: 'status', description: DELIVERY_STATUSES.join(' | ') },
+        { name: 'alert', description: 'alert id' },
+        { name: 'event', description: 'event id' },
+        { name: 'limit', description: 'page size' },
+      ],
+      responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      handler: (ctx, { principal }) => {
+        const q = ctx.query;
+        const errors: string[] = [];
+        const status = typeof q.status === 'string' && q.status ? q.status : undefined;
+        if (status && !(DELIVERY_STATUSES as readonly string[]).includes(status)) errors.push(`status: must be one of ${DELIVERY_STATUSES.join(', ')}`);
+        const limit = parseLimit(q.limit, errors);
+        if (errors.length) throw new HttpError(400, errors);
+        const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+        const items = deps.deliveries.engine.list(principal.organization.id, { destination_id: str(q.destination), status: status as DeliveryStatus | undefined, alert_id: str(q.alert), event_id: str(q.event) });
+        ctx.body = { items: items.slice(0, limit).map(summary), next_cursor: null };
+      },
+    },
+    {
+      method: 'get', path: '/api/deliveries/:id', summary: 'One delivery with every attempt (request with secrets masked, response, duration, error class)', tag: 'deliveries', auth: 'admin',
+      responses: { '200': 'the delivery', '404': 'no such delivery' },
+      handler: (ctx, { principal }) => {
+        const d = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+        if (!d) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
+        ctx.body = d;
+      },
+    },
+    {
+      method: 'post', path: '/api/deliveries/:id/redeliver', summary: 'Send the same payload again as a new delivery', tag: 'deliveries', auth: 'admin',
+      responses: { '202': 'the new delivery', '404': 'no such delivery or destination' },
+      handler: async (ctx, { principal }) => {
+        const original = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+        if (!original) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
+        const d = dst.getDestination(deps.store.config(), principal.organization.id, original.destination_id);
+        const again = deps.deliveries.engine.create(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
+        await deps.deliveries.engine.start([again]);
+        ctx.status = 202;
+        ctx.body = summary(again);
+      },
+    },
+    {
+      method: 'post', path: '/bin/:name', summary: 'Built-in request bin: stores the request (for demos without an outside service)', tag: 'bins', auth: 'public',
+      responses: { '200': 'stored', '400': 'bad bin name or too many bins', '413': 'body over the limit' },
+      handler: async (ctx) => {
+        const name = String(ctx.params.name);
+        if (!BIN_NAME.test(name)) throw new HttpError(400, ['name: letters, digits, _ and - only (at most 64)']);
+        const raw = await readRawBody(ctx, { anyType: true });
+        const headers = Object.fromEntries(Object.entries(ctx.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
+        const entry = deps.bins.record(name, { received_at: now().toISOString(), method: ctx.method, path: ctx.path, headers, body: raw.toString('utf8') });
+        ctx.body = { received: entry.id };
+      },
+    },
+    {
+      method: 'get', path: '/api/bins', summary: 'Request bins and how many requests each holds', tag: 'bins', auth: 'admin',
+      responses: { '200': '{items}' },
+      handler: (ctx) => {
+        ctx.body = { items: deps.bins.names(), next_cursor: null };
+      },
+    },
+    {
+      method: 'get', path: '/api/bins/:name', summary: "A request bin's requests, newest first", tag: 'bins', auth: 'admin',
+      responses: { '200': '{items}' },
+      handler: (ctx) => {
+        ctx.body = { items: deps.bins.list(String(ctx.params.name)), next_cursor: null };
+      },
+    },
+  ];
+}
+
+function summary(d: { id: string; destination_id: string; event_id: string | null; alert_id: string | null; status: string; attempt_count: number; next_attempt_at: string | null; origin: string; created_at: string; updated_at: string }) {
+  const { id, destination_id, event_id, alert_id, status, attempt_count, next_attempt_at, origin, created_at, updated_at } = d;
+  return { id, destination_id, event_id, alert_id, status, attempt_count, next_attempt_at, origin, created_at, updated_at };
+}
+
