@@ -10,6 +10,7 @@ import { createSender, type Sender } from './delivery/http-sender';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import type { Logger } from './logger';
+import { NotificationCenter, type Notification } from './notifications';
 import type { EventBus } from './server/stream';
 import type { Store } from './store/types';
 
@@ -30,6 +31,7 @@ export class DeliveryRuntime {
   readonly breakers: CircuitBreakers;
   private readonly sender: Sender;
   readonly policy: RetryPolicy;
+  readonly notifications: NotificationCenter;
 
   constructor(private readonly store: Store, bus: EventBus, logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
@@ -48,14 +50,28 @@ export class DeliveryRuntime {
       now,
     });
     this.engine.load(store.latestState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
+    this.notifications = new NotificationCenter((records) => store.appendState(records), now);
+    this.notifications.load(store.latestState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
   }
 
-  /** The deliveries an event owes: enabled HTTP destinations subscribed to its event type. */
-  plan(event: NormalizedEvent, signals: SignalsEngine): Delivery[] {
-    if (event.decision && !event.decision.notify) return []; // snoozed or flapping: held back
+  /**
+   * What an event owes: a delivery to each enabled HTTP destination subscribed to its event
+   * type, and a bell notification for each such in-app destination.
+   */
+  plan(event: NormalizedEvent, signals: SignalsEngine): { deliveries: Delivery[]; notifications: Notification[] } {
+    const none = { deliveries: [], notifications: [] };
+    if (event.decision && !event.decision.notify) return none; // snoozed or flapping: held back
     const config = this.store.config();
-    const destinations = config.destinations.filter((d) => d.organization === event.organization && d.enabled && HTTP_KINDS.includes(d.kind) && d.event_type.includes(event.event_type));
-    if (destinations.length === 0) return [];
+    const subscribed = config.destinations.filter((d) => d.organization === event.organization && d.enabled && d.event_type.includes(event.event_type));
+    const destinations = subscribed.filter((d) => HTTP_KINDS.includes(d.kind));
+    const notifications = subscribed.some((d) => d.kind === 'in_app')
+      ? [this.notifications.create({
+          organization: event.organization, title: event.title, severity: event.severity,
+          text: event.decision?.text ?? `New ${event.severity} event from ${event.source_name}`,
+          link: event.alert_id ? `#/alerts/${event.alert_id}` : `#/events/${event.id}`, event_id: event.id, alert_id: event.alert_id,
+        })]
+      : [];
+    if (destinations.length === 0) return { deliveries: [], notifications };
     const chain = tx.orgChainOf(config.orgs, event.organization);
     const effective = tx.effectiveTransforms(config, chain);
     const own = effective.find((t) => t.organization === event.organization) ?? null;
@@ -68,7 +84,7 @@ export class DeliveryRuntime {
       alert: alert ? { id: alert.id, short_id: alert.short_id, created: event.decision?.action === 'opened_alert' } : null,
       baseUrl: this.baseUrl(),
     };
-    return destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id }));
+    return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
   }
 
   async close(): Promise<void> {

@@ -135,3 +135,17 @@ export const DELIVERY_ATTEMPTS_KEPT = 30;
 /** Request bins, and the requests each keeps (oldest dropped first). */
 export const BINS_MAX = 20;
 export const BIN_REQUESTS_MAX = 200;
+/** In-app notifications kept in memory for the bell (newest). */
+export const NOTIFICATIONS_KEPT = 1000;
+
+// Failure e-mail to a destination's email_for_error.
+/** After a failure e-mail, further failures of that destination wait this long and go out as one digest. */
+export const FAILURE_QUIET_PERIOD_S = 15 * 60;
+/** Failures listed in one digest; later ones are only counted. */
+export const FAILURE_DIGEST_ITEMS_MAX = 100;
+
+// Notification rules (conditions → actions).
+/** Rules per organization. */
+export const RULES_MAX = 100;
+/** Actions one rule may trigger. */
+export const RULE_ACTIONS_MAX = 20;

@@ -41,3 +41,13 @@ export const armorNotificationSchema = {
     },
   },
 };
+
+export const notificationsReadSchema = {
+  title: 'NotificationsRead',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ids: { type: 'array', maxItems: 1000, items: { type: 'string' } },
+    all: { type: 'boolean' },
+  },
+};

@@ -163,4 +163,40 @@ describe('delivery engine', () => {
     expect(items.some((i: any) => JSON.parse(i.body)[0].test === true)).toBe(true);
     expect((await h.http('GET', `/api/deliveries?destination=${dest.id}`)).json.items.map((d: any) => d.origin).sort()).toEqual(['event', 'redeliver', 'test']);
   });
+
+  it('opens the circuit after repeated failures, probes with backoff, and closes on a probe success', async () => {
+    const h = await app({ delivery: { retrySchedule: [0, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05], jitter: 0, circuit: { threshold: 2, backoffMinMs: 400, backoffMaxMs: 1000 } } });
+    const r = await receiver([{ status: 500 }, { status: 500 }], { status: 200 });
+    const dest = await webhook(h, r.url);
+    await h.http('POST', '/v1/ingest/generic', { body: { title: 'breaker' } });
+    await r.waitFor(2);
+    const open = await until(async () => {
+      const d = (await h.http('GET', `/api/destinations/${dest.id}`)).json;
+      return d.circuit.state === 'open' ? d : undefined;
+    });
+    expect(open.circuit).toMatchObject({ failures: 2, next_probe_at: expect.any(String) });
+    const [, second, probe] = await r.waitFor(3, 5000);
+    // The probe waited for the backoff, not the 50 ms retry schedule.
+    expect(probe.at - second.at).toBeGreaterThanOrEqual(350);
+    const closed = await until(async () => {
+      const d = (await h.http('GET', `/api/destinations/${dest.id}`)).json;
+      return d.circuit.state === 'closed' && d.recent_deliveries[0].status === 'succeeded' ? d : undefined;
+    });
+    expect(closed.recent_deliveries[0]).toMatchObject({ status: 'succeeded', attempt_count: 3 });
+    expect(closed.circuit.failures).toBe(0);
+  });
+});
+
+describe('in-app notifications', () => {
+  it('rings the bell for an in_app destination and marks notifications read', async () => {
+    const h = await app();
+    await h.http('POST', '/api/destinations', { body: { name: 'bell', kind: 'in_app', event_type: ['security_event'] } });
+    const ev = (await h.http('POST', '/v1/ingest/generic', { body: { title: 'ring', severity: 'Critical' } })).json;
+    const list = (await h.http('GET', '/api/notifications')).json;
+    expect(list.unread).toBe(1);
+    expect(list.items[0]).toMatchObject({ title: 'ring', severity: 'critical', event_id: ev.event_id, alert_id: ev.alert_id, read_at: null, link: `#/alerts/${ev.alert_id}` });
+    expect((await h.http('POST', '/api/notifications/read', { body: {} })).status).toBe(400);
+    expect((await h.http('POST', '/api/notifications/read', { body: { all: true } })).json).toEqual({ marked: 1, unread: 0 });
+    expect((await h.http('GET', '/api/notifications?unread=true')).json.items).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import * as dst from '../../core/destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
-import { armorNotificationSchema, destinationCreateSchema } from '../../schemas/destinations';
+import { armorNotificationSchema, destinationCreateSchema, notificationsReadSchema } from '../../schemas/destinations';
 import type { Principal } from '../auth';
 import { readRawBody } from '../body';
 import type { ServerDeps } from '../deps';
@@ -133,6 +133,26 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         await deps.deliveries.engine.start([again]);
         ctx.status = 202;
         ctx.body = summary(again);
+      },
+    },
+    {
+      method: 'get', path: '/api/notifications', summary: 'In-app notifications, newest first, with the unread count', tag: 'notifications', auth: 'admin',
+      query: [{ name: 'unread', description: 'true: only unread ones' }],
+      responses: { '200': '{items, unread, next_cursor}' },
+      handler: (ctx, { principal }) => {
+        const center = deps.deliveries.notifications;
+        ctx.body = { items: center.list(principal.organization.id, ctx.query.unread === 'true').slice(0, 200), unread: center.unread(principal.organization.id), next_cursor: null };
+      },
+    },
+    {
+      method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read: {"ids": [...]} or {"all": true}', tag: 'notifications', auth: 'admin',
+      body: notificationsReadSchema, responses: { '200': '{marked, unread}', '400': 'invalid' },
+      handler: async (ctx, { principal, body }) => {
+        const input = body as { ids?: string[]; all?: boolean };
+        if (!input.all && !input.ids?.length) throw new HttpError(400, ['ids: give ids or "all": true']);
+        const center = deps.deliveries.notifications;
+        const marked = await center.markRead(principal.organization.id, input.all ? 'all' : input.ids!);
+        ctx.body = { marked, unread: center.unread(principal.organization.id) };
       },
     },
     {

@@ -7,6 +7,7 @@ import { ingest } from '../../core/ingest';
 import type { StateChange } from '../../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, RequestMeta } from '../../core/types';
 import { deliveryRecord } from '../../delivery/engine';
+import { notificationRecord } from '../../notifications';
 import { stateRecords } from '../../signals-runtime';
 import type { AppendResult } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
@@ -81,11 +82,15 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
       changesOf.push(isDuplicate[i] ? [] : decided.perEvent[d++]);
     }
     // Deliveries owed by the fresh events are committed with them (durable before the 202).
-    const owed = events.map((e, i) => (isDuplicate[i] ? [] : deps.deliveries.plan(e, deps.signals.engine)));
+    const owed = events.map((e, i) => (isDuplicate[i] ? { deliveries: [], notifications: [] } : deps.deliveries.plan(e, deps.signals.engine)));
     outcome = 'overloaded';
     let stored: AppendResult[];
     try {
-      stored = await deps.store.appendEvents(events, [...stateRecords(changesOf.flat()), ...owed.flat().map(deliveryRecord)]);
+      stored = await deps.store.appendEvents(events, [
+        ...stateRecords(changesOf.flat()),
+        ...owed.flatMap((o) => o.deliveries.map(deliveryRecord)),
+        ...owed.flatMap((o) => o.notifications.map(notificationRecord)),
+      ]);
     } catch (err) {
       deps.signals.rollback(changesOf);
       throw err;
@@ -100,7 +105,10 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
     const fresh = freshIdx.map((i) => events[i]);
     for (const e of fresh) deps.bus.publish({ type: 'event.created', organization: e.organization, data: summaryOf(e) });
     deps.signals.publish(freshIdx.flatMap((i) => changesOf[i]));
-    deps.deliveries.engine.enqueue(freshIdx.flatMap((i) => owed[i]));
+    deps.deliveries.engine.enqueue(freshIdx.flatMap((i) => owed[i].deliveries));
+    const notes = freshIdx.flatMap((i) => owed[i].notifications);
+    deps.deliveries.notifications.added(notes);
+    for (const n of notes) deps.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
     deps.metrics.events.inc({ dialect, outcome: 'duplicate' }, result.events.length - fresh.length);
     deps.metrics.events.inc({ dialect, outcome: 'accepted' }, fresh.length);
     outcome = '';
