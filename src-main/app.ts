@@ -36,7 +36,7 @@ export interface AppOptions {
   writeQueueMax?: number;
   /** How often time-based signal rules (auto-resolve, flap settling) run; 0 = never (tests tick by hand). */
   tickMs?: number;
-  /** Retry schedule, timeouts and circuit settings of the delivery engine. */
+  /** Retry schedule, timeouts, circuit and failure e-mail settings of the delivery engine. */
   delivery?: DeliveryOptions;
   logger?: Logger;
   now?: () => Date;

@@ -1,12 +1,14 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
-import { HTTP_KINDS } from './core/destinations';
+import { DELIVERED_KINDS } from './core/destinations';
+import { matchingRules } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';
 import type { ConfigData, NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
 import { DeliveryEngine, type Delivery } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
+import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import type { Logger } from './logger';
@@ -15,6 +17,8 @@ import type { EventBus } from './server/stream';
 import type { Store } from './store/types';
 
 export interface DeliveryOptions {
+  /** Quiet period between failure e-mails to one destination's email_for_error. */
+  failureQuietPeriodS?: number;
   /** Retry schedule in seconds (tests and settings shorten it). */
   retrySchedule?: number[];
   jitter?: number;
@@ -32,6 +36,9 @@ export class DeliveryRuntime {
   private readonly sender: Sender;
   readonly policy: RetryPolicy;
   readonly notifications: NotificationCenter;
+  readonly failures: FailureNotifier;
+  private mailerFor: { key: string; mailer: Mailer } | null = null;
+  private readonly flushTimer: NodeJS.Timeout;
 
   constructor(private readonly store: Store, bus: EventBus, logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
@@ -45,11 +52,24 @@ export class DeliveryRuntime {
       policy: this.policy,
       breakers: this.breakers,
       persist: (records) => store.appendState(records),
+      mailer: () => this.mailer(),
+      onFailure: (dest, delivery, attempt) =>
+        void this.failures
+          .notify(dest, { delivery_id: delivery.id, error: attempt.error ?? `HTTP ${attempt.response?.status}`, at: new Date(attempt.at), attempt: delivery.attempt_count })
+          .catch((err) => logger.warn('failure e-mail could not be sent', { err })),
       publish: (d) => bus.publish({ type: 'delivery.changed', organization: d.organization, data: { id: d.id, destination_id: d.destination_id, event_id: d.event_id, alert_id: d.alert_id, status: d.status, attempt_count: d.attempt_count, next_attempt_at: d.next_attempt_at } }),
       logger,
       now,
     });
     this.engine.load(store.latestState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
+    this.failures = new FailureNotifier({
+      send: async (m) => this.mailer()?.send(m) ?? { ok: false, error: 'SMTP is not configured' },
+      quietPeriodS: opts.failureQuietPeriodS,
+      now,
+      link: (_dest, id) => `${this.baseUrl()}/#/deliveries/${id}`,
+    });
+    this.flushTimer = setInterval(() => void this.failures.flush().catch((err) => logger.warn('failure digest could not be sent', { err })), 5_000);
+    this.flushTimer.unref();
     this.notifications = new NotificationCenter((records) => store.appendState(records), now);
     this.notifications.load(store.latestState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
   }
@@ -62,9 +82,13 @@ export class DeliveryRuntime {
     const none = { deliveries: [], notifications: [] };
     if (event.decision && !event.decision.notify) return none; // snoozed or flapping: held back
     const config = this.store.config();
-    const subscribed = config.destinations.filter((d) => d.organization === event.organization && d.enabled && d.event_type.includes(event.event_type));
-    const destinations = subscribed.filter((d) => HTTP_KINDS.includes(d.kind));
-    const notifications = subscribed.some((d) => d.kind === 'in_app')
+    // Destinations get every record of the event types they subscribe to, plus what rules send them.
+    const rules = matchingRules(config.rules, event);
+    const ruled = new Set(rules.flatMap((r) => r.actions.flatMap((a) => (a.type === 'destination' ? [a.destination_id] : []))));
+    const subscribed = config.destinations.filter((d) => d.organization === event.organization && d.enabled && (d.event_type.includes(event.event_type) || ruled.has(d.id)));
+    const destinations = subscribed.filter((d) => DELIVERED_KINDS.includes(d.kind));
+    const ringsBell = subscribed.some((d) => d.kind === 'in_app') || rules.some((r) => r.actions.some((a) => a.type === 'in_app'));
+    const notifications = ringsBell
       ? [this.notifications.create({
           organization: event.organization, title: event.title, severity: event.severity,
           text: event.decision?.text ?? `New ${event.severity} event from ${event.source_name}`,
@@ -87,8 +111,22 @@ export class DeliveryRuntime {
     return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
   }
 
+  /** The SMTP transport for the current settings (rebuilt when they change); null when unset. */
+  mailer(): Mailer | null {
+    const settings = this.store.config().settings.smtp as SmtpSettings | undefined;
+    if (!settings) return null;
+    const key = JSON.stringify(settings);
+    if (this.mailerFor?.key !== key) {
+      this.mailerFor?.mailer.close();
+      this.mailerFor = { key, mailer: createMailer(settings) };
+    }
+    return this.mailerFor.mailer;
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.flushTimer);
     await this.engine.stop();
     await this.sender.close();
+    this.mailerFor?.mailer.close();
   }
 }

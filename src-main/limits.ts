@@ -128,8 +128,8 @@ export const SIGNATURE_TOLERANCE_S = 5 * 60;
 // Destinations, deliveries and the request bin.
 /** Destinations per organization (Armor: up to 25 notification configs; the 26th is a 400). */
 export const DESTINATIONS_MAX = 25;
-/** Deliveries one destination works on at once; more wait in its lane. */
-export const LANE_CONCURRENCY = 1;
+/** Deliveries one destination works on at once (one alert's still go in order); more wait in its lane. */
+export const LANE_CONCURRENCY = 16;
 /** Attempts kept in a delivery's history (the first and the latest). */
 export const DELIVERY_ATTEMPTS_KEPT = 30;
 /** Request bins, and the requests each keeps (oldest dropped first). */

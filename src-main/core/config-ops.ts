@@ -6,6 +6,7 @@ import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits'
 import { slugify } from './normalize';
 import { emptyTransformsConfig } from './transform/config-ops';
 import { emptyDestinationsConfig } from './destinations';
+import { emptyRulesConfig } from './rules';
 import { emptySignalsConfig } from './signals/config-ops';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from './errors';
 import { newSecret, secretPrefix, sha256Hex } from './secrets';
@@ -19,7 +20,7 @@ export function slugOf(name: string): string {
 }
 
 export function emptyConfig(): ConfigData {
-  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
+  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), ...emptyRulesConfig(), schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export function ensureDefaultOrg(draft: ConfigData, now: Date): Organization {

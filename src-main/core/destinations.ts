@@ -7,8 +7,10 @@ import type { EventType } from './types';
 
 export const DESTINATION_KINDS = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams', 'email', 'in_app'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-/** Kinds delivered by an HTTP request (email and in-app go through their own channels). */
+/** Kinds delivered by an HTTP request (in-app goes to the bell, email through SMTP). */
 export const HTTP_KINDS: readonly DestinationKind[] = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams'];
+/** Kinds the delivery engine sends, with retries and history. */
+export const DELIVERED_KINDS: readonly DestinationKind[] = [...HTTP_KINDS, 'email'];
 export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
@@ -32,6 +34,9 @@ export interface Destination {
   token: string | null;
   /** Standard Webhooks `whsec_` secret every outgoing request is signed with. */
   signing_secret: string;
+  /** email: the recipient, and whether the message carries the event's context (enriched) or only a link. */
+  email_to: string | null;
+  email_enriched: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -50,6 +55,8 @@ export interface DestinationInput {
   headers?: HeaderEntry[];
   format?: WebhookFormat;
   token?: string | null;
+  email_to?: string | null;
+  email_enriched?: boolean;
 }
 
 export function emptyDestinationsConfig(): DestinationsConfig {
@@ -84,6 +91,7 @@ export function createDestination(
   }
   const errors = [...checkUri(input.kind, input.uri), ...deps.validateHeaders(input.headers ?? [])];
   if (input.kind === 'splunk_hec' && !input.token) errors.push('token: is required for a splunk_hec destination');
+  if (input.kind === 'email' && !input.email_to) errors.push('email_to: is required for an email destination');
   if (errors.length) throw new ValidationError(errors);
   const at = now.toISOString();
   const destination: Destination = {
@@ -99,6 +107,8 @@ export function createDestination(
     format: input.kind === 'splunk_hec' ? 'splunk' : (input.format ?? 'default'),
     token: input.token ?? null,
     signing_secret: deps.newSecret(),
+    email_to: input.email_to ?? null,
+    email_enriched: input.email_enriched ?? false,
     created_at: at,
     updated_at: at,
   };

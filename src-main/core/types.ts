@@ -2,6 +2,7 @@
 import type { Decision, SignalsConfig } from './signals/types';
 import type { TransformsConfig } from './transform/types';
 import type { DestinationsConfig } from './destinations';
+import type { RulesConfig } from './rules';
 
 export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -158,7 +159,7 @@ export interface CustomIndicatorMapping {
 }
 
 /** Configuration: small, read often, written rarely (persisted as config.json). */
-export interface ConfigData extends SignalsConfig, TransformsConfig, DestinationsConfig {
+export interface ConfigData extends SignalsConfig, TransformsConfig, DestinationsConfig, RulesConfig {
   schema_version: number;
   orgs: Organization[];
   keys: ApiKeyRecord[];

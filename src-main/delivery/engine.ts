@@ -3,14 +3,15 @@
 // an alert's deliveries go out in order. Failures retry on the policy's schedule, with the
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
-import { HTTP_KINDS, type Destination } from '../core/destinations';
+import { DELIVERED_KINDS, type Destination } from '../core/destinations';
 import type { ConfigData } from '../core/types';
 import { DELIVERY_ATTEMPTS_KEPT, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
 import type { CircuitBreakers } from './circuit-breaker';
 import { maskHeaders, toHeaderRecord } from './headers';
-import type { Sender } from './http-sender';
+import type { SendResult, Sender } from './http-sender';
+import type { Mailer, MailMessage } from './mailer';
 import { classify, nextAttempt, type RetryPolicy } from './retry-policy';
 import { signHeaders } from './signing';
 
@@ -51,6 +52,10 @@ export interface EngineOptions {
   policy: RetryPolicy;
   breakers: CircuitBreakers;
   persist: (records: StateRecord[]) => Promise<void>;
+  /** SMTP for email destinations; null while none is configured. */
+  mailer: () => Mailer | null;
+  /** Told of every failed attempt (failure e-mails to email_for_error). */
+  onFailure?: (dest: Destination, delivery: Delivery, attempt: Attempt) => void;
   publish: (d: Delivery) => void;
   logger: Logger;
   now: () => Date;
@@ -69,6 +74,8 @@ interface Lane {
 export class DeliveryEngine {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly order: Delivery[] = [];
+  /** Position of each delivery in `order`, so an update is O(1). */
+  private readonly position = new Map<string, number>();
   private readonly lanes = new Map<string, Lane>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -139,8 +146,13 @@ export class DeliveryEngine {
   }
 
   private remember(d: Delivery): void {
-    if (!this.deliveries.has(d.id)) this.order.push(d);
-    else this.order[this.order.findIndex((x) => x.id === d.id)] = d;
+    const at = this.position.get(d.id);
+    if (at === undefined) {
+      this.position.set(d.id, this.order.length);
+      this.order.push(d);
+    } else {
+      this.order[at] = d;
+    }
     this.deliveries.set(d.id, d);
   }
 
@@ -201,22 +213,15 @@ export class DeliveryEngine {
   private async attempt(d: Delivery): Promise<void> {
     const dest = this.opts.config().destinations.find((x) => x.id === d.destination_id);
     const started = this.opts.now();
-    if (!dest || !HTTP_KINDS.includes(dest.kind) || !dest.uri) {
-      return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered over HTTP yet` : 'the destination was deleted', next_attempt_at: null });
+    if (!dest || !DELIVERED_KINDS.includes(dest.kind) || (dest.kind !== 'email' && !dest.uri)) {
+      return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered by the engine` : 'the destination was deleted', next_attempt_at: null });
     }
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'Switchyard/0.1',
-      ...toHeaderRecord(dest.headers),
-      ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
-      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body: d.body }),
-    };
-    const result = await this.opts.sender.send({ url: dest.uri, method: 'POST', headers, body: d.body });
+    const { result, request } = dest.kind === 'email' ? await this.sendMail(d) : await this.sendHttp(dest, d, started);
     const ended = this.opts.now();
     const attempt: Attempt = {
       at: started.toISOString(),
       duration_ms: result.duration_ms,
-      request: { url: dest.uri, headers: maskHeaders(headers), body: d.body },
+      request,
       response: result.status === undefined ? null : { status: result.status, headers: result.headers ?? {}, body: result.body ?? '' },
       error_class: result.error_class ?? null,
       error: result.error ?? null,
@@ -225,11 +230,12 @@ export class DeliveryEngine {
     if (attempts.length > DELIVERY_ATTEMPTS_KEPT) attempts.splice(1, attempts.length - DELIVERY_ATTEMPTS_KEPT);
     const breaker = this.opts.breakers.get(dest.id);
     const base = { ...d, attempts, attempt_count: d.attempt_count + 1, updated_at: ended.toISOString() };
-    if (result.ok && classify(result.status!) === 'success') {
+    if (result.ok && (result.status === undefined || classify(result.status) === 'success')) {
       breaker.success();
       return this.finish(d, { ...base, status: 'succeeded', next_attempt_at: null });
     }
     breaker.failure();
+    this.opts.onFailure?.(dest, base, attempt);
     const firstAt = new Date(d.attempts[0]?.at ?? started.toISOString());
     const next = nextAttempt(this.opts.policy, {
       attempt: base.attempt_count,
@@ -239,6 +245,29 @@ export class DeliveryEngine {
     });
     if ('dead' in next) return this.finish(d, { ...base, status: 'dead', dead_reason: next.reason, next_attempt_at: null });
     return this.finish(d, { ...base, next_attempt_at: next.at.toISOString() });
+  }
+
+  private async sendHttp(dest: Destination, d: Delivery, started: Date): Promise<{ result: SendResult; request: Attempt['request'] }> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Switchyard/0.1',
+      ...toHeaderRecord(dest.headers),
+      ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
+      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body: d.body }),
+    };
+    const result = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body: d.body });
+    return { result, request: { url: dest.uri!, headers: maskHeaders(headers), body: d.body } };
+  }
+
+  private async sendMail(d: Delivery): Promise<{ result: SendResult; request: Attempt['request'] }> {
+    const message = JSON.parse(d.body) as MailMessage;
+    const request = { url: `mailto:${message.to}`, headers: { subject: message.subject }, body: message.text };
+    const mailer = this.opts.mailer();
+    if (!mailer) return { result: { ok: false, duration_ms: 0, error_class: 'other', error: 'SMTP is not configured: set it in Settings (PUT /api/settings/smtp)' }, request };
+    const t0 = Date.now();
+    const sent = await mailer.send(message);
+    const duration_ms = Date.now() - t0;
+    return { result: sent.ok ? { ok: true, duration_ms, body: sent.message_id } : { ok: false, duration_ms, error_class: 'connection', error: sent.error }, request };
   }
 
   private async finish(before: Delivery, after: Delivery): Promise<void> {

@@ -5,6 +5,7 @@ import type { Destination } from '../core/destinations';
 import { render, recordOf } from '../core/transform/render';
 import type { TransformConfig } from '../core/transform/types';
 import type { NormalizedEvent } from '../core/types';
+import { eventEmail } from './mailer';
 
 export interface PayloadContext {
   transform: TransformConfig | null;
@@ -32,6 +33,10 @@ function chatText(event: NormalizedEvent, ctx: PayloadContext): string {
 }
 
 export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: PayloadContext): string {
+  if (dest.kind === 'email') {
+    const link = ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
+    return JSON.stringify({ to: dest.email_to, ...eventEmail(event, { enriched: dest.email_enriched, link }) });
+  }
   switch (dest.kind) {
     case 'slack':
     case 'mattermost':

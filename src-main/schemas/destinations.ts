@@ -21,6 +21,8 @@ export const destinationCreateSchema = {
     headers: { type: 'array', maxItems: DESTINATION_HEADERS_MAX, items: header },
     format: { enum: [...WEBHOOK_FORMATS] },
     token: { type: ['string', 'null'], maxLength: 512, description: 'splunk_hec: the HEC token' },
+    email_to: { type: ['string', 'null'], format: 'email', description: 'email: the recipient' },
+    email_enriched: { type: 'boolean', description: 'email: include contextual information, not only a link' },
   },
 };
 
@@ -50,4 +52,27 @@ export const notificationsReadSchema = {
     ids: { type: 'array', maxItems: 1000, items: { type: 'string' } },
     all: { type: 'boolean' },
   },
+};
+
+export const smtpSettingsSchema = {
+  title: 'SmtpSettings',
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'port', 'from'],
+  properties: {
+    host: { type: 'string', minLength: 1, maxLength: 255 },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    secure: { type: 'boolean', description: 'TLS from the start (port 465); otherwise STARTTLS is required except on loopback' },
+    user: { type: ['string', 'null'], maxLength: 255 },
+    password: { type: ['string', 'null'], maxLength: 1024, description: "omit to keep the saved one; it is never shown again" },
+    from: { type: 'string', format: 'email' },
+  },
+};
+
+export const smtpTestSchema = {
+  title: 'SmtpTest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['to'],
+  properties: { to: { type: 'string', format: 'email' } },
 };

@@ -13,6 +13,8 @@ import { ingestRoutes } from './routes/ingest';
 import { signalRoutes } from './routes/signals';
 import { transformRoutes } from './routes/transform';
 import { destinationRoutes } from './routes/destinations';
+import { ruleRoutes } from './routes/rules';
+import { settingsRoutes } from './routes/settings';
 import { systemRoutes } from './routes/system';
 import { securityHeaders, staticUi } from './static-ui';
 
@@ -27,6 +29,8 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...signalRoutes(deps),
     ...transformRoutes(deps),
     ...destinationRoutes(deps),
+    ...ruleRoutes(deps),
+    ...settingsRoutes(deps),
   );
   return routes;
 }

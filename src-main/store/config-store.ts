@@ -3,6 +3,7 @@
 // a copy, and only a copy that reached the disk becomes the current data.
 import { emptyTransformsConfig } from '../core/transform/config-ops';
 import { emptyDestinationsConfig } from '../core/destinations';
+import { emptyRulesConfig } from '../core/rules';
 import { emptySignalsConfig } from '../core/signals/config-ops';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
@@ -20,7 +21,7 @@ export interface ConfigStoreOptions {
 }
 
 export function defaultConfig(): ConfigData {
-  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
+  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), ...emptyRulesConfig(), schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export class ConfigStore {

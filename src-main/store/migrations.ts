@@ -22,10 +22,10 @@ export const configMigrations: readonly Migration[] = [
     },
   },
   {
-    // 1 → 2: signal definitions, filters, the service catalog, flap settings, transforms, the tag store and destinations.
+    // 1 → 2: signal definitions, filters, the service catalog, flap settings, transforms, the tag store, destinations and rules.
     version: 2,
     up(data) {
-      for (const key of ['definitions', 'filters', 'catalog', 'transforms', 'transform_versions', 'tags', 'destinations']) if (!Array.isArray(data[key])) data[key] = [];
+      for (const key of ['definitions', 'filters', 'catalog', 'transforms', 'transform_versions', 'tags', 'destinations', 'rules']) if (!Array.isArray(data[key])) data[key] = [];
       for (const source of data.sources as MutableRecord[]) source.auto_resolve_after_s ??= null;
       if (data.flap === null || typeof data.flap !== 'object') data.flap = { ...DEFAULT_FLAP_SETTINGS };
     },

@@ -25,7 +25,7 @@ describe('config store', () => {
     const dir = await tempDir();
     const { store, report } = await open({ dataDir: dir });
     expect(report.migrations_applied).toEqual([]);
-    expect(store.config()).toEqual({ schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 }, transforms: [], transform_versions: [], tags: [], destinations: [] });
+    expect(store.config()).toEqual({ schema_version: CONFIG_SCHEMA_VERSION, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 }, transforms: [], transform_versions: [], tags: [], destinations: [], rules: [] });
     expect(await onDisk(dir)).toEqual(store.config());
   });
 
@@ -113,7 +113,7 @@ describe('config migrations', () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify({ orgs: [{ id: 'o1', slug: 'default', name: 'D', parent_id: null, created_at: 'x' }], keys: [] }));
     const first = await open({ dataDir: dir });
     expect(first.report.migrations_applied).toEqual([1, 2]);
-    expect(first.store.config()).toMatchObject({ schema_version: 2, sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 }, transforms: [], transform_versions: [], tags: [], destinations: [] });
+    expect(first.store.config()).toMatchObject({ schema_version: 2, sources: [], indicator_mappings: [], settings: {}, definitions: [], filters: [], catalog: [], flap: { max_transitions: 6, window_s: 900 }, transforms: [], transform_versions: [], tags: [], destinations: [], rules: [] });
     expect((await onDisk(dir)).schema_version).toBe(2);
     await first.store.close();
     expect((await open({ dataDir: dir })).report.migrations_applied).toEqual([]);

@@ -1,0 +1,49 @@
+// Appliance settings: SMTP (password write-only) with a test e-mail.
+import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
+import { smtpSettingsSchema, smtpTestSchema } from '../../schemas/destinations';
+import type { ServerDeps } from '../deps';
+import { HttpError } from '../http-error';
+import type { RouteDef } from '../route';
+
+export function settingsRoutes(deps: ServerDeps): RouteDef[] {
+  const smtp = () => deps.store.config().settings.smtp as SmtpSettings | undefined;
+  return [
+    {
+      method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
+      responses: { '200': '{smtp, flap}' },
+      handler: (ctx) => {
+        const s = smtp();
+        ctx.body = { smtp: s ? maskSmtp(s) : null, flap: deps.store.config().flap };
+      },
+    },
+    {
+      method: 'put', path: '/api/settings/smtp', summary: 'Set the SMTP server for e-mail destinations and failure notices (omit password to keep the saved one)', tag: 'settings', auth: 'admin',
+      body: smtpSettingsSchema, responses: { '200': 'the settings, password masked', '400': 'invalid' },
+      handler: async (ctx, { body }) => {
+        const input = body as Partial<SmtpSettings> & Pick<SmtpSettings, 'host' | 'port' | 'from'>;
+        const saved = await deps.store.updateConfig((d) => {
+          const previous = d.settings.smtp as SmtpSettings | undefined;
+          const next: SmtpSettings = {
+            host: input.host, port: input.port, from: input.from, secure: input.secure ?? false, user: input.user ?? null,
+            password: input.password !== undefined ? input.password : (previous?.password ?? null),
+          };
+          d.settings.smtp = next;
+          return next;
+        });
+        ctx.body = { smtp: maskSmtp(saved) };
+      },
+    },
+    {
+      method: 'post', path: '/api/settings/smtp/test', summary: 'Send a test e-mail through the saved SMTP settings', tag: 'settings', auth: 'admin',
+      body: smtpTestSchema, responses: { '200': '{message_id}', '400': 'SMTP not set', '502': 'the SMTP server refused or could not be reached (its error named)' },
+      handler: async (ctx, { body }) => {
+        const mailer = deps.deliveries.mailer();
+        if (!mailer) throw new HttpError(400, ['smtp: not configured; PUT /api/settings/smtp first']);
+        const to = (body as { to: string }).to;
+        const sent = await mailer.send({ to, subject: '[Switchyard] Test e-mail', text: `This is a test e-mail from Switchyard at ${deps.baseUrl()}.\nIf you can read it, e-mail destinations and failure notices will arrive.` });
+        if (!sent.ok) throw new HttpError(502, [`smtp: ${sent.error}`]);
+        ctx.body = { message_id: sent.message_id };
+      },
+    },
+  ];
+}
