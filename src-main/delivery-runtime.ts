@@ -1,7 +1,7 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
-import { DELIVERED_KINDS } from './core/destinations';
-import { matchingRules } from './core/rules';
+import { DELIVERED_KINDS, type Destination } from './core/destinations';
+import { matchingRules, type Rule } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';
 import type { ConfigData, NormalizedEvent } from './core/types';
@@ -30,6 +30,15 @@ function searchUrlTemplate(config: Readonly<ConfigData>, organization: string): 
   return (config.settings.search_url_templates as Record<string, string> | undefined)?.[organization] ?? null;
 }
 
+/** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
+function ruleEmailDestination(rule: Rule, index: number, to: string): Destination {
+  return {
+    id: `rule:${rule.id}:email:${index}`, organization: rule.organization, name: `rule "${rule.name}" e-mail`, kind: 'email',
+    event_type: [], email_for_error: null, enabled: rule.enabled, uri: null, headers: [], format: 'default', token: null,
+    signing_secret: '', email_to: to, email_enriched: true, created_at: rule.created_at, updated_at: rule.updated_at,
+  };
+}
+
 export class DeliveryRuntime {
   readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
@@ -47,7 +56,7 @@ export class DeliveryRuntime {
     this.policy = retryPolicy({ ...(opts.retrySchedule ? { schedule_s: opts.retrySchedule } : {}), ...(opts.jitter !== undefined ? { jitter: opts.jitter } : {}) });
     this.breakers = new CircuitBreakers(opts.circuit);
     this.engine = new DeliveryEngine({
-      config: () => store.config(),
+      destination: (id) => this.destination(id),
       sender: this.sender,
       policy: this.policy,
       breakers: this.breakers,
@@ -86,7 +95,10 @@ export class DeliveryRuntime {
     const rules = matchingRules(config.rules, event);
     const ruled = new Set(rules.flatMap((r) => r.actions.flatMap((a) => (a.type === 'destination' ? [a.destination_id] : []))));
     const subscribed = config.destinations.filter((d) => d.organization === event.organization && d.enabled && (d.event_type.includes(event.event_type) || ruled.has(d.id)));
-    const destinations = subscribed.filter((d) => DELIVERED_KINDS.includes(d.kind));
+    const destinations = [
+      ...subscribed.filter((d) => DELIVERED_KINDS.includes(d.kind)),
+      ...rules.flatMap((r) => r.actions.flatMap((a, i) => (a.type === 'email' ? [ruleEmailDestination(r, i, a.to)] : []))),
+    ];
     const ringsBell = subscribed.some((d) => d.kind === 'in_app') || rules.some((r) => r.actions.some((a) => a.type === 'in_app'));
     const notifications = ringsBell
       ? [this.notifications.create({
@@ -109,6 +121,17 @@ export class DeliveryRuntime {
       baseUrl: this.baseUrl(),
     };
     return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
+  }
+
+  /** A configured destination, or the e-mail action of a rule (`rule:<id>:email:<n>`). */
+  destination(id: string): Destination | undefined {
+    const config = this.store.config();
+    const configured = config.destinations.find((d) => d.id === id);
+    if (configured) return configured;
+    const m = /^rule:(.+):email:(\d+)$/.exec(id);
+    const rule = m ? config.rules.find((r) => r.id === m[1]) : undefined;
+    const action = rule?.actions[Number(m![2])];
+    return rule && action?.type === 'email' ? ruleEmailDestination(rule, Number(m![2]), action.to) : undefined;
   }
 
   /** The SMTP transport for the current settings (rebuilt when they change); null when unset. */

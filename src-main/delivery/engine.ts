@@ -4,7 +4,6 @@
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
 import { DELIVERED_KINDS, type Destination } from '../core/destinations';
-import type { ConfigData } from '../core/types';
 import { DELIVERY_ATTEMPTS_KEPT, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
@@ -47,7 +46,8 @@ export interface Delivery {
 }
 
 export interface EngineOptions {
-  config: () => Readonly<ConfigData>;
+  /** The destination a delivery goes to (configured ones, and rules' e-mail actions). */
+  destination: (id: string) => Destination | undefined;
   sender: Sender;
   policy: RetryPolicy;
   breakers: CircuitBreakers;
@@ -211,7 +211,7 @@ export class DeliveryEngine {
   }
 
   private async attempt(d: Delivery): Promise<void> {
-    const dest = this.opts.config().destinations.find((x) => x.id === d.destination_id);
+    const dest = this.opts.destination(d.destination_id);
     const started = this.opts.now();
     if (!dest || !DELIVERED_KINDS.includes(dest.kind) || (dest.kind !== 'email' && !dest.uri)) {
       return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered by the engine` : 'the destination was deleted', next_attempt_at: null });

@@ -187,6 +187,27 @@ describe('delivery engine', () => {
   });
 });
 
+describe('payload formats', () => {
+  it('sends the Sekoia-style envelope for an alert, and HEC envelopes with the token to a splunk_hec destination', async () => {
+    const h = await app();
+    const r = await receiver();
+    await webhook(h, r.url, { format: 'envelope' });
+    const hec = await h.http('POST', '/api/destinations', { body: { name: 'hec', kind: 'splunk_hec', uri: `${r.url}/services/collector/event`, token: 'hec-token-1', event_type: ['security_event'] } });
+    expect(hec.json.token).toBe('***');
+    const ev = (await h.http('POST', '/v1/ingest/generic', { body: { title: 'formats', occurred_at: '2026-11-01T10:00:00Z' } })).json;
+    const alert = (await h.http('GET', `/api/alerts/${ev.alert_id}`)).json;
+    const got = await r.waitFor(2);
+    const envelope = got.find((g) => JSON.parse(g.body).type === 'alert')!;
+    expect(JSON.parse(envelope.body)).toEqual({
+      type: 'alert', action: 'created', attributes: { uuid: alert.id, short_id: alert.short_id, event_uuid: ev.event_id },
+      metadata: { version: 2, created_at: expect.any(String), community_uuid: (await h.http('GET', '/api/session')).json.organization.id, avatar_uuid: null, user_uuid: null, permissions: [] },
+    });
+    const splunk = got.find((g) => g.headers.authorization === 'Splunk hec-token-1')!;
+    const [wrapped] = JSON.parse(splunk.body);
+    expect(wrapped).toMatchObject({ time: Date.parse('2026-11-01T10:00:00Z') / 1000, sourcetype: '_json', event: { event_uuid: ev.event_id, title: 'formats' } });
+  });
+});
+
 describe('in-app notifications', () => {
   it('rings the bell for an in_app destination and marks notifications read', async () => {
     const h = await app();

@@ -137,4 +137,19 @@ describe('rules', () => {
     expect(dry.json.matched.map((m: any) => m.title)).toEqual(['loud one', 'quiet one']);
     expect(dry.json.matched[0].actions).toEqual(['destination "severe hook"']);
   });
+
+  it("e-mails a rule's e-mail action through the delivery engine", async () => {
+    const h = await app();
+    const server = await smtp();
+    await h.http('PUT', '/api/settings/smtp', { body: { host: '127.0.0.1', port: server.port, from: 'switchyard@example.com' } });
+    const rule = await h.http('POST', '/api/rules', { body: { name: 'criticals by mail', conditions: { severity: ['critical'] }, actions: [{ type: 'email', to: 'lead@example.com' }] } });
+    expect(rule.status).toBe(201);
+    await h.http('POST', '/v1/ingest/generic', { body: { title: 'page the lead', severity: 'Critical' } });
+    const [mail] = await server.waitFor(1);
+    expect(mail.to).toEqual(['lead@example.com']);
+    expect(mail.raw).toContain('[CRITICAL] page the lead');
+    const delivery = (await h.http('GET', '/api/deliveries')).json.items[0];
+    expect(delivery).toMatchObject({ destination_id: `rule:${rule.json.id}:email:0`, status: 'succeeded' });
+    expect((await h.http('GET', '/api/settings')).json.outgoing).toMatchObject({ allow_private: true, always_refused: expect.arrayContaining(['fd00:ec2::254']) });
+  });
 });

@@ -10,10 +10,21 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
-      responses: { '200': '{smtp, flap}' },
+      responses: { '200': '{smtp, flap, outgoing}' },
       handler: (ctx) => {
         const s = smtp();
-        ctx.body = { smtp: s ? maskSmtp(s) : null, flap: deps.store.config().flap };
+        ctx.body = {
+          smtp: s ? maskSmtp(s) : null,
+          flap: deps.store.config().flap,
+          // What deliveries may connect to: this is a workstation product, so receivers on this
+          // machine and the LAN are allowed; cloud metadata addresses never are.
+          outgoing: {
+            allow_loopback: true,
+            allow_private: true,
+            private_ranges: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'],
+            always_refused: ['169.254.0.0/16 (cloud metadata, link-local)', 'fe80::/10', 'fd00:ec2::254', '100.100.100.200', '168.63.129.16', '0.0.0.0/8', '::', 'multicast'],
+          },
+        };
       },
     },
     {
