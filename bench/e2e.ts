@@ -3,7 +3,6 @@
 // The built appliance runs as a child process; autocannon posts the generic fixture at a
 // fixed overall rate; the receiver (node:http, this process) notes when each payload
 // arrives and compares it with the event's received_at (same machine, same clock).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { BENCH_KEY as KEY, ROOT, startAppliance } from './appliance';
 
-const KEY = 'sy_bench_admin_key_0123456789abcdefghijklmnopqrstuvwx';
-const ROOT = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' } } });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
@@ -42,19 +40,8 @@ async function main() {
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
   const dataDir = await mkdtemp(join(tmpdir(), 'sy-e2e-'));
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, SWITCHYARD_API_KEY: KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = out.match(/serving at (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`appliance exited ${code}`)));
-  });
+  const appliance = await startAppliance(dataDir);
+  const url = appliance.url;
   try {
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
     const made = await fetch(`${url}/api/destinations`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench receiver', kind: 'webhook', uri: receiverUrl, event_type: ['security_event'] }) });
@@ -80,9 +67,8 @@ async function main() {
     await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, row }, null, 2));
     console.log(`written ${file}`);
   } finally {
-    child.kill('SIGTERM');
+    await appliance.stop();
     receiver.close();
-    await new Promise((r) => setTimeout(r, 500));
     await rm(dataDir, { recursive: true, force: true });
   }
 }

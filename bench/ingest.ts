@@ -2,42 +2,17 @@
 // sequential (1 connection) and 32 concurrent connections posting the generic
 // fixture, then the store's size on disk after N events.
 //   npm run bench:ingest [-- --seconds 10 --events 100000]
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { BENCH_KEY as KEY, ROOT, startAppliance } from './appliance';
 
-const KEY = 'sy_bench_admin_key_0123456789abcdefghijklmnopqrstuvwx';
-const ROOT = new URL('..', import.meta.url).pathname;
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, events: { type: 'string', default: '100000' } } });
 const seconds = Number(values.seconds);
 const seedEvents = Number(values.events);
-
-async function startAppliance(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, SWITCHYARD_API_KEY: KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = out.match(/serving at (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`appliance exited ${code}`)));
-  });
-  return {
-    url,
-    stop: () => new Promise((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-    }),
-  };
-}
 
 async function dirBytes(dir: string): Promise<number> {
   let total = 0;
