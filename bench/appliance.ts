@@ -1,5 +1,5 @@
 // The built appliance as a child process for benchmarks, with a known admin key and no
-// rate limit in the way.
+// rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -7,7 +7,7 @@ export const BENCH_KEY = 'sy_bench_admin_key_0123456789abcdefghijklmnopqrstuvwx'
 export const ROOT = new URL('..', import.meta.url).pathname;
 
 export async function startAppliance(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
