@@ -1,0 +1,47 @@
+// The durable bound: the least a server can do to acknowledge a body durably — append it
+// to a file and fdatasync before answering, with group commit (bodies arriving while a
+// sync runs share the next one). Switchyard's ingest is measured as a ratio to this.
+import { createServer, type Server } from 'node:http';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+
+export async function startBaseline(file: string): Promise<{ url: string; close(): Promise<void> }> {
+  const fh: FileHandle = await open(file, 'a');
+  let pending: { data: Buffer; done: () => void }[] = [];
+  let syncing = false;
+
+  const flush = async (): Promise<void> => {
+    if (syncing || pending.length === 0) return;
+    syncing = true;
+    const batch = pending;
+    pending = [];
+    await fh.write(Buffer.concat(batch.map((b) => b.data)));
+    await fh.datasync();
+    batch.forEach((b) => b.done());
+    syncing = false;
+    void flush();
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      pending.push({
+        data: Buffer.concat([...chunks, Buffer.from('\n')]),
+        done: () => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end('{"success":true}');
+        },
+      });
+      setImmediate(() => void flush());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      await fh.close();
+    },
+  };
+}
