@@ -4,10 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits';
 import { slugify } from './normalize';
-import { emptyTransformsConfig } from './transform/config-ops';
-import { emptyDestinationsConfig } from './destinations';
-import { emptyRulesConfig } from './rules';
-import { emptySignalsConfig } from './signals/config-ops';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from './errors';
 import { newSecret, secretPrefix, sha256Hex } from './secrets';
 import type { ApiKeyRecord, ConfigData, CustomIndicatorMapping, Dialect, IndicatorType, Organization, Scope, SourceRecord } from './types';
@@ -17,10 +13,6 @@ export const DEFAULT_ORG_SLUG = 'default';
 /** Slugs of organizations and sources; empty names fall back to a placeholder. */
 export function slugOf(name: string): string {
   return slugify(name) || 'item';
-}
-
-export function emptyConfig(): ConfigData {
-  return { ...emptySignalsConfig(), ...emptyTransformsConfig(), ...emptyDestinationsConfig(), ...emptyRulesConfig(), schema_version: 0, orgs: [], keys: [], sources: [], indicator_mappings: [], settings: {} };
 }
 
 export function ensureDefaultOrg(draft: ConfigData, now: Date): Organization {
