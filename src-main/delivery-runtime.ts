@@ -4,7 +4,7 @@ import { DELIVERED_KINDS, type Destination } from './core/destinations';
 import { matchingRules, type Rule } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';
-import type { ConfigData, NormalizedEvent } from './core/types';
+import type { NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
 import { DeliveryEngine, type Delivery } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
@@ -24,10 +24,6 @@ export interface DeliveryOptions {
   jitter?: number;
   timeoutMs?: number;
   circuit?: CircuitOptions;
-}
-
-function searchUrlTemplate(config: Readonly<ConfigData>, organization: string): string | null {
-  return (config.settings.search_url_templates as Record<string, string> | undefined)?.[organization] ?? null;
 }
 
 /** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
@@ -116,7 +112,7 @@ export class DeliveryRuntime {
       transform: own ?? effective[effective.length - 1] ?? null,
       parents: effective.filter((t) => t !== (own ?? effective[effective.length - 1])),
       tags: tx.tagMap(config, chain),
-      searchUrlTemplate: searchUrlTemplate(config, event.organization),
+      searchUrlTemplate: tx.searchUrlTemplate(config.settings, event.organization),
       alert: alert ? { id: alert.id, short_id: alert.short_id, created: event.decision?.action === 'opened_alert' } : null,
       baseUrl: this.baseUrl(),
     };

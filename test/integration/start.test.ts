@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startHarness, tempDir } from '../helpers/harness';
 import { CLI, requireBuild, spawnChild, type Child } from '../helpers/child';
+import { startIngestClients } from '../helpers/ingest-clients';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -85,28 +86,11 @@ describe('npm start', () => {
     const child = spawnChild(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir], { SWITCHYARD_API_KEY: ADMIN_KEY });
     const [, url] = await child.waitFor(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
     const acknowledged: string[] = [];
-    let stop = false;
-    const client = async (c: number) => {
-      for (let i = 0; !stop; i++) {
-        try {
-          const res = await request(`${url}/v1/ingest/generic`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ title: `client ${c} event ${i}`, severity: 'Low' }),
-          });
-          const body = (await res.body.json()) as { event_id?: string };
-          if (res.statusCode === 202 && body.event_id) acknowledged.push(body.event_id);
-        } catch {
-          return; // the server is gone
-        }
-      }
-    };
-    const clients = Array.from({ length: 8 }, (_, c) => client(c));
+    const clients = startIngestClients(url, ADMIN_KEY, 8, acknowledged);
     while (acknowledged.length < 300) await new Promise((r) => setTimeout(r, 20));
     child.proc.kill('SIGKILL');
     await child.exited;
-    stop = true;
-    await Promise.all(clients);
+    await clients.stop();
 
     const after = await startHarness({ dir });
     try {

@@ -8,6 +8,7 @@ import { createApp } from '../../src-main/app';
 import { createLogger } from '../../src-main/logger';
 import { CLI, requireBuild, spawnChild } from '../helpers/child';
 import { ADMIN_KEY, tempDir } from '../helpers/harness';
+import { startIngestClients } from '../helpers/ingest-clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
 const CYCLES = 20;
@@ -22,28 +23,11 @@ afterAll(async () => {
 async function runUntilKilled(acknowledged: string[], killAfterMs: number): Promise<void> {
   const child = spawnChild(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir], { SWITCHYARD_API_KEY: ADMIN_KEY, SWITCHYARD_RATE_LIMIT: '1000000' });
   const [, url] = await child.waitFor(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
-  let stop = false;
-  const client = async (c: number) => {
-    for (let i = 0; !stop; i++) {
-      try {
-        const res = await request(`${url}/v1/ingest/generic`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ title: `crash client ${c} #${i}` }),
-        });
-        const body = (await res.body.json()) as { event_id?: string };
-        if (res.statusCode === 202 && body.event_id) acknowledged.push(body.event_id);
-      } catch {
-        return; // killed
-      }
-    }
-  };
-  const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
+  const clients = startIngestClients(url, ADMIN_KEY, CLIENTS, acknowledged);
   await new Promise((r) => setTimeout(r, killAfterMs));
   child.proc.kill('SIGKILL');
   await child.exited;
-  stop = true;
-  await Promise.all(clients);
+  await clients.stop();
 }
 
 describe('crash', () => {

@@ -241,3 +241,8 @@ export function tagMap(config: Readonly<TransformsConfig>, orgChain: readonly st
   for (const org of orgChain) for (const t of listTags(config, org)) Object.defineProperty(map, t.key, { value: t.value, enumerable: true, writable: true, configurable: true });
   return map;
 }
+
+/** The organization's search link template for add_log_search_url, from the settings. */
+export function searchUrlTemplate(settings: Readonly<Record<string, unknown>>, organization: string): string | null {
+  return (settings.search_url_templates as Record<string, string> | undefined)?.[organization] ?? null;
+}

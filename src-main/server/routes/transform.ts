@@ -14,11 +14,6 @@ import type { RouteDef } from '../route';
 import { visibleOrgs } from './config';
 import { readJson } from '../body';
 
-export function searchUrlTemplate(config: Readonly<ConfigData>, organization: string): string | null {
-  const all = config.settings.search_url_templates as Record<string, string> | undefined;
-  return all?.[organization] ?? null;
-}
-
 /** Armor bodies get their key paths checked beyond the schema; every problem listed. */
 async function readTransformBody(ctx: Context): Promise<TransformBody> {
   const body = await readJson(ctx);
@@ -122,7 +117,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         }
         const chain = tx.orgChainOf(config.orgs, org);
         const parents = tx.effectiveTransforms(config, chain).filter((t) => t.organization !== org);
-        ctx.body = render(draft, { records }, { tags: tx.tagMap(config, chain), searchUrlTemplate: searchUrlTemplate(config, org), parents });
+        ctx.body = render(draft, { records }, { tags: tx.tagMap(config, chain), searchUrlTemplate: tx.searchUrlTemplate(config.settings, org), parents });
       },
     },
     {
