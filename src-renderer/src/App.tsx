@@ -1,8 +1,8 @@
-// The shell: checks the session, then routes by the URL hash.
+// The shell: checks the session, then routes by the URL hash (see routes.tsx).
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api/client';
-import { EventInspector } from './views/EventInspector';
-import { LiveEvents } from './views/LiveEvents';
+import { useStreamState } from './hooks/useStream';
+import { routeFor, routes } from './routes';
 
 function useHash(): [string, (h: string) => void] {
   const [hash, setHash] = useState(location.hash);
@@ -14,35 +14,52 @@ function useHash(): [string, (h: string) => void] {
   return [hash, (h) => (location.hash = h)];
 }
 
+function Login() {
+  return (
+    <main className="login">
+      <h1>Switchyard</h1>
+      <p>Open the one-time login link the appliance printed when it started (it looks like <code>/login?token=…</code>).</p>
+      <p>Lost it? Restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
+    </main>
+  );
+}
+
+function Shell({ session }: { session: Session }) {
+  const [hash, go] = useHash();
+  const stream = useStreamState();
+  const { route, params } = routeFor(hash);
+  const groups = ['Signals', 'Delivery', 'Setup'] as const;
+  const current = route.nav?.href ?? routes.find((r) => r.nav && hash.startsWith(r.nav.href + '/'))?.nav?.href;
+  return (
+    <div className="app">
+      <header className="top">
+        <strong>Switchyard</strong>
+        <span className={`stream stream-${stream}`} title="live updates">{stream}</span>
+        <span className="org">{session.organization.name}</span>
+      </header>
+      <nav className="side">
+        {groups.map((g) => (
+          <div key={g}>
+            <h4>{g}</h4>
+            {routes.filter((r) => r.nav?.group === g).map((r) => (
+              <a key={r.nav!.href} href={r.nav!.href} className={current === r.nav!.href ? 'current' : undefined}>{r.nav!.label}</a>
+            ))}
+          </div>
+        ))}
+      </nav>
+      <main>{route.render(params, go)}</main>
+    </div>
+  );
+}
+
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [hash, go] = useHash();
   useEffect(() => {
     api.session().then(setSession, (e) => setProblem(e instanceof ApiError && e.status === 401 ? 'login' : String(e)));
   }, []);
-
-  if (problem === 'login') {
-    return (
-      <main className="login">
-        <h1>Switchyard</h1>
-        <p>Open the one-time login link the appliance printed when it started (it looks like <code>/login?token=…</code>).</p>
-        <p>Lost it? Restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
-      </main>
-    );
-  }
+  if (problem === 'login') return <Login />;
   if (problem) return <main><p className="error">{problem}</p></main>;
   if (!session) return <main>Loading…</main>;
-
-  const inspect = /^#\/events\/(.+)$/.exec(hash);
-  return (
-    <div className="app">
-      <nav>
-        <strong>Switchyard</strong>
-        <a href="#/events">Live events</a>
-        <span className="org">{session.organization.name}</span>
-      </nav>
-      <main>{inspect ? <EventInspector id={decodeURIComponent(inspect[1])} back={() => go('#/events')} /> : <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} />}</main>
-    </div>
-  );
+  return <Shell session={session} />;
 }

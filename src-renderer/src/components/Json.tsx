@@ -1,15 +1,20 @@
-// A JSON tree with a copy button.
+// A JSON tree (react-json-view-lite) with a copy button.
 import { JsonView, defaultStyles } from 'react-json-view-lite';
 import 'react-json-view-lite/dist/index.css';
+import { CopyButton } from './Copy';
 
-export function Json({ data, label }: { data: unknown; label: string }) {
+export function Json({ data, label, expand = 2 }: { data: unknown; label: string; expand?: number }) {
   return (
-    <section className="json">
+    <section className="json" aria-label={label}>
       <header>
         <h3>{label}</h3>
-        <button onClick={() => void navigator.clipboard.writeText(JSON.stringify(data, null, 2))}>Copy</button>
+        <CopyButton text={JSON.stringify(data, null, 2) ?? 'null'} />
       </header>
-      <JsonView data={data as object} shouldExpandNode={(level) => level < 2} style={defaultStyles} />
+      {data !== null && typeof data === 'object' ? (
+        <JsonView data={data as object} shouldExpandNode={(level) => level < expand} style={defaultStyles} />
+      ) : (
+        <pre>{JSON.stringify(data)}</pre>
+      )}
     </section>
   );
 }

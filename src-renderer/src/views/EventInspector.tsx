@@ -1,21 +1,19 @@
 // One event: the request as received, the raw payload and the normalized event.
-import { useEffect, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
+import { Errors } from '../components/Errors';
 import { Json } from '../components/Json';
+import { useLoad } from '../hooks/useLoad';
 
-export function EventInspector({ id, back }: { id: string; back: () => void }) {
-  const [event, setEvent] = useState<Record<string, any> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.getEvent(id).then(setEvent, (e) => setError(e instanceof ApiError ? e.errors.join('; ') : String(e)));
-  }, [id]);
-  if (error) return <div className="view"><button onClick={back}>← Events</button><p className="error">{error}</p></div>;
+export function EventInspector({ id, go }: { id: string; go: (hash: string) => void }) {
+  const { data: event, error } = useLoad(() => api.getEvent(id), [id]);
+  const back = <button onClick={() => go('#/events')}>← Events</button>;
+  if (error) return <div className="view">{back}<Errors error={error} /></div>;
   if (!event) return <div className="view">Loading…</div>;
   const { raw, request, ...normalized } = event;
   return (
     <div className="view">
       <div className="toolbar">
-        <button onClick={back}>← Events</button>
+        {back}
         <h2>{event.title}</h2>
       </div>
       <div className="columns">

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type EventSummary } from '../api/client';
 import { Badge } from '../components/Badge';
-import { useEventStream } from '../hooks/useEventStream';
+import { useStream, useStreamState } from '../hooks/useStream';
 
 const DIALECTS = ['', 'generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'];
 const SEVERITIES = ['', 'critical', 'high', 'medium', 'low', 'informational', 'pending'];
@@ -35,7 +35,8 @@ export function LiveEvents({ open }: { open: (id: string) => void }) {
     (!filters.severity || e.severity === filters.severity) &&
     (!filters.text || `${e.title} ${e.source_name} ${e.id}`.toLowerCase().includes(filters.text.toLowerCase()));
 
-  const stream = useEventStream((e) => {
+  const stream = useStreamState();
+  useStream('event.created', (e: EventSummary) => {
     if (!matches(e)) return;
     if (paused) setMissed((n) => n + 1);
     else setItems((prev) => [e, ...prev]);

@@ -1,0 +1,41 @@
+// A button for a long action: shows it is working (with progress when the action reports
+// it), then its result, or the API's field messages when it fails.
+import { useState } from 'react';
+import { Errors } from './Errors';
+
+export type Report = (done: number, total: number) => void;
+
+export function ActionButton({ label, run, className, disabled }: {
+  label: string;
+  /** Returns the text to show when done (or nothing). */
+  run: (report: Report) => Promise<string | void>;
+  className?: string;
+  disabled?: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<[number, number] | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const go = async () => {
+    setBusy(true);
+    setResult(null);
+    setError(null);
+    setProgress(null);
+    try {
+      setResult((await run((done, total) => setProgress([done, total]))) || 'Done');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="action">
+      <button type="button" className={className} disabled={busy || disabled} onClick={() => void go()}>{busy ? `${label}…` : label}</button>
+      {busy && progress && <progress max={progress[1]} value={progress[0]} aria-label={`${label} progress`} />}
+      {busy && progress && <span className="muted">{progress[0]} / {progress[1]}</span>}
+      {!busy && result && <span className="result" role="status">{result}</span>}
+      <Errors error={error} />
+    </span>
+  );
+}

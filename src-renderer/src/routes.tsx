@@ -1,0 +1,26 @@
+// Every view of the UI: its hash route, its place in the navigation, and how it renders.
+// A route's `match` gets the hash (e.g. "#/events/123"); its groups are the view's params.
+import type { ReactNode } from 'react';
+import { EventInspector } from './views/EventInspector';
+import { LiveEvents } from './views/LiveEvents';
+
+export interface RouteDef {
+  /** The hash the navigation links to; omitted for detail routes. */
+  nav?: { href: string; label: string; group: 'Signals' | 'Delivery' | 'Setup' };
+  match: RegExp;
+  render: (params: string[], go: (hash: string) => void) => ReactNode;
+}
+
+export const routes: RouteDef[] = [
+  { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
+  { match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
+];
+
+/** The route for a hash (the first view when nothing matches). */
+export function routeFor(hash: string): { route: RouteDef; params: string[] } {
+  for (const route of routes) {
+    const m = route.match.exec(hash);
+    if (m) return { route, params: m.slice(1) };
+  }
+  return { route: routes[0], params: [] };
+}
