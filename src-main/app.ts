@@ -2,7 +2,7 @@
 // (headless `serve` or the Electron main process).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ops from './core/config-ops';
 import { sha256Hex } from './core/secrets';
@@ -66,9 +66,11 @@ export class StartupError extends Error {
 }
 
 export function defaultUiDir(): string {
-  // Built layout: out/main/cli.js → out/renderer. From sources (tests): <repo>/out/renderer.
+  // Built layout: out/main/cli.js or out/main/chunks/*.js → out/renderer.
+  // From sources (tests): src-main/app.ts → <repo>/out/renderer.
   const here = dirname(fileURLToPath(import.meta.url));
-  return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', 'out', 'renderer');
+  const out = here.split(sep).lastIndexOf('out');
+  return out >= 0 ? join(here.split(sep).slice(0, out + 1).join(sep), 'renderer') : join(here, '..', 'out', 'renderer');
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
