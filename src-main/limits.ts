@@ -64,6 +64,10 @@ export const HEADER_BYTES_MAX = 16 * 1024;
 /** A request whose headers or body do not arrive within this time is dropped (slowloris). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
+/** How often open connections are checked against the two deadlines above (Node's default, 30 s, would let a slow client hold one up to 60 s). */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/** While the store cannot write, a small probe write is tried this often, so the condition clears by itself. */
+export const STORE_PROBE_INTERVAL_MS = 2_000;
 
 /** Signals: definitions and catalog components per organization, filters per definition. */
 export const SIGNAL_DEFINITIONS_MAX = 500;
@@ -111,6 +115,8 @@ export const RETRY_AFTER_MIN_S = 1;
 export const RETRY_AFTER_MAX_S = 60 * 60;
 /** Outgoing request deadline: connect, headers and body together. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
+/** On stop, how long attempts in flight may finish; the rest stay pending and are sent after the next start. */
+export const DELIVERY_DRAIN_MS = 10_000;
 /** Response body bytes kept in an attempt's history. */
 export const DELIVERY_RESPONSE_BODY_MAX = 8 * 1024;
 /** Circuit breaker: consecutive failures that open it; probe backoff doubles from MIN to MAX. */
@@ -149,3 +155,22 @@ export const FAILURE_DIGEST_ITEMS_MAX = 100;
 export const RULES_MAX = 100;
 /** Actions one rule may trigger. */
 export const RULE_ACTIONS_MAX = 20;
+
+// Store: retention (Settings) and the index snapshot.
+/** Retention by age: whole segments whose newest event is older than this many days are deleted. */
+export const RETENTION_MAX_AGE_DAYS_MIN = 1;
+export const RETENTION_MAX_AGE_DAYS_MAX = 3650;
+/** Retention by size: the oldest segments are deleted while the event log is larger (the segment being written always stays). */
+export const RETENTION_MAX_BYTES_MIN = 16 * 1024 * 1024;
+export const RETENTION_MAX_BYTES_MAX = 2 ** 50;
+/** How often retention runs while the store is open (it also runs after a change of the policy). */
+export const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+/** A new index snapshot is written once this many log records were appended since the last one (and on close)… */
+export const INDEX_SNAPSHOT_EVERY_RECORDS = 50_000;
+/** …but not more often than this, so that a large index is not re-serialized during a burst. */
+export const INDEX_SNAPSHOT_MIN_INTERVAL_MS = 60_000;
+
+// Dashboard: a window of at most a week, cut in buckets; at most this many events counted.
+export const DASHBOARD_WINDOW_MINUTES_MAX = 7 * 24 * 60;
+export const DASHBOARD_BUCKETS = 30;
+export const DASHBOARD_SCAN_MAX = 50_000;

@@ -51,8 +51,10 @@ export interface RequestMeta {
   user_agent: string | null;
   content_length: number;
   content_type: string | null;
-  /** How the request authenticated: an API key or a source's URL token. */
-  auth: 'api_key' | 'url_token';
+  /** How the request authenticated: an API key, a source's URL token, or the UI session (samples, replays). */
+  auth: 'api_key' | 'url_token' | 'session';
+  /** Set when the event is a replay (from the UI) of a stored one. */
+  replay_of?: string;
   key_id: string | null;
   idempotency_key: string | null;
 }

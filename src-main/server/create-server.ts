@@ -10,6 +10,7 @@ import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
 import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
+import { sampleRoutes } from './routes/samples';
 import { signalRoutes } from './routes/signals';
 import { transformRoutes } from './routes/transform';
 import { destinationRoutes } from './routes/destinations';
@@ -31,6 +32,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...destinationRoutes(deps),
     ...ruleRoutes(deps),
     ...settingsRoutes(deps),
+    ...sampleRoutes(deps),
   );
   return routes;
 }

@@ -1,18 +1,13 @@
 // Ingest endpoints of every dialect (PRODUCT.md §2). Thin: authenticate, rate-limit,
 // read the body, hand it to core, store durably, answer.
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
-import { ingest } from '../../core/ingest';
-import type { StateChange } from '../../core/signals/types';
-import type { Dialect, EventSummary, NormalizedEvent, RequestMeta } from '../../core/types';
-import { deliveryRecord } from '../../delivery/engine';
-import { notificationRecord } from '../../notifications';
-import { stateRecords } from '../../signals-runtime';
-import type { AppendResult } from '../../store/types';
+import type { Dialect, RequestMeta } from '../../core/types';
+import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
+import { acceptEvents } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
@@ -31,13 +26,6 @@ const INGEST_RESPONSES = {
   '503': 'write queue saturated or disk failing (see Retry-After)',
 };
 
-export function summaryOf(e: NormalizedEvent): EventSummary {
-  return {
-    id: e.id, organization: e.organization, source: e.source, source_name: e.source_name, dialect: e.dialect,
-    received_at: e.received_at, title: e.title, severity: e.severity, status: e.status, priority: e.priority, alert_id: e.alert_id,
-  };
-}
-
 function requestMeta(ctx: Context, principal: Principal, path: string): RequestMeta {
   return {
     method: ctx.method,
@@ -52,74 +40,27 @@ function requestMeta(ctx: Context, principal: Principal, path: string): RequestM
   };
 }
 
+function outcomeOf(err: unknown): string {
+  if (err instanceof HttpError) return err.status === 429 ? 'rate_limited' : 'rejected';
+  if (err instanceof StoreOverloadedError || err instanceof StoreUnavailableError) return 'overloaded';
+  return 'failed';
+}
+
 async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principal: Principal, answer: Answer, path: string): Promise<void> {
-  let outcome = 'failed';
   try {
     const wait = deps.limiter.take(principal.rateKey);
-    if (wait) {
-      outcome = 'rate_limited';
-      throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
-    }
-    outcome = 'rejected';
+    if (wait) throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
     const body = await readJson(ctx, { lenientType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
-    const organization = principal.organization;
-    const result = await ingest(dialect, body, {
-      organization,
-      source: principal.source,
-      receivedAt: deps.now(),
-      request: requestMeta(ctx, principal, path),
-      customMappings: deps.store.config().indicator_mappings.filter((m) => m.organization === organization.id),
-      newId: randomUUID,
+    const { status, ids, alertIds, duplicate } = await acceptEvents(deps, {
+      dialect, body, organization: principal.organization, source: principal.source, request: requestMeta(ctx, principal, path),
     });
-    if (!result.ok) throw new HttpError(400, result.errors);
-    // Exact retries are answered without a decision; the rest go through the signals engine.
-    const isDuplicate = result.events.map((e) => deps.store.duplicateOf(e.organization, e.dedup_key) !== undefined);
-    const decided = await deps.signals.decide(result.events.filter((_, i) => !isDuplicate[i]));
-    const events: NormalizedEvent[] = [];
-    const changesOf: StateChange[][] = [];
-    for (let i = 0, d = 0; i < result.events.length; i++) {
-      events.push(isDuplicate[i] ? result.events[i] : decided.events[d]);
-      changesOf.push(isDuplicate[i] ? [] : decided.perEvent[d++]);
-    }
-    // Deliveries owed by the fresh events are committed with them (durable before the 202).
-    const owed = events.map((e, i) => (isDuplicate[i] ? { deliveries: [], notifications: [] } : deps.deliveries.plan(e, deps.signals.engine)));
-    outcome = 'overloaded';
-    let stored: AppendResult[];
-    try {
-      stored = await deps.store.appendEvents(events, [
-        ...stateRecords(changesOf.flat()),
-        ...owed.flatMap((o) => o.deliveries.map(deliveryRecord)),
-        ...owed.flatMap((o) => o.notifications.map(notificationRecord)),
-      ]);
-    } catch (err) {
-      deps.signals.rollback(changesOf);
-      throw err;
-    }
-    outcome = 'rejected';
-    // A concurrent twin was stored first (or the id is taken): its changes never happened.
-    deps.signals.rollback(changesOf.filter((_, i) => stored[i].duplicate_of || stored[i].id_conflict));
-    const conflict = stored.find((r) => r.id_conflict);
-    if (conflict) throw new HttpError(400, [`raw.id: "${conflict.id}" is already the id of another organization's event`]);
-    const ids = stored.map((r) => r.duplicate_of ?? r.id);
-    const freshIdx = events.map((_, i) => i).filter((i) => !stored[i].duplicate_of);
-    const fresh = freshIdx.map((i) => events[i]);
-    for (const e of fresh) deps.bus.publish({ type: 'event.created', organization: e.organization, data: summaryOf(e) });
-    deps.signals.publish(freshIdx.flatMap((i) => changesOf[i]));
-    deps.deliveries.engine.enqueue(freshIdx.flatMap((i) => owed[i].deliveries));
-    const notes = freshIdx.flatMap((i) => owed[i].notifications);
-    deps.deliveries.notifications.added(notes);
-    for (const n of notes) deps.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
-    deps.metrics.events.inc({ dialect, outcome: 'duplicate' }, result.events.length - fresh.length);
-    deps.metrics.events.inc({ dialect, outcome: 'accepted' }, fresh.length);
-    outcome = '';
-    const duplicate = fresh.length === 0;
-    ctx.status = duplicate ? 200 : 202;
-    const alertIds = await Promise.all(events.map(async (e, i) => (stored[i].duplicate_of ? ((await deps.store.getEvent(stored[i].duplicate_of!))?.alert_id ?? null) : e.alert_id)));
+    ctx.status = status;
     if (answer === 'hec') ctx.body = { text: 'Success', code: 0, ...(duplicate ? { duplicate: true } : {}) };
     else if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
     else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
-  } finally {
-    if (outcome) deps.metrics.events.inc({ dialect, outcome });
+  } catch (err) {
+    deps.metrics.events.inc({ dialect, outcome: outcomeOf(err) });
+    throw err;
   }
 }
 
