@@ -1,20 +1,35 @@
 // The workstation Store: config.json through lowdb, events in an append-only segment
-// log. Memory holds only compact summaries and indexes, rebuilt on open; full events
-// (raw payloads) are read back from their segment on demand.
+// log. Memory holds only a compact index (event-index.ts) and the latest state records;
+// full events (raw payloads) are read back from their segment on demand. An index snapshot
+// (index-snapshot.ts) lets open() replay only the log written after it. Retention deletes
+// whole segments.
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors';
 import type { ConfigData, EventSummary, NormalizedEvent } from '../core/types';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, WRITE_QUEUE_MAX } from '../limits';
+import {
+  INDEX_SNAPSHOT_EVERY_RECORDS,
+  INDEX_SNAPSHOT_MIN_INTERVAL_MS,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  RETENTION_INTERVAL_MS,
+  WRITE_QUEUE_MAX,
+} from '../limits';
 import { ConfigStore } from './config-store';
-import { eventMigrations, migrateEventRecord, type Migration } from './migrations';
+import { EventIndex } from './event-index';
+import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
+import { eventMigrations, latestVersion, migrateEventRecord, type Migration } from './migrations';
 import { nodeStoreFs, SegmentLog, type Location, type ScanReport, type StoreFs } from './segment-log';
 import {
+  DEFAULT_RETENTION,
+  EVENT_SCHEMA_VERSION,
   StoreOverloadedError,
   StoreUnavailableError,
   type AppendResult,
   type EventQuery,
   type OpenReport,
   type Page,
+  type RetentionPolicy,
+  type RetentionReport,
   type StateRecord,
   type Store,
   type StoreStats,
@@ -46,13 +61,29 @@ export interface FileStoreOptions {
   /** Migration lists (default: the real ones); tests inject their own. */
   configMigrations?: readonly Migration[];
   eventMigrations?: readonly Migration[];
+  /** Clock for retention by age (default: the system clock); tests pass a fake one. */
+  now?: () => Date;
+  /** How often retention runs while open (default RETENTION_INTERVAL_MS; 0 = only when asked). */
+  retentionIntervalMs?: number;
+  /** Log records appended after which a fresh index snapshot is written (default INDEX_SNAPSHOT_EVERY_RECORDS; 0 = only on close). */
+  snapshotEveryRecords?: number;
+  /** Least time between two background snapshots (default INDEX_SNAPSHOT_MIN_INTERVAL_MS). */
+  snapshotMinIntervalMs?: number;
+  /** Read and write the index snapshot (default true); false replays the whole log on every open. */
+  snapshots?: boolean;
 }
 
-/** One stored event in memory: its summary fields and where its full record lives. */
-interface Entry extends EventSummary {
+/** The latest state record of one (kind, id) and the segment it is stored in. */
+interface LatestState {
+  record: StateRecord;
   segment: number;
-  offset: number;
-  length: number;
+}
+
+/** A retention policy read from settings; anything malformed counts as keep-forever. */
+export function retentionOf(config: Readonly<ConfigData>): RetentionPolicy {
+  const r = config.settings.retention as Partial<RetentionPolicy> | undefined;
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
+  return r && typeof r === 'object' ? { max_age_days: num(r.max_age_days), max_bytes: num(r.max_bytes) } : { ...DEFAULT_RETENTION };
 }
 
 interface PendingClaim {
@@ -79,18 +110,6 @@ function pageLimit(limit: number): number {
   return Math.min(PAGE_SIZE_MAX, Math.max(1, Math.floor(limit)));
 }
 
-/** Last index i with sorted[i] < bound, or -1. */
-function lastBelow(sorted: readonly number[], bound: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < bound) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
-
 const REQUIRED_STRINGS = ['id', 'organization', 'source', 'source_name', 'title', 'received_at'] as const;
 
 /** Enough of an event to index and filter it without tripping over missing fields. */
@@ -107,29 +126,48 @@ export class FileStore implements Store {
   private readonly eventMigrations: readonly Migration[];
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private closing: Promise<void> | null = null;
+  private readonly now: () => Date;
+  private readonly eventsDir: string;
+  private readonly retentionIntervalMs: number;
+  private readonly snapshotEveryRecords: number;
+  private readonly snapshotMinIntervalMs: number;
+  private readonly snapshots: boolean;
 
-  /** Durable events in commit order; the position is the event's sequence number. */
-  private readonly entries: Entry[] = [];
-  private readonly seqById = new Map<string, number>();
-  /** Sequence numbers per organization, ascending, so org-scoped lists skip other orgs. */
-  private readonly seqsByOrg = new Map<string, number[]>();
+  /** Durable events in commit order, compact (see event-index.ts). */
+  private index = new EventIndex();
   /** organization → dedup_key → id of the stored event. */
   private readonly dedup = new Map<string, Map<string, string>>();
   /** Claims of events handed to the log and not yet durable. */
   private readonly pendingIds = new Set<string>();
   private readonly pendingDedup = new Map<string, Map<string, PendingClaim>>();
-  /** Repeated short strings (organization, source, enums) shared instead of one copy per event. */
-  private readonly interned = new Map<string, string>();
   private skippedRecords = 0;
+  /** Corrupt lines counted in the part of the log a loaded snapshot covers (not scanned again). */
+  private snapshotCorrupt = 0;
   /** Latest state record per `${kind}\u0000${id}`. */
-  private readonly latest = new Map<string, StateRecord>();
+  private readonly latest = new Map<string, LatestState>();
+
+  /** Retention and snapshots run one at a time, in this chain. */
+  private maintenance: Promise<unknown> = Promise.resolve();
+  private retentionTimer: NodeJS.Timeout | null = null;
+  /** Log records indexed since the last snapshot; when it was written. */
+  private sinceSnapshot = 0;
+  private lastSnapshotAt = 0;
+  private snapshotQueued = false;
+  /** Tail hashes of sealed segments (they never change). */
+  private readonly tailCache = new Map<number, CoveredSegment>();
 
   constructor(opts: FileStoreOptions) {
     this.dataDir = opts.dataDir;
     this.writeQueueMax = opts.writeQueueMax ?? WRITE_QUEUE_MAX;
     this.fs = opts.fs ?? nodeStoreFs;
     this.eventMigrations = opts.eventMigrations ?? eventMigrations;
-    this.log = new SegmentLog({ dir: join(opts.dataDir, EVENTS_DIR), fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
+    this.now = opts.now ?? (() => new Date());
+    this.retentionIntervalMs = opts.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
+    this.snapshotEveryRecords = opts.snapshotEveryRecords ?? INDEX_SNAPSHOT_EVERY_RECORDS;
+    this.snapshotMinIntervalMs = opts.snapshotMinIntervalMs ?? INDEX_SNAPSHOT_MIN_INTERVAL_MS;
+    this.snapshots = opts.snapshots ?? true;
+    this.eventsDir = join(opts.dataDir, EVENTS_DIR);
+    this.log = new SegmentLog({ dir: this.eventsDir, fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
     this.cfg = new ConfigStore({ path: join(opts.dataDir, CONFIG_FILE), fs: this.fs, migrations: opts.configMigrations });
   }
 
@@ -139,28 +177,56 @@ export class FileStore implements Store {
     const t0 = performance.now();
     let migrations: number[];
     let scan: ScanReport;
+    let snapshot: string = 'off';
     try {
       await this.fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
       migrations = await this.cfg.open();
-      scan = await this.log.open((record, loc) => this.indexRecord(record, loc));
+      let resume: Parameters<SegmentLog['open']>[1];
+      if (this.snapshots) {
+        await this.fs.mkdir(this.eventsDir, { recursive: true, mode: 0o700 });
+        const read = await readSnapshot(this.eventsDir, this.fs);
+        snapshot = read.problem ? (read.problem === 'none' ? 'none' : `torn: ${read.problem}`) : 'stale';
+        const snap = read.snapshot && read.snapshot.eventSchema === this.eventSchema() ? read.snapshot : undefined;
+        if (read.snapshot && !snap) snapshot = 'stale: built with another event format';
+        if (snap) resume = { covered: snap.covered, tailHash, apply: (first) => this.loadSnapshot(snap, first) };
+      }
+      scan = await this.log.open((record, loc) => this.indexRecord(record, loc), resume);
+      if (scan.resumed) snapshot = 'loaded';
+      else if (scan.resumeProblem) snapshot = `stale: ${scan.resumeProblem}`;
     } catch (err) {
       await this.log.close(); // release segment files opened before the failure
       throw err;
     }
     this.state = 'open';
+    this.sinceSnapshot = scan.records;
+    if (this.snapshots && snapshot !== 'loaded' && snapshot !== 'none') await removeSnapshot(this.eventsDir, this.fs).catch(() => undefined);
+    // A long replay (no snapshot, or one far behind) is not repeated on the next start.
+    if (this.snapshots && scan.records > 0 && (snapshot !== 'loaded' || scan.records >= this.snapshotEveryRecords)) this.queueSnapshot(true);
+    if (this.retentionIntervalMs > 0) {
+      this.retentionTimer = setInterval(() => void this.enforceRetention().catch(() => undefined), this.retentionIntervalMs);
+      this.retentionTimer.unref();
+    }
     return {
-      events: this.entries.length,
+      events: this.index.size,
       torn_lines_discarded: scan.tornLinesDiscarded,
-      corrupt_lines_skipped: scan.corruptLinesSkipped + this.skippedRecords,
+      corrupt_lines_skipped: scan.corruptLinesSkipped + this.snapshotCorrupt + this.skippedRecords,
       migrations_applied: migrations,
       ms: Math.round(performance.now() - t0),
+      snapshot,
+      replayed_records: scan.records,
     };
   }
 
   close(): Promise<void> {
     return (this.closing ??= (async () => {
+      const wasOpen = this.state === 'open';
       this.state = 'closed';
-      await Promise.all([this.log.close(), this.cfg.close()]);
+      if (this.retentionTimer) clearInterval(this.retentionTimer);
+      await this.log.close();
+      await this.maintenance;
+      // The next start reads the snapshot instead of replaying what this run appended.
+      if (wasOpen && this.snapshots && this.sinceSnapshot > 0) await this.writeSnapshotNow(true).catch(() => undefined);
+      await this.cfg.close();
     })());
   }
 
@@ -189,7 +255,7 @@ export class FileStore implements Store {
       if (original) {
         results.push({ id: e.id, duplicate_of: original.id });
         if (original.durable) waits.push(original.durable);
-      } else if (this.seqById.has(e.id) || this.pendingIds.has(e.id)) {
+      } else if (this.index.has(e.id) || this.pendingIds.has(e.id)) {
         results.push({ id: e.id, id_conflict: true });
       } else {
         results.push({ id: e.id });
@@ -206,7 +272,8 @@ export class FileStore implements Store {
     const committed = this.log.append([...fresh, ...state.map(stateLine)]).then(
       (locations) => {
         fresh.forEach((e, i) => this.indexEvent(e, locations[i]));
-        this.rememberState(state);
+        this.rememberState(state, locations.slice(fresh.length));
+        this.recordsIndexed(locations.length);
         this.release(fresh);
         settle.resolve();
       },
@@ -223,12 +290,13 @@ export class FileStore implements Store {
     if (this.state !== 'open') throw new StoreUnavailableError(new Error('the store is not open'));
     if (state.length === 0) return;
     if (this.log.queueDepth + state.length > this.writeQueueMax) throw new StoreOverloadedError();
-    await this.log.append(state.map(stateLine));
-    this.rememberState(state);
+    const locations = await this.log.append(state.map(stateLine));
+    this.rememberState(state, locations);
+    this.recordsIndexed(locations.length);
   }
 
   latestState(): StateRecord[] {
-    return [...this.latest.values()];
+    return [...this.latest.values()].map((l) => l.record);
   }
 
   duplicateOf(organization: string, dedupKey: string | null): string | undefined {
@@ -236,17 +304,16 @@ export class FileStore implements Store {
     return this.dedup.get(organization)?.get(dedupKey) ?? this.pendingDedup.get(organization)?.get(dedupKey)?.id;
   }
 
-  private rememberState(state: readonly StateRecord[]): void {
-    for (const r of state) this.latest.set(`${r.kind}\u0000${r.id}`, r);
+  private rememberState(state: readonly StateRecord[], locations: readonly Location[]): void {
+    state.forEach((r, i) => this.latest.set(`${r.kind}\u0000${r.id}`, { record: r, segment: locations[i].segment }));
   }
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
-    const seq = this.seqById.get(id);
+    const seq = this.index.seqOf(id);
     if (seq === undefined) return undefined;
-    const { segment, offset, length } = this.entries[seq];
     let record: Record<string, unknown>;
     try {
-      record = await this.log.read({ segment, offset, length });
+      record = await this.log.read(this.index.location(seq));
     } catch (err) {
       throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
     }
@@ -256,45 +323,182 @@ export class FileStore implements Store {
   async listEvents(query: EventQuery): Promise<Page<EventSummary>> {
     const limit = pageLimit(query.limit);
     // Cursor = sequence number of the last item shown; older pages never shift.
-    const bound = query.cursor ? decodeCursor(query.cursor, this.entries.length) : this.entries.length;
-    const orgSeqs = query.organization === undefined ? null : (this.seqsByOrg.get(query.organization) ?? []);
-    const text = query.text?.toLowerCase();
-    const matches = (e: Entry): boolean =>
-      (query.dialect === undefined || e.dialect === query.dialect) &&
-      (query.source === undefined || e.source === query.source) &&
-      (query.severity === undefined || e.severity === query.severity) &&
-      (query.status === undefined || e.status === query.status) &&
-      (text === undefined || e.title.toLowerCase().includes(text) || e.source_name.toLowerCase().includes(text) || e.id.toLowerCase().includes(text));
-
+    const bound = query.cursor ? decodeCursor(query.cursor, this.index.end) : this.index.end;
     const items: EventSummary[] = [];
     let lastSeq = -1;
     let more = false;
-    let i = orgSeqs ? lastBelow(orgSeqs, bound) : bound - 1;
-    for (; i >= 0; i--) {
-      const seq = orgSeqs ? orgSeqs[i] : i;
-      const e = this.entries[seq];
-      if (!matches(e)) continue;
+    const filter = { organization: query.organization, dialect: query.dialect, source: query.source, severity: query.severity, status: query.status, text: query.text?.toLowerCase() };
+    this.index.scan(filter, bound, (seq) => {
       // One match past a full page decides whether there is a next page.
       if (items.length === limit) {
         more = true;
-        break;
+        return false;
       }
-      items.push(summaryOf(e));
+      items.push(this.index.summary(seq));
       lastSeq = seq;
-    }
+      return true;
+    });
     return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
   }
 
   stats(): StoreStats {
     const s = this.log.stats();
     return {
-      events: this.entries.length,
+      events: this.index.size,
       segments: s.segments,
       bytes: s.bytes,
       queue_depth: s.queueDepth,
       torn_lines_discarded: s.tornLinesDiscarded,
-      corrupt_lines_skipped: s.corruptLinesSkipped + this.skippedRecords,
+      corrupt_lines_skipped: s.corruptLinesSkipped + this.snapshotCorrupt + this.skippedRecords,
     };
+  }
+
+  retention(): RetentionPolicy {
+    return retentionOf(this.cfg.read());
+  }
+
+  async setRetention(policy: RetentionPolicy): Promise<RetentionPolicy> {
+    const saved = await this.updateConfig((d) => {
+      const next = { max_age_days: policy.max_age_days, max_bytes: policy.max_bytes };
+      d.settings.retention = next;
+      return next;
+    });
+    await this.enforceRetention();
+    return saved;
+  }
+
+  enforceRetention(): Promise<RetentionReport> {
+    if (this.state !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open')));
+    const run = this.maintenance.then(() => this.retain());
+    this.maintenance = run.catch(() => undefined);
+    return run;
+  }
+
+  private async retain(): Promise<RetentionReport> {
+    const none: RetentionReport = { deleted_segments: [], deleted_events: 0, bytes_freed: 0 };
+    const policy = this.retention();
+    if (this.state !== 'open' || (policy.max_age_days === null && policy.max_bytes === null)) return none;
+    const segments = this.log.segmentSizes();
+    const current = this.log.currentSegment;
+    const newest = policy.max_age_days === null ? new Map<number, number>() : this.index.newestInSegments();
+    const cutoff = policy.max_age_days === null ? -Infinity : this.now().getTime() - policy.max_age_days * 86_400_000;
+    let total = segments.reduce((n, s) => n + s.bytes, 0);
+    let through = -1;
+    for (const s of segments) {
+      if (s.segment >= current) break;
+      let old = false;
+      if (policy.max_age_days !== null) old = (newest.get(s.segment) ?? (await this.log.modifiedMs(s.segment))) < cutoff;
+      const over = policy.max_bytes !== null && total > policy.max_bytes;
+      if (!old && !over) break;
+      through = s.segment;
+      total -= s.bytes;
+    }
+    if (through < 0) return none;
+    // State records (alerts, deliveries, …) whose latest version lives in a segment about to go
+    // are appended again first, so that nothing but events and superseded state is lost.
+    const carried = [...this.latest.values()].filter((l) => l.segment <= through).map((l) => l.record);
+    for (let i = 0; i < carried.length; i += 1000) {
+      const chunk = carried.slice(i, i + 1000);
+      const locations = await this.log.append(chunk.map(stateLine));
+      this.rememberState(chunk, locations);
+      this.sinceSnapshot += locations.length;
+    }
+    const deleted = await this.log.deleteSegmentsThrough(through);
+    const dropped = this.dropEventsBelow(through + 1);
+    for (const d of deleted) this.tailCache.delete(d.segment);
+    if (this.snapshots) await this.writeSnapshotNow(false).catch(() => undefined);
+    return { deleted_segments: deleted.map((d) => d.segment), deleted_events: dropped, bytes_freed: deleted.reduce((n, d) => n + d.bytes, 0) };
+  }
+
+  /** Forgets the events stored in segments below `segment` (deleted by retention). */
+  private dropEventsBelow(segment: number): number {
+    const ids = this.index.dropSegmentsBelow(segment);
+    if (ids.length === 0) return 0;
+    for (const [org, byKey] of this.dedup) {
+      for (const [key, id] of byKey) if (!this.index.has(id)) byKey.delete(key);
+      if (byKey.size === 0) this.dedup.delete(org);
+    }
+    return ids.length;
+  }
+
+  /** Counts records made durable and indexed; asks for a snapshot when enough piled up. */
+  private recordsIndexed(n: number): void {
+    this.sinceSnapshot += n;
+    if (this.snapshots && this.snapshotEveryRecords > 0 && this.sinceSnapshot >= this.snapshotEveryRecords) this.queueSnapshot(false);
+  }
+
+  private queueSnapshot(soon: boolean): void {
+    if (this.snapshotQueued || this.state !== 'open') return;
+    const wait = soon ? 0 : Math.max(0, this.lastSnapshotAt + this.snapshotMinIntervalMs - Date.now());
+    this.snapshotQueued = true;
+    const t = setTimeout(() => {
+      const run = this.maintenance.then(() => (this.state === 'open' ? this.writeSnapshotNow(false) : undefined));
+      this.maintenance = run.catch(() => undefined).finally(() => (this.snapshotQueued = false));
+    }, wait);
+    t.unref();
+  }
+
+  /**
+   * Captures the index, latest state and dedup keys with the log position they match (all
+   * synchronously: everything committed so far is indexed), then writes them atomically.
+   */
+  private async writeSnapshotNow(closed: boolean): Promise<void> {
+    if (!closed && this.state !== 'open') return;
+    const positions = this.log.segmentSizes();
+    const records = this.sinceSnapshot;
+    const dedup: [string, string, string][] = [];
+    for (const [org, byKey] of this.dedup) for (const [key, id] of byKey) dedup.push([org, key, id]);
+    const body: Omit<Snapshot, 'covered'> = {
+      eventSchema: this.eventSchema(),
+      index: this.index.image(),
+      state: [...this.latest.values()].map((l) => ({ kind: l.record.kind, id: l.record.id, data: l.record.data, segment: l.segment })),
+      dedup,
+      skipped: this.skippedRecords,
+      corrupt: this.log.stats().corruptLinesSkipped + this.snapshotCorrupt,
+    };
+    // Tail hashes are read after the capture: bytes before a covered position never change.
+    const covered: CoveredSegment[] = [];
+    const current = positions[positions.length - 1]?.segment;
+    for (const p of positions) {
+      const cached = this.tailCache.get(p.segment);
+      if (cached && cached.bytes === p.bytes) {
+        covered.push(cached);
+        continue;
+      }
+      const file = await this.log.openForRead(p.segment);
+      let c: CoveredSegment;
+      try {
+        c = { segment: p.segment, bytes: p.bytes, tail: await tailHash(file, p.bytes) };
+      } finally {
+        await file.close();
+      }
+      if (p.segment !== current) this.tailCache.set(p.segment, c);
+      covered.push(c);
+    }
+    const parts = encodeSnapshot({ ...body, covered });
+    await writeSnapshot(this.eventsDir, parts, this.fs);
+    this.sinceSnapshot = Math.max(0, this.sinceSnapshot - records);
+    this.lastSnapshotAt = Date.now();
+  }
+
+  private eventSchema(): number {
+    return latestVersion(this.eventMigrations, EVENT_SCHEMA_VERSION);
+  }
+
+  /** Loads a snapshot the log found to match the disk; `firstSegment` is its oldest segment still present. */
+  private loadSnapshot(snap: Snapshot, firstSegment: number): void {
+    this.index = EventIndex.fromImage(snap.index);
+    for (const s of snap.state) this.latest.set(`${s.kind}\u0000${s.id}`, { record: { kind: s.kind, id: s.id, data: s.data }, segment: s.segment });
+    for (const [org, key, id] of snap.dedup) {
+      let byKey = this.dedup.get(org);
+      if (!byKey) this.dedup.set(org, (byKey = new Map()));
+      byKey.set(key, id);
+    }
+    this.skippedRecords = snap.skipped;
+    this.snapshotCorrupt = snap.corrupt;
+    // Segments retention deleted after the snapshot was written: their events are gone.
+    this.dropEventsBelow(firstSegment);
+    for (const [key, l] of this.latest) if (l.segment < firstSegment) this.latest.delete(key);
   }
 
   onFsync(listener: (seconds: number) => void): void {
@@ -329,13 +533,13 @@ export class FileStore implements Store {
   /** Open-time visitor: one record from the log. */
   private indexRecord(record: Record<string, unknown>, loc: Location): void {
     if (record.record === 'state') {
-      if (typeof record.kind === 'string' && typeof record.id === 'string') this.rememberState([{ kind: record.kind, id: record.id, data: record.data }]);
+      if (typeof record.kind === 'string' && typeof record.id === 'string') this.rememberState([{ kind: record.kind, id: record.id, data: record.data }], [loc]);
       else this.skippedRecords++;
       return;
     }
     const migrated = migrateEventRecord(record, this.eventMigrations);
     // A line that parses but is no event, or repeats a stored id, is skipped, not fatal.
-    if (!isEventRecord(migrated) || this.seqById.has(migrated.id as string)) {
+    if (!isEventRecord(migrated) || this.index.has(migrated.id as string)) {
       this.skippedRecords++;
       return;
     }
@@ -343,57 +547,13 @@ export class FileStore implements Store {
   }
 
   private indexEvent(e: NormalizedEvent, loc: Location): void {
-    const seq = this.entries.length;
-    const organization = this.intern(e.organization);
-    this.entries.push({
-      id: e.id,
-      organization,
-      source: this.intern(e.source),
-      source_name: this.intern(e.source_name),
-      dialect: this.intern(e.dialect),
-      received_at: e.received_at,
-      title: e.title,
-      severity: this.intern(e.severity),
-      status: this.intern(e.status),
-      priority: this.intern(e.priority),
-      alert_id: e.alert_id ?? null,
-      segment: loc.segment,
-      offset: loc.offset,
-      length: loc.length,
-    });
-    this.seqById.set(e.id, seq);
-    let seqs = this.seqsByOrg.get(organization);
-    if (!seqs) this.seqsByOrg.set(organization, (seqs = []));
-    seqs.push(seq);
+    this.index.add(e, loc);
     if (e.dedup_key != null) {
-      let byKey = this.dedup.get(organization);
-      if (!byKey) this.dedup.set(organization, (byKey = new Map()));
+      let byKey = this.dedup.get(e.organization);
+      if (!byKey) this.dedup.set(e.organization, (byKey = new Map()));
       if (!byKey.has(e.dedup_key)) byKey.set(e.dedup_key, e.id);
     }
   }
-
-  private intern<S extends string>(s: S): S {
-    const known = this.interned.get(s);
-    if (known !== undefined) return known as S;
-    if (this.interned.size < 10_000) this.interned.set(s, s);
-    return s;
-  }
-}
-
-function summaryOf(e: Entry): EventSummary {
-  return {
-    id: e.id,
-    organization: e.organization,
-    source: e.source,
-    source_name: e.source_name,
-    dialect: e.dialect,
-    received_at: e.received_at,
-    title: e.title,
-    severity: e.severity,
-    status: e.status,
-    priority: e.priority,
-    alert_id: e.alert_id,
-  };
 }
 
 export function createStore(opts: FileStoreOptions): Store {

@@ -28,12 +28,21 @@ export interface StoreFs {
   open(path: string, flags: string, mode?: number): Promise<StoreFile>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
   readdir(path: string): Promise<string[]>;
+  /** Optional (node:fs/promises when absent): size and modification time of a file. */
+  stat?(path: string): Promise<{ size: number; mtimeMs: number }>;
+  /** Optional (node:fs/promises when absent): atomic rename, used for the index snapshot. */
+  rename?(from: string, to: string): Promise<void>;
+  /** Optional (node:fs/promises when absent): used by retention and to drop a stale snapshot. */
+  unlink?(path: string): Promise<void>;
 }
 
 export const nodeStoreFs: StoreFs = {
   open: (path, flags, mode) => nodeFs.open(path, flags, mode),
   mkdir: (path, options) => nodeFs.mkdir(path, options),
   readdir: (path) => nodeFs.readdir(path),
+  stat: (path) => nodeFs.stat(path),
+  rename: (from, to) => nodeFs.rename(from, to),
+  unlink: (path) => nodeFs.unlink(path),
 };
 
 export interface SegmentLogOptions {
@@ -49,8 +58,24 @@ export interface SegmentLogOptions {
   maxReadHandles?: number;
 }
 
+/**
+ * Where a previous index snapshot left off: the segments it covers (bytes and a hash of the
+ * bytes before that point). When every one matches the disk, `apply` runs and only what lies
+ * beyond is scanned; otherwise everything is scanned as if there were no snapshot.
+ */
+export interface ResumePoint {
+  covered: { segment: number; bytes: number; tail: string }[];
+  /** Called before the tail is scanned, with the lowest covered segment still on disk. */
+  apply(firstSegment: number): void;
+  /** sha256 (hex) of the bytes before `end` as the snapshot computed them. */
+  tailHash(file: StoreFile, end: number): Promise<string>;
+}
+
 export interface ScanReport {
   records: number;
+  /** Whether a resume point was used; when it was given and not used, why. */
+  resumed?: boolean;
+  resumeProblem?: string;
   /** Torn tails (unterminated or unparsable last lines) cut off. */
   tornLinesDiscarded: number;
   /** Unparsable lines in the middle of a segment, skipped. */
@@ -101,10 +126,10 @@ function parseRecord(line: Buffer): Record<string, unknown> | null {
  * returns the offset to keep: a torn tail (no final newline, or an unparsable last line)
  * lies beyond it. Unparsable lines followed by more lines are skipped and counted.
  */
-async function scanSegment(file: StoreFile, segment: number, visit: RecordVisitor, chunkBytes: number): Promise<{ keep: number; torn: boolean; records: number; corrupt: number }> {
+async function scanSegment(file: StoreFile, segment: number, visit: RecordVisitor, chunkBytes: number, start = 0): Promise<{ keep: number; torn: boolean; records: number; corrupt: number }> {
   const chunk = Buffer.allocUnsafe(chunkBytes);
-  let pos = 0;
-  let lineStart = 0;
+  let pos = start;
+  let lineStart = start;
   let partial: Buffer[] = [];
   let lastBadStart = -1;
   let records = 0;
@@ -174,6 +199,8 @@ export class SegmentLog {
 
   private bytes = 0;
   private segments = 0;
+  /** Durable bytes of each segment on disk, by number (ascending insertion). */
+  private readonly sizes = new Map<number, number>();
   private torn = 0;
   private corrupt = 0;
 
@@ -190,8 +217,11 @@ export class SegmentLog {
     return join(this.dir, segmentFileName(segment));
   }
 
-  /** Scans every segment in order, handing each record to `visit`; cuts a torn tail off. */
-  async open(visit: RecordVisitor): Promise<ScanReport> {
+  /**
+   * Scans every segment in order, handing each record to `visit`; cuts a torn tail off.
+   * With a resume point that matches the disk, only what lies beyond it is scanned.
+   */
+  async open(visit: RecordVisitor, resume?: ResumePoint): Promise<ScanReport> {
     if (this.state !== 'new') throw new Error('segment log: open() may be called once');
     this.state = 'opening';
     await this.fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -201,9 +231,36 @@ export class SegmentLog {
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
     let records = 0;
+    let resumed: boolean | undefined;
+    let resumeProblem: string | undefined;
+    /** Segment → offset to scan from (segments before the resume point are not scanned). */
+    const from = new Map<number, number>();
+    if (resume) {
+      const check = await this.checkResume(numbers, resume);
+      if (typeof check === 'string') {
+        resumed = false;
+        resumeProblem = check;
+      } else {
+        resumed = true;
+        resume.apply(check.first);
+        for (const c of resume.covered) if (numbers.includes(c.segment)) from.set(c.segment, c.bytes);
+      }
+    }
+    const last = numbers[numbers.length - 1];
     for (const n of numbers) {
+      const start = from.get(n) ?? 0;
+      if (from.has(n) && n !== last && (await this.sizeOf(n)) === start) {
+        // Covered by the snapshot and sealed: checked above, not read again.
+        const size = start;
+        this.bytes += size;
+        this.sizes.set(n, size);
+        this.segments++;
+        this.current = n;
+        this.committed = size;
+        continue;
+      }
       const file = await this.fs.open(this.path(n), 'r+');
-      const scan = await scanSegment(file, n, visit, this.scanChunkBytes).catch(async (err: unknown) => {
+      const scan = await scanSegment(file, n, visit, this.scanChunkBytes, start).catch(async (err: unknown) => {
         await file.close().catch(() => undefined);
         throw err;
       });
@@ -214,15 +271,101 @@ export class SegmentLog {
       records += scan.records;
       this.corrupt += scan.corrupt;
       this.bytes += scan.keep;
+      this.sizes.set(n, scan.keep);
       this.segments++;
       this.current = n;
       this.committed = scan.keep;
       this.remember(n, file);
     }
-    if (numbers.length) this.writer = await this.handles.get(this.current)!.file;
-    else await this.startSegment();
+    if (numbers.length) {
+      if (!this.handles.has(this.current)) this.remember(this.current, await this.fs.open(this.path(this.current), 'r+'));
+      this.writer = await this.handles.get(this.current)!.file;
+    } else await this.startSegment();
     this.state = 'open';
-    return { records, tornLinesDiscarded: this.torn, corruptLinesSkipped: this.corrupt };
+    return { records, resumed, resumeProblem, tornLinesDiscarded: this.torn, corruptLinesSkipped: this.corrupt };
+  }
+
+  private async sizeOf(segment: number): Promise<number> {
+    return (await (this.fs.stat ?? nodeStoreFs.stat!)(this.path(segment))).size;
+  }
+
+  /** Whether the resume point matches the segments on disk: the lowest covered segment present, or the mismatch. */
+  private async checkResume(numbers: number[], resume: ResumePoint): Promise<{ first: number } | string> {
+    const covered = resume.covered;
+    if (covered.length === 0) return 'covers no segment';
+    for (let i = 1; i < covered.length; i++) if (covered[i].segment <= covered[i - 1].segment) return 'segments out of order';
+    const onDisk = new Set(numbers);
+    const present = covered.filter((c) => onDisk.has(c.segment));
+    if (present.length === 0) return 'its segments are gone';
+    // Retention deletes the oldest segments first: only a prefix of the covered ones may be missing.
+    const firstPresent = covered.indexOf(present[0]);
+    if (present.length !== covered.length - firstPresent) return 'a covered segment is missing';
+    const lastCovered = covered[covered.length - 1].segment;
+    const coveredSet = new Set(covered.map((c) => c.segment));
+    for (const n of numbers) if (n <= lastCovered && n >= present[0].segment && !coveredSet.has(n)) return `segment ${n} is not covered`;
+    for (const n of numbers) if (n < present[0].segment) return `segment ${n} is older than the snapshot`;
+    for (const c of present) {
+      let size: number;
+      try {
+        size = await this.sizeOf(c.segment);
+      } catch (err) {
+        return `segment ${c.segment}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (c.segment === lastCovered ? size < c.bytes : size !== c.bytes) return `segment ${c.segment} is ${size} bytes, the snapshot covers ${c.bytes}`;
+      const file = await this.fs.open(this.path(c.segment), 'r');
+      try {
+        if ((await resume.tailHash(file, c.bytes)) !== c.tail) return `segment ${c.segment} differs from the snapshot`;
+      } catch (err) {
+        return `segment ${c.segment}: ${err instanceof Error ? err.message : String(err)}`;
+      } finally {
+        await file.close();
+      }
+    }
+    return { first: present[0].segment };
+  }
+
+  /** Segments on disk and their durable sizes, oldest first; the last one is being written. */
+  segmentSizes(): { segment: number; bytes: number }[] {
+    return [...this.sizes.entries()].sort((a, b) => a[0] - b[0]).map(([segment, bytes]) => ({ segment, bytes }));
+  }
+
+  get currentSegment(): number {
+    return this.current;
+  }
+
+  /** Modification time of a segment file (ms), for retention of segments without events. */
+  async modifiedMs(segment: number): Promise<number> {
+    return (await (this.fs.stat ?? nodeStoreFs.stat!)(this.path(segment))).mtimeMs;
+  }
+
+  /** Opens a segment for reading (the caller closes it): for hashing its bytes. */
+  openForRead(segment: number): Promise<StoreFile> {
+    return this.fs.open(this.path(segment), 'r');
+  }
+
+  /** Deletes whole segments numbered `through` and below; never the one being written. */
+  async deleteSegmentsThrough(through: number): Promise<{ segment: number; bytes: number }[]> {
+    if (this.state !== 'open') throw new StoreUnavailableError(new Error('the event log is not open'));
+    if (through >= this.current) throw new Error('retention never deletes the segment being written');
+    const unlink = this.fs.unlink ?? nodeStoreFs.unlink!;
+    const deleted: { segment: number; bytes: number }[] = [];
+    for (const { segment, bytes } of this.segmentSizes()) {
+      if (segment > through) break;
+      const handle = this.handles.get(segment);
+      if (handle && handle.users === 0) {
+        this.handles.delete(segment);
+        void handle.file.then((f) => f.close()).catch(() => undefined);
+      }
+      await unlink(this.path(segment)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      this.sizes.delete(segment);
+      this.bytes -= bytes;
+      this.segments--;
+      deleted.push({ segment, bytes });
+    }
+    if (deleted.length) await this.syncDir();
+    return deleted;
   }
 
   /**
@@ -358,6 +501,7 @@ export class SegmentLog {
       }
       this.committed += buf.length;
       this.bytes += buf.length;
+      this.sizes.set(this.current, this.committed);
       let offset = start;
       for (const w of waiters) {
         const locations = w.lines.map((line) => {
@@ -394,6 +538,7 @@ export class SegmentLog {
     this.committed = 0;
     this.needsTruncate = false;
     this.segments++;
+    this.sizes.set(next, 0);
     this.remember(next, file);
     this.needsDirSync = true;
     await this.syncDir();

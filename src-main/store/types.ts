@@ -58,6 +58,25 @@ export interface OpenReport {
   corrupt_lines_skipped?: number;
   migrations_applied: number[];
   ms: number;
+  /** 'loaded' when the index snapshot was used (only the log after it was replayed); otherwise why not ('none', 'stale: …', 'torn: …'). */
+  snapshot?: string;
+  /** Log records read on open (all of them without a usable snapshot, else only the tail after it). */
+  replayed_records?: number;
+}
+
+/** Settings → retention: whole segments are deleted when older than max_age_days, or oldest first while the store is above max_bytes. null = keep forever. */
+export interface RetentionPolicy {
+  max_age_days: number | null;
+  max_bytes: number | null;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { max_age_days: null, max_bytes: null };
+
+export interface RetentionReport {
+  /** Segment numbers deleted (never the one being written). */
+  deleted_segments: number[];
+  deleted_events: number;
+  bytes_freed: number;
 }
 
 export interface Store {
@@ -87,6 +106,17 @@ export interface Store {
   duplicateOf(organization: string, dedupKey: string | null): string | undefined;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;
   listEvents(query: EventQuery): Promise<Page<EventSummary>>;
+
+  /** The retention policy in force (settings.retention, defaults null/null). */
+  retention(): RetentionPolicy;
+  /** Stores a new retention policy (validated by the caller) and applies it at once. */
+  setRetention(policy: RetentionPolicy): Promise<RetentionPolicy>;
+  /**
+   * Deletes the whole segments the policy lets go (oldest first, never the one being written),
+   * after carrying the latest state records they hold forward; their events leave the indexes.
+   * Also runs on a timer while the store is open.
+   */
+  enforceRetention(): Promise<RetentionReport>;
 
   stats(): StoreStats;
   /** Called with each fsync's duration in seconds (for /metrics). */
