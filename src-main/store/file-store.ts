@@ -363,7 +363,8 @@ export class FileStore implements Store {
       d.settings.retention = next;
       return next;
     });
-    await this.enforceRetention();
+    // Applied at once; a failure here (the disk) is retried by the timer, the policy is stored either way.
+    await this.enforceRetention().catch(() => undefined);
     return saved;
   }
 
@@ -374,7 +375,21 @@ export class FileStore implements Store {
     return run;
   }
 
+  /** Rounds of retention: carrying state forward adds bytes, which may let (make) one more segment go. */
   private async retain(): Promise<RetentionReport> {
+    const total: RetentionReport = { deleted_segments: [], deleted_events: 0, bytes_freed: 0 };
+    for (let round = 0; round < 10; round++) {
+      const r = await this.retainOnce();
+      if (r.deleted_segments.length === 0) break;
+      total.deleted_segments.push(...r.deleted_segments);
+      total.deleted_events += r.deleted_events;
+      total.bytes_freed += r.bytes_freed;
+    }
+    if (total.deleted_segments.length && this.snapshots) await this.writeSnapshotNow(false).catch(() => undefined);
+    return total;
+  }
+
+  private async retainOnce(): Promise<RetentionReport> {
     const none: RetentionReport = { deleted_segments: [], deleted_events: 0, bytes_freed: 0 };
     const policy = this.retention();
     if (this.state !== 'open' || (policy.max_age_days === null && policy.max_bytes === null)) return none;
@@ -406,7 +421,6 @@ export class FileStore implements Store {
     const deleted = await this.log.deleteSegmentsThrough(through);
     const dropped = this.dropEventsBelow(through + 1);
     for (const d of deleted) this.tailCache.delete(d.segment);
-    if (this.snapshots) await this.writeSnapshotNow(false).catch(() => undefined);
     return { deleted_segments: deleted.map((d) => d.segment), deleted_events: dropped, bytes_freed: deleted.reduce((n, d) => n + d.bytes, 0) };
   }
 

@@ -1,21 +1,36 @@
-// Appliance settings: SMTP (password write-only) with a test e-mail.
+// Appliance settings: SMTP (password write-only) with a test e-mail; event retention.
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
+import { RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
+import type { RetentionPolicy } from '../../store/types';
 import { smtpSettingsSchema, smtpTestSchema } from '../../schemas/destinations';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+
+/** Settings → retention: whole event segments older than max_age_days, or the oldest beyond max_bytes, are deleted; null keeps forever. */
+export const retentionSchema = {
+  title: 'RetentionSettings',
+  type: 'object',
+  additionalProperties: false,
+  required: ['max_age_days', 'max_bytes'],
+  properties: {
+    max_age_days: { type: ['integer', 'null'], minimum: RETENTION_MAX_AGE_DAYS_MIN, maximum: RETENTION_MAX_AGE_DAYS_MAX, description: 'delete whole segments whose newest event is older than this; null = keep forever' },
+    max_bytes: { type: ['integer', 'null'], minimum: RETENTION_MAX_BYTES_MIN, maximum: RETENTION_MAX_BYTES_MAX, description: 'delete the oldest segments while the event log is larger; null = no size limit' },
+  },
+};
 
 export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   const smtp = () => deps.store.config().settings.smtp as SmtpSettings | undefined;
   return [
     {
       method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
-      responses: { '200': '{smtp, flap, outgoing}' },
+      responses: { '200': '{smtp, flap, retention, outgoing}' },
       handler: (ctx) => {
         const s = smtp();
         ctx.body = {
           smtp: s ? maskSmtp(s) : null,
           flap: deps.store.config().flap,
+          retention: deps.store.retention(),
           // What deliveries may connect to: this is a workstation product, so receivers on this
           // machine and the LAN are allowed; cloud metadata addresses never are.
           outgoing: {
@@ -25,6 +40,13 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
             always_refused: ['169.254.0.0/16 (cloud metadata, link-local)', 'fe80::/10', 'fd00:ec2::254', '100.100.100.200', '168.63.129.16', '0.0.0.0/8', '::', 'multicast'],
           },
         };
+      },
+    },
+    {
+      method: 'put', path: '/api/settings/retention', summary: 'Set event retention (whole segments are deleted; the one being written never is) and apply it at once', tag: 'settings', auth: 'admin',
+      body: retentionSchema, responses: { '200': 'the stored retention {max_age_days, max_bytes}', '400': 'invalid' },
+      handler: async (ctx, { body }) => {
+        ctx.body = await deps.store.setRetention(body as RetentionPolicy);
       },
     },
     {
