@@ -1,6 +1,7 @@
 // Every view of the UI: its hash route, its place in the navigation, and how it renders.
 // A route's `match` gets the hash (e.g. "#/events/123"); its groups are the view's params.
 import type { ReactNode } from 'react';
+import { Dashboard } from './views/Dashboard';
 import { EventInspector } from './views/EventInspector';
 import { LiveEvents } from './views/LiveEvents';
 
@@ -12,6 +13,7 @@ export interface RouteDef {
 }
 
 export const routes: RouteDef[] = [
+  { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
   { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
 ];

@@ -23,6 +23,8 @@ export interface E2E {
   /** Calls the API with the admin key (for seeding and checking, never for what the UI must do). */
   api(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: any }>;
   shot(name: string): Promise<string>;
+  /** Opens a view by clicking its link in the side navigation, as a user would. */
+  nav(label: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   }
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000); // a missing element fails with its locator, before the test's own timeout
   await page.goto(loginUrl);
   await mkdir(SHOTS, { recursive: true });
   return {
@@ -55,6 +58,9 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       const file = join(SHOTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       return file;
+    },
+    async nav(label) {
+      await page.locator('nav.side').getByRole('link', { name: label, exact: true }).click();
     },
     async close() {
       await browser.close().catch(() => {});

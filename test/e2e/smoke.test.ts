@@ -11,7 +11,7 @@ afterAll(() => e?.close());
 test('the one-time login URL opens the UI with a session', async () => {
   await e.page.waitForSelector('nav.side');
   expect(await e.page.textContent('header.top')).toContain('Default');
-  await e.page.getByRole('link', { name: 'Live events' }).click();
+  await e.nav('Live events');
   await e.page.getByText('No events yet').waitFor();
   await e.shot('login-live-events-empty');
 });

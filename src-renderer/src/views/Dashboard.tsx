@@ -1,0 +1,117 @@
+// Dashboard: event rate by severity, delivery outcomes, failing destinations, and the
+// one-minute offline demo (request-bin destination + a sample).
+import { useState } from 'react';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { eventsApi } from '../api/events';
+import { ActionButton } from '../components/Action';
+import { Badge } from '../components/Badge';
+import { EmptyState } from '../components/EmptyState';
+import { Errors } from '../components/Errors';
+import { SendSample } from '../components/SendSample';
+import { Time } from '../components/Time';
+import { useLoad } from '../hooks/useLoad';
+import { useStream } from '../hooks/useStream';
+
+const SEVERITY_COLOURS: Record<string, string> = { critical: '#7a0916', high: '#d92d20', medium: '#f79009', low: '#fdb022', informational: '#53b1fd', pending: '#98a2b3' };
+const WINDOWS = [[15, '15 min'], [60, '1 hour'], [360, '6 hours'], [1440, '24 hours']] as const;
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+function GetStarted({ onChange }: { onChange: () => void }) {
+  const bin = useLoad(() => eventsApi.bin('demo'), []);
+  useStream(['delivery.changed'], () => void bin.reload());
+  return (
+    <section className="panel get-started" aria-label="Get started">
+      <h3>Try the whole loop offline</h3>
+      <ol>
+        <li>
+          Create a webhook destination that delivers to the built-in request bin:{' '}
+          <ActionButton label="Set up the demo destination" run={async () => {
+            const demo = await eventsApi.setUpDemo();
+            onChange();
+            return `Destination ready: delivers to ${demo.bin_url}`;
+          }} />
+        </li>
+        <li>Send a sample event: <SendSample onSent={onChange} /></li>
+        <li>
+          Follow it: <a href="#/events">live events</a> → <a href="#/alerts">its alert</a> → <a href="#/deliveries">the delivery</a> → what the bin received:
+          {bin.data?.items.length ? (
+            <ul className="bin">
+              {bin.data.items.slice(0, 3).map((r, i) => (
+                <li key={i}><Time at={r.received_at} /> {r.method} {r.path} — {r.body.length} bytes <code>{r.body.slice(0, 120)}</code></li>
+              ))}
+            </ul>
+          ) : <span className="muted"> nothing yet.</span>}
+        </li>
+      </ol>
+    </section>
+  );
+}
+
+export function Dashboard() {
+  const [minutes, setMinutes] = useState(60);
+  const dash = useLoad(() => eventsApi.dashboard(minutes), [minutes]);
+  useStream(['event.created', 'delivery.changed'], () => void dash.reload());
+  const d = dash.data;
+  const severities = Object.keys(SEVERITY_COLOURS);
+  return (
+    <div className="view dashboard">
+      <div className="toolbar">
+        <h2>Dashboard</h2>
+        <select aria-label="window" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+          {WINDOWS.map(([m, label]) => <option key={m} value={m}>last {label}</option>)}
+        </select>
+        {d && <span className="muted">{d.totals.events} events, {d.totals.attempts_succeeded} deliveries succeeded, {d.totals.attempts_failed} attempts failed{d.truncated ? ' (oldest events not counted)' : ''}</span>}
+      </div>
+      <Errors error={dash.error} />
+      <GetStarted onChange={() => void dash.reload()} />
+      {d && (
+        <div className="columns">
+          <section className="panel" aria-label="Event rate by severity">
+            <h3>Events by severity</h3>
+            {d.totals.events === 0 ? <EmptyState title="No events in this window.">Send a sample above, or point a tool at an ingest URL (see Sources).</EmptyState> : (
+              <ResponsiveContainer width="100%" height={220}>
+                <AreaChart data={d.events}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="at" tickFormatter={clock} />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip labelFormatter={(v) => clock(String(v))} />
+                  <Legend />
+                  {severities.map((s) => <Area key={s} type="monotone" dataKey={s} stackId="1" stroke={SEVERITY_COLOURS[s]} fill={SEVERITY_COLOURS[s]} isAnimationActive={false} />)}
+                </AreaChart>
+              </ResponsiveContainer>
+            )}
+          </section>
+          <section className="panel" aria-label="Delivery outcomes">
+            <h3>Delivery attempts</h3>
+            {d.totals.attempts_succeeded + d.totals.attempts_failed === 0 ? <EmptyState title="No deliveries in this window.">Add a destination (or the demo one above) and send an event.</EmptyState> : (
+              <ResponsiveContainer width="100%" height={220}>
+                <BarChart data={d.attempts}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="at" tickFormatter={clock} />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip labelFormatter={(v) => clock(String(v))} />
+                  <Legend />
+                  <Bar dataKey="succeeded" stackId="1" fill="#12b76a" isAnimationActive={false} />
+                  <Bar dataKey="failed" stackId="1" fill="#d92d20" isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            )}
+          </section>
+          <section className="panel" aria-label="Failing destinations">
+            <h3>Failing destinations</h3>
+            {d.failing_destinations.length === 0 ? <p className="muted">None: every destination delivered in this window.</p> : (
+              <table>
+                <thead><tr><th>destination</th><th>failed attempts</th><th>given up</th><th>circuit</th></tr></thead>
+                <tbody>
+                  {d.failing_destinations.map((f) => (
+                    <tr key={f.id}><td><a href={`#/destinations/${f.id}`}>{f.name}</a> <span className="muted">{f.kind}</span></td><td>{f.failed_attempts}</td><td>{f.dead}</td><td><Badge value={`${f.circuit} circuit`} /></td></tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
