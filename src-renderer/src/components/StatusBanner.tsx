@@ -1,0 +1,26 @@
+// The appliance's own condition, shown on every view while something is wrong (e.g. the
+// store cannot write: ingest answers 503 until it recovers).
+import { http } from '../api/client';
+import { useLoad } from '../hooks/useLoad';
+import { useStream } from '../hooks/useStream';
+import { Time } from './Time';
+
+export interface ApplianceStatus {
+  store: { writable: boolean; error: string | null; since: string | null };
+  version: string;
+  uptime_s: number;
+}
+
+export function StatusBanner() {
+  const status = useLoad(() => http.get<ApplianceStatus>('/api/status'), []);
+  useStream('status.changed', (s: ApplianceStatus) => status.set(s));
+  const store = status.data?.store;
+  if (!store || store.writable) return null;
+  return (
+    <div className="status-banner" role="alert">
+      <strong>The store cannot write</strong> (since <Time at={store.since} />): {store.error ?? 'unknown error'}.{' '}
+      New events are refused with 503 until it recovers; nothing already accepted is lost. Free disk space or fix the data
+      directory's permissions — this clears by itself once a write succeeds.
+    </div>
+  );
+}
