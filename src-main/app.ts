@@ -6,7 +6,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ops from './core/config-ops';
 import { sha256Hex } from './core/secrets';
-import { HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
+import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { allowedHostnames } from './server/middleware/host-origin';
 import { createKoaApp } from './server/create-server';
@@ -14,11 +14,12 @@ import type { ServerDeps } from './server/deps';
 import { createMetrics } from './server/metrics';
 import { RateLimiter } from './server/rate-limit';
 import { SESSION_COOKIE, SessionManager } from './server/sessions';
+import { StoreHealth } from './server/store-health';
 import { EventBus, StreamHub } from './server/stream';
 import { DeliveryRuntime, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime } from './signals-runtime';
-import { createStore } from './store';
+import { createStore, type StoreFs } from './store';
 import type { OpenReport, Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -40,6 +41,8 @@ export interface AppOptions {
   delivery?: DeliveryOptions;
   logger?: Logger;
   now?: () => Date;
+  /** The store's file-system calls (default node:fs); tests inject failing ones (a full disk). */
+  storeFs?: StoreFs;
 }
 
 export interface RunningApp {
@@ -96,15 +99,20 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const host = opts.host ?? '127.0.0.1';
   const logger = opts.logger ?? createLogger();
   const now = opts.now ?? (() => new Date());
-  const store = createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax });
+  const opened = createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
   let openReport: OpenReport;
   try {
-    openReport = await store.open();
+    openReport = await opened.open();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'ENOTDIR') throw new StartupError(`cannot use data directory ${opts.dataDir}: ${e.code}; pick a writable one with --data-dir`);
     throw err;
   }
+  const bus = new EventBus();
+  const startedAt = Date.now();
+  // Every write below goes through the watched store, so a failing disk shows in /api/status.
+  const health = new StoreHealth({ bus, logger, now, version: VERSION, startedAt });
+  const store = health.watch(opened);
   const defaultOrg = await store.updateConfig((d) => ops.ensureDefaultOrg(d, now()));
   let initialAdminKey: string | null = null;
   if (!opts.apiKey && store.config().keys.length === 0) {
@@ -112,18 +120,18 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   }
 
   const sessions = new SessionManager();
-  const bus = new EventBus();
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
   const deliveries = new DeliveryRuntime(store, bus, logger, now, () => baseUrl, opts.delivery);
   const deps: ServerDeps = {
     store,
+    health,
     sessions,
     envKeyHash: opts.apiKey ? sha256Hex(opts.apiKey) : null,
     limiter: new RateLimiter(opts.rateLimit ?? { perSecond: RATE_PER_SECOND, burst: RATE_BURST }),
     bus,
     hub: new StreamHub(bus),
-    metrics: createMetrics(store, { defaultMetrics: true }),
+    metrics: createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable }),
     signals,
     deliveries,
     bins: new RequestBins(),
@@ -131,12 +139,15 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     allowedHosts: allowedHostnames(host, opts.allowedHosts),
     uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
     version: VERSION,
-    startedAt: Date.now(),
+    startedAt,
     now,
     baseUrl: () => baseUrl,
   };
   const koa = createKoaApp(deps);
-  const server = createServer({ maxHeaderSize: HEADER_BYTES_MAX, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS }, koa.callback());
+  const server = createServer(
+    { maxHeaderSize: HEADER_BYTES_MAX, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS },
+    koa.callback(),
+  );
   server.keepAliveTimeout = 5_000;
   // Requests Node's parser refuses (oversized headers, malformed, too slow) still get the one error shape.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

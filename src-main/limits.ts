@@ -117,6 +117,8 @@ export const RETRY_AFTER_MAX_S = 60 * 60;
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** On stop, how long attempts in flight may finish; the rest stay pending and are sent after the next start. */
 export const DELIVERY_DRAIN_MS = 10_000;
+/** An attempt whose outcome could not be recorded (the store failing) is made again after this long, not at once. */
+export const DELIVERY_UNRECORDED_RETRY_MS = 5_000;
 /** Response body bytes kept in an attempt's history. */
 export const DELIVERY_RESPONSE_BODY_MAX = 8 * 1024;
 /** Circuit breaker: consecutive failures that open it; probe backoff doubles from MIN to MAX. */

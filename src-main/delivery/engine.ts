@@ -4,7 +4,7 @@
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
 import { DELIVERED_KINDS, type Destination } from '../core/destinations';
-import { DELIVERY_ATTEMPTS_KEPT, LANE_CONCURRENCY } from '../limits';
+import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_UNRECORDED_RETRY_MS, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
 import type { CircuitBreakers } from './circuit-breaker';
@@ -274,8 +274,14 @@ export class DeliveryEngine {
     try {
       await this.opts.persist([deliveryRecord(after)]);
     } catch (err) {
-      // Not on disk: keep the old state so it is attempted again (at least once).
+      // Not on disk: keep the old state so it is attempted again (at least once), but not at
+      // once: while the store cannot write, an immediate retry would loop sends to the receiver.
       this.opts.logger.warn('could not record a delivery attempt; it will be retried', { delivery: before.id, err });
+      const held = { ...before, next_attempt_at: new Date(this.opts.now().getTime() + DELIVERY_UNRECORDED_RETRY_MS).toISOString() };
+      const lane = this.lane(before.destination_id);
+      const i = lane.queue.findIndex((x) => x.id === before.id);
+      if (i >= 0) lane.queue[i] = held;
+      this.remember(held);
       return;
     }
     this.remember(after);

@@ -7,11 +7,14 @@ import type { AuthDeps } from './auth';
 import type { Metrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
 import type { SessionManager } from './sessions';
+import type { StoreHealth } from './store-health';
 import type { EventBus, StreamHub } from './stream';
 import type { RequestBins } from './request-bins';
 
 export interface ServerDeps extends AuthDeps {
   store: Store;
+  /** Whether the store can write (GET /api/status, /healthz, `status.changed`). */
+  health: StoreHealth;
   sessions: SessionManager;
   limiter: RateLimiter;
   bus: EventBus;

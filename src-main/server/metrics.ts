@@ -8,7 +8,7 @@ export interface Metrics {
   text(): Promise<string>;
 }
 
-export function createMetrics(store: Store, opts: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(store: Store, opts: { defaultMetrics?: boolean; storeWritable?: () => boolean } = {}): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
   const events = new Counter({
@@ -48,5 +48,16 @@ export function createMetrics(store: Store, opts: { defaultMetrics?: boolean } =
       this.set(store.stats().bytes);
     },
   });
+  if (opts.storeWritable) {
+    const writable = opts.storeWritable;
+    new Gauge({
+      name: 'switchyard_store_writable',
+      help: '1 while the store can write, 0 while writes fail (disk full, data directory not writable)',
+      registers: [registry],
+      collect() {
+        this.set(writable() ? 1 : 0);
+      },
+    });
+  }
   return { registry, events, text: () => registry.metrics() };
 }

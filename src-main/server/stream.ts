@@ -6,9 +6,13 @@ import type { Context } from 'koa';
 import { STREAM_CLIENTS_MAX } from '../limits';
 import { HttpError } from './http-error';
 
+/** A message for every connected client, whatever its organization (appliance-wide news). */
+export const ALL_ORGANIZATIONS = '*';
+
 export interface StreamMessage {
-  /** e.g. `event.created`; later kinds add alerts, deliveries, notifications. */
+  /** e.g. `event.created`, `delivery.changed`, `status.changed`. */
   type: string;
+  /** The organization whose clients get it, or ALL_ORGANIZATIONS (e.g. `status.changed`). */
   organization: string;
   data: unknown;
 }
@@ -45,7 +49,7 @@ export class StreamHub {
       if (!out.writableEnded) out.write(text);
     };
     const unsubscribe = this.bus.subscribe((m) => {
-      if (m.organization === organization) write(`id: ${++id}\nevent: ${m.type}\ndata: ${JSON.stringify(m.data)}\n\n`);
+      if (m.organization === organization || m.organization === ALL_ORGANIZATIONS) write(`id: ${++id}\nevent: ${m.type}\ndata: ${JSON.stringify(m.data)}\n\n`);
     });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), this.heartbeatMs);
     heartbeat.unref();

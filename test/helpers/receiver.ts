@@ -1,6 +1,7 @@
 // A local webhook receiver on 127.0.0.1 that answers from a script: each request takes the
-// next planned answer (status, headers, delay, or 'hang').
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// next planned answer (status, headers, body, delay, a body trickled byte by byte, a body cut
+// off mid-response, or 'hang').
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -9,7 +10,20 @@ export interface Received {
   body: string;
 }
 
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang';
+export type Answer =
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      /** Response body (default `{"ok": <2xx>}`). */
+      body?: string;
+      /** Wait this long before answering at all. */
+      delayMs?: number;
+      /** Send the body one byte at a time, this many ms apart (Content-Length announces all of it). */
+      byteDelayMs?: number;
+      /** Send only this many bytes of the body, then drop the connection (Content-Length announces all of it). */
+      cutAfter?: number;
+    }
+  | 'hang';
 
 export interface Receiver {
   url: string;
@@ -22,7 +36,15 @@ export interface Receiver {
 export async function startReceiver(plan: Answer[] = [], fallback: Answer = { status: 200 }, port = 0): Promise<Receiver> {
   const received: Received[] = [];
   const waiters: Array<() => void> = [];
-  const hung = new Set<import('node:http').ServerResponse>();
+  const hung = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -34,10 +56,37 @@ export async function startReceiver(plan: Answer[] = [], fallback: Answer = { st
         hung.add(res);
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
-      res.end(JSON.stringify({ ok: answer.status < 300 }));
+      later(answer.delayMs ?? 0, () => respond(res, answer));
     });
   });
+
+  function respond(res: ServerResponse, answer: Exclude<Answer, 'hang'>): void {
+    if (res.destroyed) return;
+    const bytes = Buffer.from(answer.body ?? JSON.stringify({ ok: answer.status < 300 }), 'utf8');
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(bytes.length), ...(answer.headers ?? {}) });
+    if (answer.cutAfter !== undefined) {
+      res.write(bytes.subarray(0, answer.cutAfter), () => res.destroy());
+      return;
+    }
+    if (answer.byteDelayMs === undefined) {
+      res.end(bytes);
+      return;
+    }
+    hung.add(res);
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (i >= bytes.length) {
+        hung.delete(res);
+        res.end();
+        return;
+      }
+      res.write(bytes.subarray(i, ++i));
+      later(answer.byteDelayMs!, next);
+    };
+    next();
+  }
+
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -57,6 +106,8 @@ export async function startReceiver(plan: Answer[] = [], fallback: Answer = { st
     },
     close: () =>
       new Promise<void>((r) => {
+        timers.forEach((t) => clearTimeout(t));
+        timers.clear();
         hung.forEach((res) => res.destroy());
         server.closeAllConnections();
         server.close(() => r());

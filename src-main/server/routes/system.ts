@@ -9,10 +9,27 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
   return [
     {
       method: 'get', path: '/healthz', summary: 'Liveness and store status', tag: 'system', auth: 'public',
-      responses: { '200': '{status, version, uptime_s, store}' },
+      responses: { '200': '{status: "ok", version, uptime_s, store: {events, queue_depth, segments, bytes, writable: true, error: null, since: null}}', '503': 'the store cannot write: {status: "store_unwritable", errors, …, store: {…, writable: false, error, since}}' },
       handler: (ctx) => {
         const s = deps.store.stats();
-        ctx.body = { status: 'ok', version: deps.version, uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), store: { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes } };
+        const w = deps.health.status();
+        const store = { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes, ...w };
+        const base = { version: deps.version, uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), store };
+        ctx.set('Cache-Control', 'no-store');
+        if (w.writable) {
+          ctx.body = { status: 'ok', ...base };
+        } else {
+          ctx.status = 503;
+          ctx.body = { status: 'store_unwritable', errors: [`store: cannot write to the data directory since ${w.since}: ${w.error}`], ...base };
+        }
+      },
+    },
+    {
+      method: 'get', path: '/api/status', summary: 'Appliance conditions the UI shows (the store cannot write: disk full, data directory not writable); changes also arrive as `status.changed` on /api/stream', tag: 'system', auth: 'admin',
+      responses: { '200': '{store: {writable, error, since}, version, uptime_s}' },
+      handler: (ctx) => {
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = deps.health.appliance();
       },
     },
     {
@@ -67,7 +84,7 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       },
     },
     {
-      method: 'get', path: '/api/stream', summary: 'Server-sent events of everything new (event.created, …)', tag: 'stream', auth: 'admin',
+      method: 'get', path: '/api/stream', summary: 'Server-sent events of everything new (event.created, …; status.changed when the store stops or resumes writing)', tag: 'stream', auth: 'admin',
       responses: { '200': 'text/event-stream', '503': 'too many live clients' },
       handler: (ctx, { principal }) => {
         deps.hub.attach(ctx, principal.organization.id);
