@@ -2,12 +2,26 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as sea from 'node:sea';
 import { createApp, StartupError, VERSION } from './app';
-import { findElectronRuntime } from './launcher';
+import { findElectronRuntime, type ElectronRuntime } from './launcher';
+import { extractEmbeddedUi } from './server/static-ui';
 import { parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
+// The single binary (npm run package) carries its UI inside and has no Electron runtime.
+const singleBinary = sea.isSea();
+
+function embeddedUiDir(dataDir: string): string {
+  try {
+    return extractEmbeddedUi(dataDir, sea.getAsset);
+  } catch (err) {
+    throw new StartupError(`cannot write the UI into data directory ${dataDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; pick a writable one with --data-dir`);
+  }
+}
+
 async function serve(settings: ServeSettings): Promise<void> {
-  const app = await createApp({ dataDir: settings.dataDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts,
+  const uiDir = singleBinary ? embeddedUiDir(settings.dataDir) : undefined;
+  const app = await createApp({ dataDir: settings.dataDir, uiDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts,
     rateLimit: settings.ratePerSecond ? { perSecond: settings.ratePerSecond, burst: settings.ratePerSecond * 2 } : undefined,
   });
   const out = process.stdout;
@@ -54,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'start' && command !== 'serve') throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
   const settings = parseServeArgs(rest);
   if (command === 'start') {
-    const runtime = findElectronRuntime();
+    const runtime: ElectronRuntime = singleBinary ? { ok: false, reason: 'the single binary has no Electron runtime' } : findElectronRuntime();
     if (runtime.ok) return startDesktop(runtime.path, rest);
     process.stdout.write(`Desktop window unavailable (${runtime.reason}); serving headless instead.\n`);
   }

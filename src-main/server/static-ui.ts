@@ -1,6 +1,6 @@
 // The built React UI, with a policy that lets it load and talk to its own origin only.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
 import serve from 'koa-static';
 
@@ -44,4 +44,32 @@ export function staticUi(uiDir: string | null): Middleware {
       await files(ctx, async () => {});
     }
   };
+}
+
+/** What the single binary embeds (scripts/package.ts): the UI's files under `ui/<file>`, listed by this asset. */
+export const UI_MANIFEST_ASSET = 'ui-manifest.json';
+export interface UiManifest {
+  hash: string;
+  files: string[];
+}
+
+/**
+ * Writes the UI embedded in the single binary to <dataDir>/ui/<hash>/ (once per UI version;
+ * older versions are removed) and returns that folder, served like any other uiDir.
+ */
+export function extractEmbeddedUi(dataDir: string, getAsset: (key: string) => ArrayBuffer): string {
+  const manifest = JSON.parse(Buffer.from(getAsset(UI_MANIFEST_ASSET)).toString('utf8')) as UiManifest;
+  const root = join(dataDir, 'ui');
+  const dir = join(root, manifest.hash);
+  if (existsSync(dir)) return dir;
+  mkdirSync(root, { recursive: true });
+  for (const old of readdirSync(root)) rmSync(join(root, old), { recursive: true, force: true });
+  // Written aside, then renamed: a half-written folder is never served.
+  const partial = `${dir}.partial`;
+  for (const file of manifest.files) {
+    mkdirSync(dirname(join(partial, file)), { recursive: true });
+    writeFileSync(join(partial, file), new Uint8Array(getAsset(`ui/${file}`)));
+  }
+  renameSync(partial, dir);
+  return dir;
 }
