@@ -1,12 +1,22 @@
 // The built appliance as a child process for benchmarks, with a known admin key and no
 // rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const BENCH_KEY = 'sy_bench_admin_key_0123456789abcdefghijklmnopqrstuvwx';
 export const ROOT = new URL('..', import.meta.url).pathname;
 
-export async function startAppliance(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+export interface Appliance {
+  url: string;
+  pid: number;
+  /** From spawn to the "serving at" line (the store is open and the server listens). */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startAppliance(dataDir: string): Promise<Appliance> {
+  const t0 = performance.now();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -20,12 +30,33 @@ export async function startAppliance(dataDir: string): Promise<{ url: string; st
     });
     child.once('exit', (code) => reject(new Error(`appliance exited ${code}`)));
   });
+  const startMs = performance.now() - t0;
   return {
     url,
+    pid: child.pid!,
+    startMs,
     stop: () =>
       new Promise((r) => {
         child.once('exit', () => r());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resident memory of a process in bytes (Linux /proc). */
+export async function rssBytes(pid: number): Promise<number> {
+  const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** CPU time (user + system) a process used so far, in milliseconds (Linux /proc). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 (1-based) of the whole line: 12 and 13 after the ')'.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }

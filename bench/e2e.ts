@@ -1,26 +1,37 @@
 // End-to-end latency: ingest → delivery at a local receiver, at a steady request rate.
-//   npm run bench:e2e [-- --rate 500 --seconds 20]
+//   npm run bench:e2e [-- --rate 1000 --seconds 30] [--dead]
 // The built appliance runs as a child process; autocannon posts the generic fixture at a
 // fixed overall rate; the receiver (node:http, this process) notes when each payload
 // arrives and compares it with the event's received_at (same machine, same clock).
+// With --dead a second webhook destination points at a receiver that accepts connections
+// and never answers: the healthy destination's latency should not move.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_KEY as KEY, ROOT, startAppliance } from './appliance';
+import { BENCH_KEY as KEY, percentile, ROOT, startAppliance } from './appliance';
 
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' } } });
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+export interface E2eRow {
+  scenario: string;
+  ingested: number;
+  delivered: number;
+  ingest_p99_ms: number;
+  e2e_p50_ms: number;
+  e2e_p99_ms: number;
+  e2e_max_ms: number;
+  /** Requests the dead receiver got (connections it left hanging). */
+  dead_requests?: number;
+  [key: string]: unknown;
 }
 
-async function main() {
+function listen(server: Server): Promise<string> {
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)));
+}
+
+export async function runE2e(opts: { rate: number; seconds: number; dead?: boolean; label?: string }): Promise<E2eRow> {
   const latencies: number[] = [];
   const receiver = createServer((req, res) => {
     let body = '';
@@ -36,44 +47,57 @@ async function main() {
       res.end('ok');
     });
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  let deadRequests = 0;
+  // Takes the request and never answers (the sender's 10 s timeout ends each attempt).
+  const dead = createServer((req) => {
+    deadRequests++;
+    req.resume();
+  });
+  const receiverUrl = await listen(receiver);
+  const deadUrl = await listen(dead);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'sy-e2e-'));
   const appliance = await startAppliance(dataDir);
   const url = appliance.url;
   try {
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    const made = await fetch(`${url}/api/destinations`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench receiver', kind: 'webhook', uri: receiverUrl, event_type: ['security_event'] }) });
-    if (made.status !== 201) throw new Error(`destination: ${made.status} ${await made.text()}`);
+    const destinations = [{ name: 'bench receiver', uri: receiverUrl }, ...(opts.dead ? [{ name: 'dead receiver', uri: deadUrl }] : [])];
+    for (const d of destinations) {
+      const made = await fetch(`${url}/api/destinations`, { method: 'POST', headers, body: JSON.stringify({ ...d, kind: 'webhook', event_type: ['security_event'] }) });
+      if (made.status !== 201) throw new Error(`destination: ${made.status} ${await made.text()}`);
+    }
     const body = JSON.stringify(JSON.parse(await readFile(join(ROOT, 'test/fixtures/generic-alert.json'), 'utf8')));
-    const load = await autocannon({ url: `${url}/v1/ingest/generic`, method: 'POST', headers, body, connections: 16, overallRate: rate, duration: seconds });
+    const load = await autocannon({ url: `${url}/v1/ingest/generic`, method: 'POST', headers, body, connections: 16, overallRate: opts.rate, duration: opts.seconds });
     // Let the last deliveries arrive.
-    const expected = load.requests.total - load.non2xx;
+    const expected = load['2xx'];
     const deadline = Date.now() + 10_000;
     while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const sorted = [...latencies].sort((a, b) => a - b);
-    const row = {
-      scenario: `end to end at ${rate} events/s for ${seconds} s`,
+    return {
+      scenario: opts.label ?? `end to end at ${opts.rate} events/s for ${opts.seconds} s${opts.dead ? ', beside a dead destination' : ''}`,
       ingested: expected,
       delivered: latencies.length,
       ingest_p99_ms: load.latency.p99,
       e2e_p50_ms: percentile(sorted, 50),
       e2e_p99_ms: percentile(sorted, 99),
       e2e_max_ms: sorted[sorted.length - 1],
+      ...(opts.dead ? { dead_requests: deadRequests } : {}),
+      errors: load.errors + load.non2xx,
     };
-    console.table([row]);
-    const file = join(ROOT, 'bench/results', `e2e-${Date.now()}.json`);
-    await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, row }, null, 2));
-    console.log(`written ${file}`);
   } finally {
     await appliance.stop();
     receiver.close();
+    dead.closeAllConnections();
+    dead.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' }, dead: { type: 'boolean', default: false } } });
+  const row = await runE2e({ rate: Number(values.rate), seconds: Number(values.seconds), dead: values.dead });
+  console.table([row]);
+  const file = join(ROOT, 'bench/results', `e2e-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, row }, null, 2));
+  console.log(`written ${file}`);
+}
