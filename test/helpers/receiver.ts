@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Received {
   at: number;
+  /** Path and query the request was made to. */
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -49,7 +51,7 @@ export async function startReceiver(plan: Answer[] = [], fallback: Answer = { st
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ at: Date.now(), headers: req.headers, body });
+      received.push({ at: Date.now(), url: req.url ?? '', headers: req.headers, body });
       waiters.splice(0).forEach((w) => w());
       const answer = plan.shift() ?? fallback;
       if (answer === 'hang') {
