@@ -1,6 +1,7 @@
 // The shell: checks the session, then routes by the URL hash (see routes.tsx).
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api/client';
+import { NotificationBell } from './components/NotificationBell';
 import { StatusBanner } from './components/StatusBanner';
 import { useStreamState } from './hooks/useStream';
 import { routeFor, routes } from './routes';
@@ -37,6 +38,7 @@ function Shell({ session }: { session: Session }) {
         <strong>Switchyard</strong>
         <span className={`stream stream-${stream}`} title="live updates">{stream}</span>
         <span className="org">{session.organization.name}</span>
+        <NotificationBell />
       </header>
       <StatusBanner />
       <nav className="side">

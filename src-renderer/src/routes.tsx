@@ -4,6 +4,13 @@ import type { ReactNode } from 'react';
 import { Dashboard } from './views/Dashboard';
 import { EventInspector } from './views/EventInspector';
 import { LiveEvents } from './views/LiveEvents';
+import { AlertDetail } from './views/AlertDetail';
+import { Alerts } from './views/Alerts';
+import { CaseDetail } from './views/CaseDetail';
+import { Cases } from './views/Cases';
+import { Catalog } from './views/Catalog';
+import { Definitions } from './views/Definitions';
+import { Sources } from './views/Sources';
 
 export interface RouteDef {
   /** The hash the navigation links to; omitted for detail routes. */
@@ -16,6 +23,14 @@ export const routes: RouteDef[] = [
   { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
   { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
+  // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so).
+  { nav: { href: '#/alerts', label: 'Alerts', group: 'Signals' }, match: /^#\/alerts(?:\?(.*))?$/, render: ([q], go) => <Alerts key={q ?? ''} text={new URLSearchParams(q ?? '').get('text') ?? ''} go={go} /> },
+  { match: /^#\/alerts\/([^?]+)$/, render: ([id], go) => <AlertDetail id={decodeURIComponent(id)} go={go} /> },
+  { nav: { href: '#/cases', label: 'Cases', group: 'Signals' }, match: /^#\/cases$/, render: (_, go) => <Cases go={go} /> },
+  { match: /^#\/cases\/([^?]+)$/, render: ([id], go) => <CaseDetail id={decodeURIComponent(id)} go={go} /> },
+  { nav: { href: '#/definitions', label: 'Definitions', group: 'Setup' }, match: /^#\/definitions$/, render: () => <Definitions /> },
+  { nav: { href: '#/sources', label: 'Sources', group: 'Setup' }, match: /^#\/sources$/, render: () => <Sources /> },
+  { nav: { href: '#/catalog', label: 'Catalog', group: 'Setup' }, match: /^#\/catalog$/, render: () => <Catalog /> },
 ];
 
 /** The route for a hash (the first view when nothing matches). */

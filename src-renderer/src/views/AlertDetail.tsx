@@ -1,0 +1,83 @@
+// One alert: its facts, ack / resolve / dismiss, its timeline with the decision texts, the
+// events it names and its deliveries. Kept live by alert.changed.
+import { ALERT_ACTIONS, alertApi, allowedActions, timelineEventIds, type Alert, type AlertAction } from '../api/alerts';
+import { ActionButton } from '../components/Action';
+import { AlertDeliveries } from '../components/AlertDeliveries';
+import { Badge } from '../components/Badge';
+import { CatalogLinks } from '../components/CatalogLinks';
+import { Errors } from '../components/Errors';
+import { Facts } from '../components/Facts';
+import { Time } from '../components/Time';
+import { Timeline } from '../components/Timeline';
+import { useLoad } from '../hooks/useLoad';
+import { useStream } from '../hooks/useStream';
+
+const ACTION_LABEL: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', dismiss: 'Dismiss' };
+const ACTION_DONE: Record<AlertAction, string> = { ack: 'Acknowledged', resolve: 'Resolved', dismiss: 'Dismissed' };
+
+export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void }) {
+  const alert = useLoad(() => alertApi.get(id), [id]);
+  useStream('alert.changed', (a: Alert) => {
+    if (a.id === id || a.short_id === id) alert.set(a);
+  });
+  const back = <a href="#/alerts">← Alerts</a>;
+  if (!alert.data) return <div className="view">{back}{alert.error ? <Errors error={alert.error} /> : <p>Loading…</p>}</div>;
+  const a = alert.data;
+  const allowed = allowedActions(a.status);
+  const eventIds = timelineEventIds(a.timeline);
+  return (
+    <div className="view alert-detail">
+      <div className="toolbar">
+        {back}
+        <h2><code>{a.short_id}</code> {a.title}</h2>
+        <Badge value={a.severity} />
+        <span aria-label="alert status"><Badge value={a.status} /></span>
+        {a.flapping && <Badge value="flapping" />}
+      </div>
+      <section>
+        <div className="toolbar">
+          {/* All three stay on screen (disabled when the status does not allow them) so a result stays visible. */}
+          {ALERT_ACTIONS.map((x) => (
+            <ActionButton key={x} label={ACTION_LABEL[x]} className={x === 'dismiss' ? 'danger' : undefined} disabled={!allowed.includes(x)}
+              run={async () => {
+                alert.set(await alertApi.act(a.id, x));
+                return ACTION_DONE[x];
+              }} />
+          ))}
+          {!allowed.length && <span className="muted">This alert is {a.status}; the next event with its key opens a new alert.</span>}
+        </div>
+        <Facts items={[
+          ['Priority', a.priority],
+          ['Events', a.event_count],
+          ['First seen', <Time at={a.first_seen} />],
+          ['Last seen', <Time at={a.last_seen} />],
+          ['Idempotency key', a.idempotency_key ? <code>{a.idempotency_key}</code> : null],
+          ['Definition', a.definition_id ? <a href="#/definitions">{a.definition_id}</a> : null],
+          ['Case', a.case_id ? <a href={`#/cases/${a.case_id}`}>open the case</a> : null],
+          ['Catalog', <CatalogLinks links={a.catalog} />],
+          ['Tags', a.tags.length ? a.tags.join(', ') : null],
+          ['Id', <code>{a.id}</code>],
+        ]} />
+      </section>
+      <section>
+        <h3>Timeline</h3>
+        <Timeline entries={a.timeline} />
+      </section>
+      <section>
+        <h3>Events</h3>
+        {eventIds.length ? (
+          <>
+            <ul className="event-links">
+              {eventIds.map((e) => <li key={e}><a href={`#/events/${encodeURIComponent(e)}`}>{e}</a></li>)}
+            </ul>
+            {eventIds.length < a.event_count && <p className="muted">{a.event_count} events in all; the timeline keeps the first and the latest.</p>}
+          </>
+        ) : <p className="muted">No event is named in its timeline.</p>}
+      </section>
+      <section>
+        <h3>Deliveries</h3>
+        <AlertDeliveries alertId={a.id} go={go} />
+      </section>
+    </div>
+  );
+}

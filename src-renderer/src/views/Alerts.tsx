@@ -1,0 +1,61 @@
+// Alerts, newest first, filtered by status (server) and severity (the loaded rows), kept
+// live by alert.changed; a row opens the alert.
+import { useState } from 'react';
+import { ALERT_STATUSES, SEVERITIES, alertApi, type Alert } from '../api/alerts';
+import { Badge } from '../components/Badge';
+import { DataTable, type Column } from '../components/DataTable';
+import { EmptyState } from '../components/EmptyState';
+import { Field } from '../components/Field';
+import { SelectField } from '../components/SelectField';
+import { Time } from '../components/Time';
+import { usePaged } from '../hooks/useLoad';
+import { useLiveRows } from '../hooks/useLiveRows';
+import './Alerts.css';
+
+const columns: Column<Alert>[] = [
+  { label: 'Alert', cell: (a) => <a href={`#/alerts/${a.id}`} onClick={(e) => e.stopPropagation()}><code>{a.short_id}</code></a> },
+  { label: 'Title', cell: (a) => a.title },
+  { label: 'Severity', cell: (a) => <Badge value={a.severity} /> },
+  { label: 'Status', cell: (a) => <><Badge value={a.status} />{a.flapping && <> <Badge value="flapping" /></>}</> },
+  { label: 'Events', cell: (a) => a.event_count },
+  { label: 'Last seen', cell: (a) => <Time at={a.last_seen} /> },
+  { label: 'Case', cell: (a) => (a.case_id ? <a href={`#/cases/${a.case_id}`} onClick={(e) => e.stopPropagation()}>case</a> : <span className="muted">—</span>) },
+];
+
+/** `text` comes from the route (e.g. `#/alerts?text=service:api` from the catalog). */
+export function Alerts({ text: initialText = '', go }: { text?: string; go: (hash: string) => void }) {
+  const [status, setStatus] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [text, setText] = useState(initialText);
+  const paged = usePaged((cursor) => alertApi.list({ status, text }, cursor), [status, text]);
+  const matches = (a: Alert) => (!status || a.status === status) && (!text || `${a.title} ${a.short_id} ${a.id} ${a.idempotency_key ?? ''} ${a.tags.join(' ')}`.includes(text));
+  const live = useLiveRows('alert.changed', paged.items, matches, `${status}|${text}`);
+  const rows = live.filter((a) => !severity || a.severity === severity);
+  const filtered = !!(status || severity || text);
+  return (
+    <div className="view alerts">
+      <div className="toolbar">
+        <h2>Alerts</h2>
+        <SelectField label="Status" value={status} options={ALERT_STATUSES} onChange={setStatus} all="all statuses" />
+        <SelectField label="Severity" value={severity} options={SEVERITIES} onChange={setSeverity} all="all severities" />
+        <Field label="Search"><input value={text} placeholder="title, short id, key or tag" onChange={(e) => setText(e.target.value)} /></Field>
+      </div>
+      <DataTable
+        rows={rows}
+        columns={columns}
+        rowKey={(a) => a.id}
+        onOpen={(a) => go(`#/alerts/${a.id}`)}
+        paged={paged}
+        empty={filtered ? (
+          <EmptyState title="No alerts match these filters.">
+            <p>Clear a filter{paged.hasMore ? ', or load more alerts below (the severity filter looks at the loaded ones)' : ''}.</p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No alerts yet.">
+            <p>An alert opens when an event arrives. Send a sample from <a href="#/events">Live events</a>, or post to an ingest URL from <a href="#/sources">Sources</a>.</p>
+          </EmptyState>
+        )}
+      />
+    </div>
+  );
+}
