@@ -37,7 +37,6 @@ it('packages a single binary that serves the API and the UI with nothing beside 
   };
   const app = start();
   const url = (await app.waitFor(/serving at (http:\/\/127\.0\.0\.1:\d+)/))[1];
-  await app.waitFor(/one-time login link/);
   expect((await readdir(dir)).sort()).toEqual(['data', 'switchyard']);
   const [uiVersion] = await readdir(join(dir, 'data', 'ui'));
   const written = (await stat(join(dir, 'data', 'ui', uiVersion, 'index.html'))).mtimeMs;
@@ -63,7 +62,9 @@ it('packages a single binary that serves the API and the UI with nothing beside 
 
   // A restart serves the UI folder written the first time.
   const again = start();
-  await again.waitFor(/one-time login link/);
+  const url2 = (await again.waitFor(/serving at (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  // An answer also means its Ctrl-C handler is in place (set right after the lines it prints).
+  expect(await (await request(`${url2}/`)).body.text()).toBe(html);
   expect(await readdir(join(dir, 'data', 'ui'))).toEqual([uiVersion]);
   expect((await stat(join(dir, 'data', 'ui', uiVersion, 'index.html'))).mtimeMs).toBe(written);
   again.proc.kill('SIGINT');
