@@ -118,6 +118,9 @@ test('cases: the case a definition opened, moved to triage, with its timeline an
   await row('process_events').getByRole('link').first().waitFor();
   expect(await e.page.getByRole('button', { name: 'Close' }).isDisabled()).toBe(false);
   await e.shot('view-case-detail');
+  // Its definition is named and opens in Definitions.
+  await e.page.getByRole('link', { name: 'Process events' }).click();
+  await e.page.getByRole('region', { name: 'definition Process events' }).waitFor();
 });
 
 test('definitions: API messages for a clash and a bad value, then create, filter and expire', async () => {

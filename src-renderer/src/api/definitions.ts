@@ -46,6 +46,7 @@ export interface FilterInput {
 
 export const definitionApi = {
   list: (cursor?: string) => http.get<Page<SignalDefinition>>('/api/definitions', { cursor }),
+  get: (id: string) => http.get<SignalDefinition & { filters: SignalFilter[] }>(`/api/definitions/${seg(id)}`),
   create: (input: DefinitionInput) => http.post<SignalDefinition>('/api/definitions', input),
   update: (id: string, input: Partial<DefinitionInput>) => http.patch<SignalDefinition>(`/api/definitions/${seg(id)}`, input),
   remove: (id: string) => http.del(`/api/definitions/${seg(id)}`),

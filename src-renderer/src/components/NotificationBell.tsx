@@ -19,12 +19,17 @@ export function NotificationBell() {
   // Reload rather than count locally: the server's unread figure stays the truth even when
   // several arrive at once or another window marks some read.
   useStream('notification.created', () => void list.reload());
-  // A click anywhere else closes the dropdown.
+  // A click anywhere else, or going to another view, closes the dropdown.
   useEffect(() => {
     if (!open) return;
     const away = (e: MouseEvent) => box.current && !box.current.contains(e.target as Node) && setOpen(false);
+    const close = () => setOpen(false);
     document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
+    window.addEventListener('hashchange', close);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      window.removeEventListener('hashchange', close);
+    };
   }, [open]);
   const unread = list.data?.unread ?? 0;
   const follow = async (n: Notification) => {

@@ -5,6 +5,7 @@ import { ActionButton } from '../components/Action';
 import { AlertDeliveries } from '../components/AlertDeliveries';
 import { Badge } from '../components/Badge';
 import { CatalogLinks } from '../components/CatalogLinks';
+import { DefinitionLink } from '../components/DefinitionLink';
 import { Errors } from '../components/Errors';
 import { Facts } from '../components/Facts';
 import { Time } from '../components/Time';
@@ -52,7 +53,7 @@ export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void
           ['First seen', <Time at={a.first_seen} />],
           ['Last seen', <Time at={a.last_seen} />],
           ['Idempotency key', a.idempotency_key ? <code>{a.idempotency_key}</code> : null],
-          ['Definition', a.definition_id ? <a href="#/definitions">{a.definition_id}</a> : null],
+          ['Definition', a.definition_id ? <DefinitionLink id={a.definition_id} /> : null],
           ['Case', a.case_id ? <a href={`#/cases/${a.case_id}`}>open the case</a> : null],
           ['Catalog', <CatalogLinks links={a.catalog} />],
           ['Tags', a.tags.length ? a.tags.join(', ') : null],

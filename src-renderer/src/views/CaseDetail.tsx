@@ -6,6 +6,7 @@ import { ActionButton } from '../components/Action';
 import { Badge } from '../components/Badge';
 import { CatalogLinks } from '../components/CatalogLinks';
 import { DataTable, type Column } from '../components/DataTable';
+import { DefinitionLink } from '../components/DefinitionLink';
 import { EmptyState } from '../components/EmptyState';
 import { Errors } from '../components/Errors';
 import { Facts } from '../components/Facts';
@@ -56,7 +57,7 @@ export function CaseDetail({ id, go }: { id: string; go: (hash: string) => void 
         </div>
         <Facts items={[
           ['Conversation', c.conversation_target],
-          ['Definition', <a href="#/definitions">{c.definition_id}</a>],
+          ['Definition', <DefinitionLink id={c.definition_id} />],
           ['Catalog', <CatalogLinks links={c.catalog} />],
           ['Opened', <Time at={c.created_at} />],
           ['Updated', <Time at={c.updated_at} />],

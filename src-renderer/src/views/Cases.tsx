@@ -10,6 +10,7 @@ import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
 import { usePaged } from '../hooks/useLoad';
 import { useLiveRows } from '../hooks/useLiveRows';
+import './Cases.css';
 
 const columns: Column<Case>[] = [
   { label: 'Case', cell: (c) => <a href={`#/cases/${c.id}`} onClick={(e) => e.stopPropagation()}><code>{c.short_id}</code></a> },

@@ -19,9 +19,10 @@ const columns: Column<SignalDefinition>[] = [
   { label: 'State', cell: (d) => <Badge value={d.enabled ? 'enabled' : 'disabled'} /> },
 ];
 
-export function Definitions() {
+/** `open`: a definition to show at once (from `#/definitions/<id>`). */
+export function Definitions({ open }: { open?: string }) {
   const paged = usePaged((cursor) => definitionApi.list(cursor), []);
-  const [chosenId, setChosenId] = useState<string | null>(null);
+  const [chosenId, setChosenId] = useState<string | null>(open ?? null);
   const [creating, setCreating] = useState(false);
   const chosen = paged.items.find((d) => d.id === chosenId);
   return (
