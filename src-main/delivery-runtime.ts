@@ -11,6 +11,7 @@ import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
+import { DELIVERY_DRAIN_MS } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, type Notification } from './notifications';
 import type { EventBus } from './server/stream';
@@ -24,6 +25,8 @@ export interface DeliveryOptions {
   jitter?: number;
   timeoutMs?: number;
   circuit?: CircuitOptions;
+  /** How long close() waits for attempts in flight (default DELIVERY_DRAIN_MS). */
+  drainMs?: number;
 }
 
 /** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
@@ -45,7 +48,10 @@ export class DeliveryRuntime {
   private mailerFor: { key: string; mailer: Mailer } | null = null;
   private readonly flushTimer: NodeJS.Timeout;
 
-  constructor(private readonly store: Store, bus: EventBus, logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
+  private readonly drainMs: number;
+
+  constructor(private readonly store: Store, bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
+    this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
     // metadata addresses are refused whatever the settings.
     this.sender = createSender({ policy: { allowPrivate: true, allowLoopback: true }, timeoutMs: opts.timeoutMs });
@@ -142,10 +148,12 @@ export class DeliveryRuntime {
     return this.mailerFor.mailer;
   }
 
+  /** Drains: attempts in flight finish (up to drainMs); every other pending delivery stays on disk for the next start. */
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
-    await this.engine.stop();
-    await this.sender.close();
+    const { abandoned } = await this.engine.stop(this.drainMs);
+    if (abandoned > 0) this.logger.warn('deliveries still in flight at stop stay pending; they are sent after the next start', { count: abandoned, drain_ms: this.drainMs });
+    await this.sender.close({ abort: abandoned > 0 });
     this.mailerFor?.mailer.close();
   }
 }

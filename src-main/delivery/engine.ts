@@ -4,7 +4,7 @@
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
 import { DELIVERED_KINDS, type Destination } from '../core/destinations';
-import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_UNRECORDED_RETRY_MS, LANE_CONCURRENCY } from '../limits';
+import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_DRAIN_MS, DELIVERY_UNRECORDED_RETRY_MS, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
 import type { CircuitBreakers } from './circuit-breaker';
@@ -79,6 +79,8 @@ export class DeliveryEngine {
   private readonly lanes = new Map<string, Lane>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Set when stop() gave up waiting: late outcomes are then left unrecorded (see stop). */
+  private abandoned = false;
   private readonly inflight = new Set<Promise<void>>();
   /** Ids of deliveries with an attempt under way. */
   private readonly running = new Set<string>();
@@ -139,10 +141,29 @@ export class DeliveryEngine {
     return out;
   }
 
-  async stop(): Promise<void> {
+  /** Deliveries still owed: queued, waiting for a retry, or in flight. */
+  pendingCount(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.queue.length;
+    return n;
+  }
+
+  /**
+   * Starts no new attempt and waits up to `drainMs` for those in flight. Any still running
+   * then are abandoned: their outcome is not recorded, so they stay pending on disk and are
+   * sent again after the next start (at least once, never lost).
+   */
+  async stop(drainMs = DELIVERY_DRAIN_MS): Promise<{ abandoned: number }> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inflight]);
+    let timer: NodeJS.Timeout | undefined;
+    const settled = Promise.allSettled([...this.inflight]).then(() => true);
+    const gaveUp = new Promise<false>((r) => (timer = setTimeout(() => r(false), drainMs)));
+    const drained = await Promise.race([settled, gaveUp]);
+    clearTimeout(timer);
+    if (drained) return { abandoned: 0 };
+    this.abandoned = true;
+    return { abandoned: this.running.size };
   }
 
   private remember(d: Delivery): void {
@@ -271,6 +292,7 @@ export class DeliveryEngine {
   }
 
   private async finish(before: Delivery, after: Delivery): Promise<void> {
+    if (this.abandoned) return;
     try {
       await this.opts.persist([deliveryRecord(after)]);
     } catch (err) {

@@ -40,8 +40,11 @@ export interface SendResult {
 
 export interface Sender {
   send(req: SendRequest): Promise<SendResult>;
-  /** Waits for in-flight sends, closes pooled connections; later sends fail with error_class 'other'. */
-  close(): Promise<void>;
+  /**
+   * Waits for in-flight sends, closes pooled connections; later sends fail with error_class
+   * 'other'. With `abort`, in-flight sends are cut off at once instead (they fail too).
+   */
+  close(opts?: { abort?: boolean }): Promise<void>;
 }
 
 class DeadlineError extends Error {
@@ -105,9 +108,10 @@ export function createSender({ policy, timeoutMs = DELIVERY_TIMEOUT_MS, lookup =
     }
   }
 
-  // Idempotent: shutdown paths may close twice. In-flight sends finish (bounded by the deadline).
+  // Idempotent: shutdown paths may close twice. In-flight sends finish (bounded by the deadline)
+  // unless the caller gave up on them.
   let closed: Promise<void> | null = null;
-  return { send, close: () => (closed ??= agent.close()) };
+  return { send, close: (opts = {}) => (closed ??= opts.abort ? agent.destroy() : agent.close()) };
 }
 
 /** The URL to request, or why it cannot be requested. */
