@@ -11,6 +11,13 @@ import { Cases } from './views/Cases';
 import { Catalog } from './views/Catalog';
 import { Definitions } from './views/Definitions';
 import { Sources } from './views/Sources';
+import { Deliveries } from './views/Deliveries';
+import { DeliveryDetail } from './views/DeliveryDetail';
+import { DestinationDetail } from './views/DestinationDetail';
+import { Destinations } from './views/Destinations';
+import { Rules } from './views/Rules';
+import { Settings } from './views/Settings';
+import { Transforms } from './views/Transforms';
 
 export interface RouteDef {
   /** The hash the navigation links to; omitted for detail routes. */
@@ -28,9 +35,17 @@ export const routes: RouteDef[] = [
   { match: /^#\/alerts\/([^?]+)$/, render: ([id], go) => <AlertDetail id={decodeURIComponent(id)} go={go} /> },
   { nav: { href: '#/cases', label: 'Cases', group: 'Signals' }, match: /^#\/cases$/, render: (_, go) => <Cases go={go} /> },
   { match: /^#\/cases\/([^?]+)$/, render: ([id], go) => <CaseDetail id={decodeURIComponent(id)} go={go} /> },
-  { nav: { href: '#/definitions', label: 'Definitions', group: 'Setup' }, match: /^#\/definitions(?:\/([^?]+))?$/, render: ([id]) => <Definitions key={id ?? ''} open={id && decodeURIComponent(id)} /> },
+  { nav: { href: '#/definitions', label: 'Definitions', group: 'Setup' }, match: /^#\/definitions$/, render: () => <Definitions /> },
   { nav: { href: '#/sources', label: 'Sources', group: 'Setup' }, match: /^#\/sources$/, render: () => <Sources /> },
   { nav: { href: '#/catalog', label: 'Catalog', group: 'Setup' }, match: /^#\/catalog$/, render: () => <Catalog /> },
+  // Delivery and setup views; a query after the path (`?event=`, `?destination=`) preselects.
+  { nav: { href: '#/destinations', label: 'Destinations', group: 'Delivery' }, match: /^#\/destinations$/, render: (_, go) => <Destinations go={go} /> },
+  { match: /^#\/destinations\/([^?]+)$/, render: ([id], go) => <DestinationDetail id={decodeURIComponent(id)} go={go} /> },
+  { nav: { href: '#/deliveries', label: 'Deliveries', group: 'Delivery' }, match: /^#\/deliveries(?:\?(.*))?$/, render: ([q], go) => <Deliveries key={q ?? ''} query={new URLSearchParams(q ?? '')} go={go} /> },
+  { match: /^#\/deliveries\/([^?]+)$/, render: ([id], go) => <DeliveryDetail id={decodeURIComponent(id)} go={go} /> },
+  { nav: { href: '#/rules', label: 'Rules', group: 'Delivery' }, match: /^#\/rules$/, render: () => <Rules /> },
+  { nav: { href: '#/transforms', label: 'Transforms', group: 'Setup' }, match: /^#\/transforms(?:\?(.*))?$/, render: ([q], go) => <Transforms eventId={new URLSearchParams(q ?? '').get('event')} go={go} /> },
+  { nav: { href: '#/settings', label: 'Settings', group: 'Setup' }, match: /^#\/settings$/, render: () => <Settings /> },
 ];
 
 /** The route for a hash (the first view when nothing matches). */

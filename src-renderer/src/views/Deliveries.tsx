@@ -1,0 +1,77 @@
+// Deliveries, newest first, filtered by destination and status, kept live by the stream.
+import { useMemo, useRef, useState } from 'react';
+import { deliveryApi, DELIVERY_STATUSES, type DeliveryChange, type DeliverySummary } from '../api/deliveries';
+import { destinationApi } from '../api/destinations';
+import { DeliveryTable } from '../components/DeliveryTable';
+import { EmptyState } from '../components/EmptyState';
+import { Errors } from '../components/Errors';
+import { Field } from '../components/Field';
+import { useLoad, usePaged } from '../hooks/useLoad';
+import { useStream } from '../hooks/useStream';
+import './Deliveries.css';
+
+/** The API answers the newest `limit` deliveries (it pages no further: next_cursor is null). */
+const PAGE = 200;
+
+export function Deliveries({ query, go }: { query: URLSearchParams; go: (hash: string) => void }) {
+  const [destination, setDestination] = useState(query.get('destination') ?? '');
+  const [status, setStatus] = useState(query.get('status') ?? '');
+  const destinations = useLoad(() => destinationApi.list(), []);
+  const names = useMemo(() => new Map((destinations.data?.items ?? []).map((d) => [d.id, d.name])), [destinations.data]);
+  const list = usePaged<DeliverySummary>(() => deliveryApi.list({ destination, status, limit: PAGE }), [destination, status]);
+
+  // A change to a listed delivery is patched in place; a new one reloads the list (at most
+  // every half second, so a burst of deliveries costs a few requests, not one each).
+  const [patches, setPatches] = useState<Record<string, DeliveryChange>>({});
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useStream('delivery.changed', (c: DeliveryChange) => {
+    if (list.items.some((d) => d.id === c.id)) setPatches((p) => ({ ...p, [c.id]: c }));
+    else if (!reloadTimer.current) {
+      reloadTimer.current = setTimeout(() => {
+        reloadTimer.current = null;
+        setPatches({});
+        void list.reload();
+      }, 500);
+    }
+  });
+  const rows = list.items
+    .map((d) => (patches[d.id] ? { ...d, ...patches[d.id] } : d))
+    .filter((d) => !status || d.status === status);
+
+  const filtered = destination || status;
+  return (
+    <div className="view deliveries">
+      <div className="toolbar deliveries-filters">
+        <h2>Deliveries</h2>
+        <Field label="Destination">
+          <select value={destination} onChange={(e) => setDestination(e.target.value)}>
+            <option value="">all destinations</option>
+            {[...names].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+          </select>
+        </Field>
+        <Field label="Status">
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">any status</option>
+            {DELIVERY_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </Field>
+      </div>
+      <Errors error={destinations.error} />
+      <DeliveryTable
+        rows={rows}
+        go={go}
+        paged={list}
+        destinationName={(id) => names.get(id) ?? (id.startsWith('rule:') ? 'rule e-mail' : id.slice(0, 8))}
+        empty={
+          filtered ? (
+            <EmptyState title="No deliveries match these filters.">Clear the filters to see every delivery.</EmptyState>
+          ) : (
+            <EmptyState title="No deliveries yet.">
+              <p>Deliveries appear when an event reaches a destination. <a href="#/destinations">Add a destination</a> (the built-in request bin works offline) and click <strong>Send test</strong>, or send an event.</p>
+            </EmptyState>
+          )
+        }
+      />
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// One destination: health and circuit state, its settings (secrets masked as the API gives
+// them), a test send that reports how it went, secret rotation, recent deliveries.
+import { useState, type ReactNode } from 'react';
+import { waitForOutcome, outcomeText } from '../api/deliveries';
+import { DELIVERED_KINDS, destinationApi, healthOf, targetOf, type DestinationDetail as Detail } from '../api/destinations';
+import { ActionButton } from '../components/Action';
+import { Badge } from '../components/Badge';
+import { ConfirmButton } from '../components/ConfirmButton';
+import { DeliveryTable } from '../components/DeliveryTable';
+import { EmptyState } from '../components/EmptyState';
+import { Facts } from '../components/Facts';
+import { Errors } from '../components/Errors';
+import { SecretOnce } from '../components/SecretOnce';
+import { Time } from '../components/Time';
+import { useLoad } from '../hooks/useLoad';
+import { useStream } from '../hooks/useStream';
+import './Destinations.css';
+
+function settingsOf(d: Detail): [string, ReactNode][] {
+  return [
+    ['Kind', d.kind],
+    ['Sends to', <span className="dest-target">{targetOf(d)}</span>],
+    ...(d.kind === 'webhook' ? [
+      ['Format', d.format],
+      ['Headers', d.headers.length ? <ul className="plain">{d.headers.map((h, i) => <li key={i}><code>{h.key}: {h.value}</code></li>)}</ul> : 'none'],
+    ] as [string, ReactNode][] : []),
+    ...(d.kind === 'splunk_hec' ? [['HEC token', <code>{d.token ?? '—'}</code>]] as [string, ReactNode][] : []),
+    ...(d.kind === 'email' ? [['Content', d.email_enriched ? 'enriched' : 'a link']] as [string, ReactNode][] : []),
+    ['Event types', d.event_type.join(', ')],
+    ['E-mail on failure', d.email_for_error],
+    ['Enabled', d.enabled ? 'yes' : 'no'],
+    ['Signing secret', <code>{d.signing_secret}</code>],
+    ['Created', <Time at={d.created_at} />],
+  ];
+}
+
+function circuitOf(d: Detail): [string, ReactNode][] {
+  const c = d.circuit;
+  return [
+    ['Health', <Badge value={healthOf(c)} />],
+    ['Circuit', c.state],
+    ['Consecutive failures', c.failures],
+    ['Opened', <Time at={c.opened_at} />],
+    ['Next probe', <Time at={c.next_probe_at} />],
+  ];
+}
+
+export function DestinationDetail({ id, go }: { id: string; go: (hash: string) => void }) {
+  const detail = useLoad(() => destinationApi.get(id), [id]);
+  const [secret, setSecret] = useState<string | null>(null);
+  useStream('delivery.changed', (c: { destination_id: string }) => void (c.destination_id === id && detail.reload()));
+  const back = <a href="#/destinations">← Destinations</a>;
+  const d = detail.data;
+  if (!d) return <div className="view">{back}{detail.error ? <Errors error={detail.error} /> : <p className="muted">Loading…</p>}</div>;
+  const delivered = DELIVERED_KINDS.includes(d.kind);
+  return (
+    <div className="view destination-detail">
+      <div className="toolbar">
+        {back}
+        <h2>{d.name}</h2>
+        <Badge value={healthOf(d.circuit)} />
+      </div>
+      <Errors error={detail.error} />
+      <div className="columns">
+        <section className="panel"><h3>Settings</h3><Facts items={settingsOf(d)} /></section>
+        <section className="panel" aria-label="Circuit and health"><h3>Circuit and health</h3><Facts items={circuitOf(d)} /></section>
+      </div>
+      <section className="toolbar">
+        <ActionButton className="primary" label="Send test" run={async () => {
+          const started = await destinationApi.test(d.id);
+          const outcome = await waitForOutcome(started.id);
+          await detail.reload();
+          return `Test delivery ${outcomeText(outcome)}`;
+        }} />
+        <ActionButton label="Rotate signing secret" run={async () => {
+          const rotated = await destinationApi.rotateSecret(d.id);
+          setSecret(rotated.signing_secret);
+          return 'New secret issued; the old one no longer signs';
+        }} />
+        <ConfirmButton label="Delete destination" question={`Delete "${d.name}"? Rules that send to it will need another action.`} run={async () => {
+          await destinationApi.remove(d.id);
+          go('#/destinations');
+        }} />
+      </section>
+      {secret && <SecretOnce label="New signing secret" secret={secret} onDismiss={() => setSecret(null)} />}
+      <section>
+        <h3>Recent deliveries</h3>
+        <DeliveryTable
+          rows={d.recent_deliveries}
+          go={go}
+          empty={
+            <EmptyState title="Nothing delivered here yet.">
+              {delivered
+                ? <p>Click <strong>Send test</strong>, or send an event of a subscribed type ({d.event_type.join(', ')}).</p>
+                : <p>{d.kind === 'in_app' ? 'In-app destinations notify the bell instead of keeping deliveries.' : ''}</p>}
+            </EmptyState>
+          }
+        />
+        <p><a href={`#/deliveries?destination=${encodeURIComponent(d.id)}`}>All deliveries to {d.name} →</a></p>
+      </section>
+    </div>
+  );
+}
