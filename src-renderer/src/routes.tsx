@@ -35,7 +35,7 @@ export const routes: RouteDef[] = [
   { match: /^#\/alerts\/([^?]+)$/, render: ([id], go) => <AlertDetail id={decodeURIComponent(id)} go={go} /> },
   { nav: { href: '#/cases', label: 'Cases', group: 'Signals' }, match: /^#\/cases$/, render: (_, go) => <Cases go={go} /> },
   { match: /^#\/cases\/([^?]+)$/, render: ([id], go) => <CaseDetail id={decodeURIComponent(id)} go={go} /> },
-  { nav: { href: '#/definitions', label: 'Definitions', group: 'Setup' }, match: /^#\/definitions$/, render: () => <Definitions /> },
+  { nav: { href: '#/definitions', label: 'Definitions', group: 'Setup' }, match: /^#\/definitions(?:\/([^?]+))?$/, render: ([id]) => <Definitions key={id ?? ''} open={id && decodeURIComponent(id)} /> },
   { nav: { href: '#/sources', label: 'Sources', group: 'Setup' }, match: /^#\/sources$/, render: () => <Sources /> },
   { nav: { href: '#/catalog', label: 'Catalog', group: 'Setup' }, match: /^#\/catalog$/, render: () => <Catalog /> },
   // Delivery and setup views; a query after the path (`?event=`, `?destination=`) preselects.
