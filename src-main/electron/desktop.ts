@@ -1,126 +1,100 @@
-// The desktop shell's logic, over a narrow view of the Electron API so it can be
-// unit-tested with a stub. The window talks HTTP to the embedded server with a
-// session cookie; it gets no Node access and no preload bridge.
+// The desktop shell: one instance, the embedded server, its window and tray, and a quit that
+// stops the appliance cleanly. Thin: everything that could run headless lives in the core.
+// It works over a narrow view of the Electron API (electron-api.ts) so tests can stub it.
 import { join } from 'node:path';
-import type { RunningApp, AppOptions } from '../app';
+import type { AppOptions, RunningApp } from '../app';
+import { AppWindow } from './app-window';
+import { desktopSettings } from './desktop-settings';
+import type { ElectronLike } from './electron-api';
+import { quitAfterShutdown } from './quit';
+import { readStatus, StatusTray, TRAY_ICON } from './status-tray';
+import { WINDOW_STATE_FILE } from './window-state';
 
-export interface WindowLike {
-  loadURL(url: string): Promise<void>;
-  show(): void;
-  focus(): void;
-  isMinimized(): boolean;
-  restore(): void;
-  on(event: 'closed', listener: () => void): unknown;
-  webContents: {
-    setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
-    on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
-  };
-}
-
-export interface ElectronLike {
-  app: {
-    requestSingleInstanceLock(): boolean;
-    quit(): void;
-    exit(code?: number): void;
-    whenReady(): Promise<unknown>;
-    getPath(name: 'userData'): string;
-    on(event: string, listener: (...args: any[]) => void): unknown;
-  };
-  BrowserWindow: new (options: WindowOptions) => WindowLike;
-  session: { defaultSession: { cookies: { set(details: { url: string; name: string; value: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean }): Promise<void> } } };
-  shell: { openExternal(url: string): Promise<void> };
-  dialog: { showErrorBox(title: string, content: string): void };
-}
-
-export interface WindowOptions {
-  width: number;
-  height: number;
-  title: string;
-  show: boolean;
-  webPreferences: { contextIsolation: true; sandbox: true; nodeIntegration: false; webSecurity: true };
-}
-
-/** The only window options this app ever uses: isolated, sandboxed, no Node. */
-export function windowOptions(): WindowOptions {
-  return {
-    width: 1280,
-    height: 820,
-    title: 'Switchyard',
-    show: true,
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
-  };
-}
+export type { ElectronLike, WindowLike, WindowOptions } from './electron-api';
+export { windowOptions } from './app-window';
 
 export interface DesktopDeps {
   createApp(opts: AppOptions): Promise<RunningApp>;
   env: NodeJS.ProcessEnv;
+  /** process.argv: Switchyard's own flags (--host, --port, --data-dir) are read from it. */
+  argv: readonly string[];
+  /** Where SIGINT/SIGTERM arrive (the process): they quit like the tray's Quit. */
+  signals?: { on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown };
+  /** Debounce of the window placement writes (tests shorten it). */
+  windowStateSaveDelayMs?: number;
 }
 
 export interface Desktop {
-  /** Resolves once the window shows the UI; null when another instance holds the lock. */
+  /** Resolves once the window shows the UI; null when another instance holds the lock or the start failed. */
   ready: Promise<RunningApp | null>;
 }
 
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 export function startDesktop(electron: ElectronLike, deps: DesktopDeps): Desktop {
-  const { app } = electron;
+  const { app, dialog } = electron;
   if (!app.requestSingleInstanceLock()) {
     // Another instance runs: it gets focus through 'second-instance'; this one leaves.
     app.quit();
     return { ready: Promise.resolve(null) };
   }
-  let window: WindowLike | null = null;
+  const userData = app.getPath('userData');
+  const window = new AppWindow(electron, join(userData, WINDOW_STATE_FILE), deps.windowStateSaveDelayMs);
   let running: RunningApp | null = null;
-  let quitting = false;
+  let tray: StatusTray | null = null;
+  let stopping = false;
+  let unsubscribe = () => {};
+
+  const fail = async (err: unknown): Promise<null> => {
+    dialog.showErrorBox('Switchyard could not start', message(err));
+    await running?.close().catch(() => {});
+    app.exit(1);
+    return null;
+  };
+  const showWindow = (r: RunningApp) =>
+    window.show(r).catch((err) => dialog.showErrorBox('Switchyard could not open its window', message(err)));
+
+  const started = (async () => {
+    await app.whenReady();
+    const s = desktopSettings(deps.argv, deps.env, userData);
+    return (running = await deps.createApp({ dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts }));
+  })();
 
   app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
+    if (running && !stopping) void showWindow(running);
   });
-  app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', (event: { preventDefault(): void }) => {
-    // Close the store cleanly before the process goes away.
-    if (!running || quitting) return;
-    event.preventDefault();
-    quitting = true;
-    running.close().finally(() => app.exit(0));
+  // Closing the window leaves the appliance serving (producers keep posting): the tray or a
+  // second launch reopens it, and Quit stops it.
+  app.on('window-all-closed', () => {});
+  quitAfterShutdown(app, {
+    async shutdown() {
+      stopping = true;
+      unsubscribe();
+      tray?.refresh();
+      window.hide();
+      const r = await started.catch(() => null);
+      await Promise.all([window.saveState(), r?.close()]);
+    },
+    onError: (err) => dialog.showErrorBox('Switchyard did not stop cleanly', message(err)),
   });
+  deps.signals?.on('SIGINT', () => app.quit());
+  deps.signals?.on('SIGTERM', () => app.quit());
 
-  const ready = (async () => {
-    await app.whenReady();
-    const dataDir = deps.env.SWITCHYARD_DATA_DIR || join(app.getPath('userData'), 'data');
+  const ready = started.then(async (r) => {
+    if (stopping) return null; // quit while starting: nothing to show
     try {
-      running = await deps.createApp({
-        dataDir,
-        host: deps.env.SWITCHYARD_HOST || '127.0.0.1',
-        port: deps.env.SWITCHYARD_PORT ? Number(deps.env.SWITCHYARD_PORT) : 8080,
-        apiKey: deps.env.SWITCHYARD_API_KEY || null,
+      tray = new StatusTray(electron, join(app.getAppPath(), ...TRAY_ICON), () => readStatus(r, stopping), {
+        openWindow: () => void showWindow(r),
+        // A fresh one-time link: the browser gets its own session.
+        openInBrowser: () => void electron.shell.openExternal(r.loginUrl()),
+        quit: () => app.quit(),
       });
+      unsubscribe = r.bus.subscribe(() => tray?.refreshSoon());
+      await window.show(r);
+      return r;
     } catch (err) {
-      electron.dialog.showErrorBox('Switchyard could not start', (err as Error).message);
-      app.exit(1);
-      return null;
+      return fail(err);
     }
-    const cookie = running.createUiSession();
-    await electron.session.defaultSession.cookies.set({ url: running.url, name: cookie.name, value: cookie.value, httpOnly: true, sameSite: 'strict', secure: false });
-    window = new electron.BrowserWindow(windowOptions());
-    const origin = new URL(running.url).origin;
-    // Links to elsewhere open in the user's browser, never inside the app window.
-    window.webContents.setWindowOpenHandler(({ url }) => {
-      void electron.shell.openExternal(url);
-      return { action: 'deny' };
-    });
-    window.webContents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== origin) {
-        event.preventDefault();
-        void electron.shell.openExternal(url);
-      }
-    });
-    window.on('closed', () => {
-      window = null;
-    });
-    await window.loadURL(running.url);
-    return running;
-  })();
+  }, fail);
   return { ready };
 }

@@ -3,4 +3,4 @@ import * as electron from 'electron';
 import { createApp } from '../app';
 import { startDesktop } from './desktop';
 
-startDesktop(electron, { createApp, env: process.env });
+startDesktop(electron, { createApp, env: process.env, argv: process.argv, signals: process });
