@@ -14,11 +14,14 @@ try {
 }
 
 // One build for both shells: out/main/cli.js (headless `serve`/`start`) and
-// out/main/main.js (Electron main), plus the React UI in out/renderer.
+// out/main/main.js (Electron main), plus the React UI in out/renderer. The output folders
+// are overwritten in place, not emptied first: an appliance already running from out/
+// (a test, a second terminal) keeps finding its files while `npm start` rebuilds.
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      emptyOutDir: false,
       rollupOptions: {
         input: { main: 'src-main/electron/main.ts', cli: 'src-main/cli.ts' },
       },
@@ -29,6 +32,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      emptyOutDir: false,
       rollupOptions: { input: 'src-renderer/index.html' },
     },
   },

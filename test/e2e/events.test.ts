@@ -61,7 +61,7 @@ test('the inspector shows the request, raw and normalized JSON, the decision; re
 test('copy as curl gives a command that sends the same payload again', async () => {
   const { page } = e;
   await page.getByRole('button', { name: 'Copy as curl' }).click();
-  const curl = await page.evaluate(() => navigator.clipboard.readText());
+  const curl: string = await page.evaluate('navigator.clipboard.readText()');
   expect(curl).toMatch(/^curl -X POST "http:\/\/127\.0\.0\.1:\d+\/v1\/ingest\/generic"/);
   const body = JSON.parse(curl.slice(curl.indexOf("--data-binary '") + 15, -1));
   expect(body).toEqual(await fixture('generic-alert.json'));
