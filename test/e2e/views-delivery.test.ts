@@ -102,9 +102,11 @@ test('destinations: the form shows the API field messages, then creates a webhoo
   expect(list.body.items[0]).toMatchObject({ kind: 'webhook', format: 'default', headers: [{ key: 'X-Team', value: 'soc' }], uri: `${e.url}/bin/e2e` });
 });
 
-test('an ingested event is delivered to the bin and the UI shows the delivery succeed, with its attempt', async () => {
-  const eventId = await ingestFixture();
+test('an ingested event is delivered to the bin and the Deliveries list shows it succeed live, with its attempt', async () => {
   await nav('Deliveries');
+  await page.getByText('No deliveries yet.').waitFor();
+  // Sent while the list is open: the row arrives through the stream, no reload.
+  const eventId = await ingestFixture();
   const row = page.locator('table tr', { hasText: 'Bin webhook' }).first();
   await row.getByText('succeeded').waitFor();
   expect(await row.textContent()).toContain(eventId.slice(0, 8));
@@ -163,6 +165,17 @@ test('a failing receiver shows failed attempts in the delivery detail, and Redel
   await page.locator('.toolbar').getByText('succeeded').waitFor();
   expect(await page.getByRole('article', { name: 'Attempt 1' }).textContent()).toContain('HTTP 200');
   expect(await page.locator('.facts').textContent()).toContain('redeliver of');
+
+  // The list filters by destination and status.
+  await nav('Deliveries');
+  await field('Destination').selectOption({ label: 'Flaky receiver' });
+  await page.locator('table tr', { hasText: 'redeliver' }).getByText('succeeded').waitFor();
+  const destinations = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(destinations.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(destinations)).toEqual(new Set(['Flaky receiver']));
+  await field('Status').selectOption('succeeded');
+  await page.locator('tbody tr', { hasText: 'redeliver' }).waitFor();
+  expect(new Set(await page.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(new Set(['succeeded']));
 });
 
 test('transforms: the preview follows the draft as it is typed; save, versions, diff and rollback', async () => {
@@ -249,7 +262,17 @@ test('rules: the dry run says which events would fire and where; the rule is sav
   await row.waitFor();
   expect(await row.textContent()).toContain('→ Bin webhook');
   expect((await e.api('GET', '/api/rules')).body.items[0]).toMatchObject({ conditions: { severity: ['high'] }, actions: [{ type: 'destination' }] });
+
+  // Edit: the form opens with the saved values; a change is saved with PATCH.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  expect(await page.getByRole('group', { name: 'Severity' }).getByLabel('high').isChecked()).toBe(true);
+  await field('Text').fill('excel');
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await dry.getByText(/\d+ of \d+ events would fire/).waitFor();
   await e.shot('view-rules');
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await page.locator('table tr', { hasText: 'contains "excel"' }).waitFor();
+  expect((await e.api('GET', '/api/rules')).body.items[0].conditions).toEqual({ severity: ['high'], text: 'excel' });
 });
 
 test('settings: SMTP with a test e-mail, an API key shown once, search URL, retention, flap, outgoing policy', async () => {

@@ -109,7 +109,7 @@ export function DeliveryDetail({ id, go }: { id: string; go: (hash: string) => v
           ? <EmptyState title="No attempt yet.">The first attempt is under way or waiting for its destination's lane; this page updates by itself.</EmptyState>
           : attempts.map((a, i) => <AttemptView key={a.at + i} attempt={a} n={d.attempt_count - i} />)}
       </section>
-      <Json label="Payload" data={payload} expand={2} />
+      <Json label="Payload" data={payload} expand={1} />
     </div>
   );
 }

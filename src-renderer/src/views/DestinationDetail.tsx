@@ -62,7 +62,11 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
       </div>
       <Errors error={detail.error} />
       <div className="columns">
-        <section className="panel"><h3>Settings</h3><Facts items={settingsOf(d)} /></section>
+        <section className="panel">
+          <h3>Settings</h3>
+          <Facts items={settingsOf(d)} />
+          <p className="muted">Destinations cannot be changed in place yet (the API has no update): create the new one, then delete this one.</p>
+        </section>
         <section className="panel" aria-label="Circuit and health"><h3>Circuit and health</h3><Facts items={circuitOf(d)} /></section>
       </div>
       <section className="toolbar">
