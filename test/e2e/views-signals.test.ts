@@ -40,6 +40,8 @@ beforeAll(async () => {
   await seed('/api/destinations', { name: 'Views bin', kind: 'webhook', uri: `${e.url}/bin/views` });
   await seed('/api/catalog', { kind: 'service', name: 'API Gateway', slug: 'api-gateway' });
   await seed('/api/definitions', { name: 'Process events', external_id: 'someExternalValue', create_case: true, conversation_target: '#sec-ops' });
+  await seed('/api/sources', { name: 'Splunk forwarder', dialect: 'splunk_hec' });
+  await seed('/api/sources', { name: 'Generic tool', dialect: 'generic' });
   await ingest('/v1/ingest/event', fixture('event-open.json'));
   await ingest('/v1/ingest/event', fixture('event-open.json'));
   await ingest('/v1/ingest/event', fixture('event-closed.json'));
@@ -123,7 +125,7 @@ test('cases: the case a definition opened, moved to triage, with its timeline an
   await e.page.getByRole('region', { name: 'definition Process events' }).waitFor();
 });
 
-test('definitions: API messages for a clash and a bad value, then create, filter and expire', async () => {
+test('definitions: API messages for a clash and a bad value, then create, a deduplicate filter expired, a snooze until tomorrow', async () => {
   await openNav('Definitions');
   await row('Process events').waitFor();
   await e.page.getByRole('button', { name: 'New definition' }).click();
@@ -154,10 +156,35 @@ test('definitions: API messages for a clash and a bad value, then create, filter
   await e.shot('view-definitions');
   await filterRow.getByRole('button', { name: 'Expire' }).click();
   await filterRow.getByText('expired', { exact: true }).waitFor();
+
+  // A snooze with an end time tomorrow (datetime-local takes local time, sent as ISO).
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await chosen.getByLabel('Filter kind').selectOption('snooze');
+  await chosen.getByLabel('Filter name').fill('Quiet host1');
+  await chosen.getByLabel('Expression').fill('raw.raw.hostIdentifier = "host1"');
+  await chosen.getByLabel('Snooze until').fill(local);
+  await chosen.getByRole('button', { name: 'Add filter' }).click();
+  const snoozeRow = chosen.locator('tbody tr', { hasText: 'Quiet host1' });
+  await snoozeRow.getByText('active').waitFor();
+  const stored = (await e.api('GET', `/api/definitions`)).body.items.find((d: any) => d.name === 'Host isolation');
+  const filters = (await e.api('GET', `/api/definitions/${stored.id}/filters`)).body.items;
+  expect(Date.parse(filters.find((f: any) => f.name === 'Quiet host1').until)).toBe(Date.parse(`${local}:00`));
 });
 
-test('sources: create a custom source with a URL token shown once, copyable URLs, test the transposer', async () => {
+test('sources: a custom source with a URL token shown once and rotated, URLs and curl per dialect, transposer tests', async () => {
   await openNav('Sources');
+  const origin = new URL(e.url).origin;
+  // Seeded sources: each dialect's URL and its way to authenticate in the curl command.
+  const splunk = e.page.getByRole('region', { name: 'source Splunk forwarder' });
+  expect(await splunk.locator('pre', { hasText: 'curl' }).textContent()).toContain(`'${origin}/services/collector/event' \\\n  -H "Authorization: Splunk $KEY"`);
+  const generic = e.page.getByRole('region', { name: 'source Generic tool' });
+  expect(await generic.locator('pre', { hasText: 'curl' }).textContent()).toContain(`'${origin}/v1/ingest/generic' \\\n  -H "Authorization: Bearer $KEY"`);
+  // Its sample (the appliance's generic sample pack) goes through the generic dialect.
+  await generic.getByText('Try a sample payload').click();
+  await generic.getByRole('button', { name: 'Test on a sample' }).click();
+  await generic.getByRole('status').filter({ hasText: '1 event would be stored' }).waitFor();
+
   await e.page.getByRole('button', { name: 'New source' }).click();
   const form = e.page.getByRole('region', { name: 'new source' });
   await form.getByLabel('Source name').fill('Acme Monitor');
@@ -167,7 +194,6 @@ test('sources: create a custom source with a URL token shown once, copyable URLs
 
   const card = e.page.getByRole('region', { name: 'source Acme Monitor' });
   await card.waitFor();
-  const origin = new URL(e.url).origin;
   await card.getByText(`${origin}/v1/ingest/custom/acme-monitor`, { exact: true }).waitFor();
   await card.getByRole('region', { name: 'URL token' }).waitFor();
   expect(await card.locator('pre', { hasText: `${origin}/v1/hooks/` }).first().textContent()).toMatch(/\/v1\/hooks\/\S{20,}/);
@@ -191,6 +217,17 @@ test('sources: create a custom source with a URL token shown once, copyable URLs
   await e.page.keyboard.insertText('{ "summary": ');
   await card.getByRole('button', { name: 'Test on a sample' }).click();
   await card.getByRole('alert').getByText(/transposer/).waitFor();
+
+  // Rotating issues a new token, shown once in place of the old one.
+  const first = await card.getByRole('region', { name: 'URL token' }).locator('pre').textContent();
+  await card.getByRole('button', { name: 'Rotate token' }).click();
+  await card.getByRole('status').filter({ hasText: 'New token below' }).waitFor();
+  await e.page.waitForFunction((old) => {
+    const pre = document.querySelector('[aria-label="URL token"] pre');
+    return !!pre && pre.textContent !== old;
+  }, first);
+  await card.getByRole('button', { name: 'I have stored it' }).click();
+  await card.getByText(/was shown once; rotate to get a new one/).waitFor();
 });
 
 test('catalog: the seeded component with its tag, a bad slug refused with the API message, add and delete', async () => {

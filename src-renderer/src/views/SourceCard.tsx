@@ -54,7 +54,11 @@ export function SourceCard({ source, revealed, defaultSample, onChanged, onRevea
       ) : null}
       <h4>Try it with curl</h4>
       <CopyText text={sampleCurl(url, source.dialect, body)} label="Copy curl" />
-      <SourceTester source={source} sample={sample} onSample={setSample} onSaved={onChanged} />
+      {/* Open for custom sources (their transposer is the point); a click away for the others. */}
+      <details className="tester" open={source.dialect === 'custom'}>
+        <summary>{source.dialect === 'custom' ? 'Transposer and sample' : 'Try a sample payload'}</summary>
+        <SourceTester source={source} sample={sample} onSample={setSample} onSaved={onChanged} />
+      </details>
     </section>
   );
 }
