@@ -1,8 +1,9 @@
 // The in-memory index of stored events, compact enough for a million of them: one row per
-// event in typed-array columns, repeated strings (organization, source, enums, titles,
-// alert ids) dictionary-encoded, received_at as epoch milliseconds. What stays a JS object
-// per event is only its id (a string in an array and a Map key). Rows are in commit order;
-// an event's sequence number is `base + row`, and retention drops rows from the front.
+// event in typed-array columns (each as narrow as its values allow), repeated strings
+// (organization, source, enums, titles, alert ids) dictionary-encoded, received_at as epoch
+// milliseconds, UUID event ids as 16 bytes in an open-addressing hash table (other ids in a
+// Map). No JS object per event. Rows are in commit order; an event's sequence number is
+// `base + row`, and retention drops rows from the front.
 import type { Dialect, EventSummary, Priority, Severity, Status } from '../core/types';
 import type { Location } from './segment-log';
 
@@ -31,13 +32,163 @@ export class Dict {
   }
 }
 
-const NULL_CODE = 0xffffffff;
+/** alert_id null. */
+const NULL_CODE = 0;
 const COLUMNS = ['segment', 'offset', 'length', 'org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
-type ColumnName = (typeof COLUMNS)[number];
+export type ColumnName = (typeof COLUMNS)[number];
+export { COLUMNS };
 const DICTS = ['org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
 type DictName = (typeof DICTS)[number];
 /** Distinct values remembered per dictionary for sharing (titles and alert ids can be unbounded). */
 const DICT_CAP: Record<DictName, number> = { org: 1e6, source: 1e6, sourceName: 1e6, dialect: 1e6, severity: 1e6, status: 1e6, priority: 1e6, title: 200_000, alert: 200_000 };
+
+export type UintArray = Uint8Array | Uint16Array | Uint32Array;
+
+function uintArray(width: 1 | 2 | 4, length: number): UintArray {
+  return width === 1 ? new Uint8Array(length) : width === 2 ? new Uint16Array(length) : new Uint32Array(length);
+}
+
+/** A column of unsigned integers that starts one byte wide and widens when a value needs it. */
+class Column {
+  a: UintArray;
+  constructor(width: 1 | 2 | 4, capacity: number) {
+    this.a = uintArray(width, capacity);
+  }
+  get width(): 1 | 2 | 4 {
+    return this.a.BYTES_PER_ELEMENT as 1 | 2 | 4;
+  }
+  set(row: number, v: number): void {
+    if (v > 0xff && this.width === 1) this.widen(v > 0xffff ? 4 : 2);
+    else if (v > 0xffff && this.width === 2) this.widen(4);
+    this.a[row] = v;
+  }
+  widen(width: 1 | 2 | 4): void {
+    const next = uintArray(width, this.a.length);
+    next.set(this.a);
+    this.a = next;
+  }
+  grow(capacity: number): void {
+    const next = uintArray(this.width, capacity);
+    next.set(this.a.subarray(0, Math.min(this.a.length, capacity)));
+    this.a = next;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/**
+ * Event id → row. Canonical lower-case UUIDs (what ingest assigns) are kept as four 32-bit
+ * words per row and found through an open-addressing table of rows; any other id (a signal
+ * instance's own raw.id) goes into a Map.
+ */
+class IdTable {
+  /** 4 words per row; all zero = the id is in `other`. */
+  words: Uint32Array;
+  private slots: Int32Array = new Int32Array(1024).fill(-1);
+  private used = 0;
+  readonly other = new Map<number, string>();
+  private readonly otherRows = new Map<string, number>();
+
+  constructor(capacity: number) {
+    this.words = new Uint32Array(capacity * 4);
+  }
+
+  static encode(id: string, out: Uint32Array, at: number): boolean {
+    if (id.length !== 36 || !UUID.test(id)) return false;
+    out[at] = parseInt(id.slice(0, 8), 16);
+    out[at + 1] = parseInt(id.slice(9, 13) + id.slice(14, 18), 16);
+    out[at + 2] = parseInt(id.slice(19, 23) + id.slice(24, 28), 16);
+    out[at + 3] = parseInt(id.slice(28, 36), 16);
+    return (out[at] | out[at + 1] | out[at + 2] | out[at + 3]) !== 0;
+  }
+
+  private static hash(w: Uint32Array, at: number): number {
+    return Math.imul(w[at] ^ Math.imul(w[at + 3], 0x9e3779b1) ^ w[at + 1] ^ (w[at + 2] >>> 7), 0x85ebca6b) >>> 0;
+  }
+
+  grow(capacity: number): void {
+    const next = new Uint32Array(capacity * 4);
+    next.set(this.words.subarray(0, Math.min(this.words.length, capacity * 4)));
+    this.words = next;
+  }
+
+  id(row: number): string {
+    const at = row * 4;
+    const w = this.words;
+    if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) return this.other.get(row)!;
+    const b = hex8(w[at + 1]);
+    const c = hex8(w[at + 2]);
+    return `${hex8(w[at])}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${hex8(w[at + 3])}`;
+  }
+
+  private readonly probe = new Uint32Array(4);
+
+  row(id: string): number | undefined {
+    if (!IdTable.encode(id, this.probe, 0)) return this.otherRows.get(id);
+    const p = this.probe;
+    const mask = this.slots.length - 1;
+    for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
+      const row = this.slots[i];
+      if (row < 0) return undefined;
+      const at = row * 4;
+      const w = this.words;
+      if (w[at] === p[0] && w[at + 1] === p[1] && w[at + 2] === p[2] && w[at + 3] === p[3]) return row;
+    }
+  }
+
+  /** Records row's id (the caller has made room in `words`). */
+  add(row: number, id: string): void {
+    if (IdTable.encode(id, this.words, row * 4)) this.insertSlot(row);
+    else {
+      this.words.fill(0, row * 4, row * 4 + 4);
+      this.other.set(row, id);
+      this.otherRows.set(id, row);
+    }
+  }
+
+  private insertSlot(row: number): void {
+    if ((this.used + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    let i = IdTable.hash(this.words, row * 4) & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = row;
+    this.used++;
+  }
+
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size).fill(-1);
+    this.used = 0;
+    for (const row of old) if (row >= 0) this.insertSlot(row);
+  }
+
+  /** Rebuilds the lookups for rows 0..count-1 (after loading or shifting `words`). */
+  rebuild(count: number, other: Iterable<[number, string]>): void {
+    let size = 1024;
+    while (size < count * 2 + 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.used = 0;
+    this.other.clear();
+    this.otherRows.clear();
+    for (const [row, id] of other) {
+      this.other.set(row, id);
+      this.otherRows.set(id, row);
+    }
+    const w = this.words;
+    for (let row = 0; row < count; row++) {
+      const at = row * 4;
+      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) !== 0) this.insertSlot(row);
+    }
+  }
+
+  /** Drops the first k of count rows. */
+  dropFront(k: number, count: number): void {
+    this.words.copyWithin(0, k * 4, count * 4);
+    const other = [...this.other].filter(([row]) => row >= k).map(([row, id]): [number, string] => [row - k, id]);
+    this.rebuild(count - k, other);
+  }
+}
 
 /** Growable Int32 list (per-organization sequence numbers). */
 class IntList {
@@ -104,21 +255,23 @@ export interface EventFilter {
 export interface IndexImage {
   base: number;
   count: number;
-  ids: string[];
+  /** 4 words per row: UUID ids; rows with all-zero words have their id in `otherIds`. */
+  idWords: Uint32Array;
+  otherIds: [number, string][];
   dicts: Record<DictName, string[]>;
   /** received_at values that epoch milliseconds would not give back exactly: [row, value]. */
   receivedExact: [number, string][];
   received: Float64Array;
-  columns: Record<ColumnName, Uint32Array>;
+  columns: Record<ColumnName, UintArray>;
 }
 
 export class EventIndex {
   /** Sequence number of row 0. */
   private base = 0;
   private count = 0;
-  private ids: string[] = [];
-  private readonly rowById = new Map<string, number>();
-  private cols: Record<ColumnName, Uint32Array>;
+  private capacity: number;
+  private readonly ids: IdTable;
+  private readonly cols: Record<ColumnName, Column>;
   private received: Float64Array;
   private readonly receivedExact = new Map<number, string>();
   private readonly dicts: Record<DictName, Dict>;
@@ -126,9 +279,11 @@ export class EventIndex {
   private readonly byOrg = new Map<number, IntList>();
 
   constructor(capacity = 1024) {
-    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Uint32Array(capacity)])) as Record<ColumnName, Uint32Array>;
+    this.capacity = capacity;
+    this.ids = new IdTable(capacity);
+    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(c === 'offset' || c === 'length' ? 4 : 1, capacity)])) as Record<ColumnName, Column>;
     this.received = new Float64Array(capacity);
-    this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(DICT_CAP[d])])) as Record<DictName, Dict>;
+    this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(DICT_CAP[d], d === 'alert' ? [''] : [])])) as Record<DictName, Dict>;
   }
 
   /** Events indexed. */
@@ -144,43 +299,42 @@ export class EventIndex {
   }
 
   has(id: string): boolean {
-    return this.rowById.has(id);
+    return this.ids.row(id) !== undefined;
   }
 
   seqOf(id: string): number | undefined {
-    const row = this.rowById.get(id);
-    return row === undefined ? undefined : row; // rows are stored as sequence numbers
+    const row = this.ids.row(id);
+    return row === undefined ? undefined : this.base + row;
   }
 
   location(seq: number): Location {
     const row = seq - this.base;
-    return { segment: this.cols.segment[row], offset: this.cols.offset[row], length: this.cols.length[row] };
+    return { segment: this.cols.segment.a[row], offset: this.cols.offset.a[row], length: this.cols.length.a[row] };
   }
 
   add(e: IndexedEvent, loc: Location): number {
-    if (this.count === this.received.length) this.grow(this.count * 2);
+    if (this.count === this.capacity) this.grow(this.capacity * 2);
     const row = this.count++;
     const seq = this.base + row;
     const c = this.cols;
     const d = this.dicts;
-    c.segment[row] = loc.segment;
-    c.offset[row] = loc.offset;
-    c.length[row] = loc.length;
+    c.segment.set(row, loc.segment);
+    c.offset.set(row, loc.offset);
+    c.length.set(row, loc.length);
     const org = d.org.code(e.organization);
-    c.org[row] = org;
-    c.source[row] = d.source.code(e.source);
-    c.sourceName[row] = d.sourceName.code(e.source_name);
-    c.dialect[row] = d.dialect.code(e.dialect);
-    c.severity[row] = d.severity.code(e.severity);
-    c.status[row] = d.status.code(e.status);
-    c.priority[row] = d.priority.code(e.priority);
-    c.title[row] = d.title.code(e.title);
-    c.alert[row] = e.alert_id == null ? NULL_CODE : d.alert.code(e.alert_id);
+    c.org.set(row, org);
+    c.source.set(row, d.source.code(e.source));
+    c.sourceName.set(row, d.sourceName.code(e.source_name));
+    c.dialect.set(row, d.dialect.code(e.dialect));
+    c.severity.set(row, d.severity.code(e.severity));
+    c.status.set(row, d.status.code(e.status));
+    c.priority.set(row, d.priority.code(e.priority));
+    c.title.set(row, d.title.code(e.title));
+    c.alert.set(row, e.alert_id == null ? NULL_CODE : d.alert.code(e.alert_id));
     const ms = Date.parse(e.received_at);
     this.received[row] = ms;
     if (!Number.isFinite(ms) || new Date(ms).toISOString() !== e.received_at) this.receivedExact.set(seq, e.received_at);
-    this.ids.push(e.id);
-    this.rowById.set(e.id, seq);
+    this.ids.add(row, e.id);
     let list = this.byOrg.get(org);
     if (!list) this.byOrg.set(org, (list = new IntList()));
     list.push(seq);
@@ -191,18 +345,18 @@ export class EventIndex {
     const row = seq - this.base;
     const c = this.cols;
     const d = this.dicts;
-    const alert = c.alert[row];
+    const alert = c.alert.a[row];
     return {
-      id: this.ids[row],
-      organization: d.org.values[c.org[row]],
-      source: d.source.values[c.source[row]],
-      source_name: d.sourceName.values[c.sourceName[row]],
-      dialect: d.dialect.values[c.dialect[row]] as Dialect,
+      id: this.ids.id(row),
+      organization: d.org.values[c.org.a[row]],
+      source: d.source.values[c.source.a[row]],
+      source_name: d.sourceName.values[c.sourceName.a[row]],
+      dialect: d.dialect.values[c.dialect.a[row]] as Dialect,
       received_at: this.receivedExact.get(seq) ?? new Date(this.received[row]).toISOString(),
-      title: d.title.values[c.title[row]],
-      severity: d.severity.values[c.severity[row]] as Severity,
-      status: d.status.values[c.status[row]] as Status,
-      priority: d.priority.values[c.priority[row]] as Priority,
+      title: d.title.values[c.title.a[row]],
+      severity: d.severity.values[c.severity.a[row]] as Severity,
+      status: d.status.values[c.status.a[row]] as Status,
+      priority: d.priority.values[c.priority.a[row]] as Priority,
       alert_id: alert === NULL_CODE ? null : d.alert.values[alert],
     };
   }
@@ -211,7 +365,7 @@ export class EventIndex {
   newestInSegments(): Map<number, number> {
     const out = new Map<number, number>();
     for (let row = 0; row < this.count; row++) {
-      const s = this.cols.segment[row];
+      const s = this.cols.segment.a[row];
       const ms = this.received[row];
       const prev = out.get(s);
       if (prev === undefined || ms > prev) out.set(s, ms);
@@ -238,18 +392,20 @@ export class EventIndex {
     const status = want('status', filter.status);
     if (org === undefined || dialect === undefined || source === undefined || severity === undefined || status === undefined) return;
     const c = this.cols;
-    const eq = (name: DictName, col: Uint32Array, code: number | null, value: string | undefined, row: number): boolean =>
-      code === null || (code === -1 ? d[name].values[col[row]] === value : col[row] === code);
+    const eq = (name: DictName, col: Column, code: number | null, value: string | undefined, row: number): boolean =>
+      code === null || (code === -1 ? d[name].values[col.a[row]] === value : col.a[row] === code);
     const text = filter.text;
+    // A UUID id only holds hex digits and dashes: other text cannot match it, so skip formatting it.
+    const idText = text !== undefined && /^[0-9a-f-]*$/.test(text);
     const matches = (row: number): boolean =>
       eq('dialect', c.dialect, dialect, filter.dialect, row) &&
       eq('source', c.source, source, filter.source, row) &&
       eq('severity', c.severity, severity, filter.severity, row) &&
       eq('status', c.status, status, filter.status, row) &&
       (text === undefined ||
-        d.title.values[c.title[row]].toLowerCase().includes(text) ||
-        d.sourceName.values[c.sourceName[row]].toLowerCase().includes(text) ||
-        this.ids[row].toLowerCase().includes(text));
+        d.title.values[c.title.a[row]].toLowerCase().includes(text) ||
+        d.sourceName.values[c.sourceName.a[row]].toLowerCase().includes(text) ||
+        ((idText || this.ids.other.has(row)) && this.ids.id(row).toLowerCase().includes(text)));
     const bound = Math.min(before, this.end);
     if (org === null) {
       for (let seq = bound - 1; seq >= this.base; seq--) if (matches(seq - this.base) && !take(seq)) return;
@@ -258,7 +414,7 @@ export class EventIndex {
     if (org === -1) {
       for (let seq = bound - 1; seq >= this.base; seq--) {
         const row = seq - this.base;
-        if (d.org.values[c.org[row]] === filter.organization && matches(row) && !take(seq)) return;
+        if (d.org.values[c.org.a[row]] === filter.organization && matches(row) && !take(seq)) return;
       }
       return;
     }
@@ -271,49 +427,67 @@ export class EventIndex {
     }
   }
 
-  /** Drops the events stored in segments numbered below `segment` (they are the oldest rows); returns their ids. */
-  dropSegmentsBelow(segment: number): string[] {
+  /** Drops the events stored in segments numbered below `segment` (they are the oldest rows); returns how many. */
+  dropSegmentsBelow(segment: number): number {
     let k = 0;
-    while (k < this.count && this.cols.segment[k] < segment) k++;
-    if (k === 0) return [];
-    const dropped = this.ids.slice(0, k);
-    for (const id of dropped) this.rowById.delete(id);
-    for (const col of COLUMNS) this.cols[col].copyWithin(0, k, this.count);
+    const seg = this.cols.segment.a;
+    while (k < this.count && seg[k] < segment) k++;
+    if (k === 0) return 0;
+    for (const col of COLUMNS) this.cols[col].a.copyWithin(0, k, this.count);
     this.received.copyWithin(0, k, this.count);
+    this.ids.dropFront(k, this.count);
     for (const seq of [...this.receivedExact.keys()]) if (seq < this.base + k) this.receivedExact.delete(seq);
-    this.ids = this.ids.slice(k);
     this.base += k;
     this.count -= k;
     for (const list of this.byOrg.values()) list.dropBelow(this.base);
-    return dropped;
+    return k;
   }
 
   image(): IndexImage {
     return {
       base: this.base,
       count: this.count,
-      ids: this.ids,
+      idWords: this.ids.words.subarray(0, this.count * 4),
+      otherIds: [...this.ids.other],
       dicts: Object.fromEntries(DICTS.map((d) => [d, this.dicts[d].values])) as Record<DictName, string[]>,
       receivedExact: [...this.receivedExact.entries()].map(([seq, v]) => [seq - this.base, v]),
       received: this.received.subarray(0, this.count),
-      columns: Object.fromEntries(COLUMNS.map((c) => [c, this.cols[c].subarray(0, this.count)])) as Record<ColumnName, Uint32Array>,
+      columns: Object.fromEntries(COLUMNS.map((c) => [c, this.cols[c].a.subarray(0, this.count)])) as Record<ColumnName, UintArray>,
     };
   }
 
   /** An index holding exactly what an image describes (validated by the caller's checksum). */
   static fromImage(img: IndexImage): EventIndex {
-    const index = new EventIndex(Math.max(1024, img.count + (img.count >> 2)));
+    // Arrays whose buffers have room beyond count (as decoded from a snapshot) are adopted, not copied.
+    const rows = (a: UintArray | Float64Array, perRow = 1) => a.buffer.byteLength / a.BYTES_PER_ELEMENT / perRow;
+    const all = [img.idWords, img.received, ...COLUMNS.map((c) => img.columns[c])];
+    const adopt = all.every((a) => a.byteOffset === 0) && Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) > img.count;
+    const capacity = adopt ? Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) : img.count + 65_536;
+    const index = new EventIndex(adopt ? 1 : capacity);
+    index.capacity = capacity;
     index.base = img.base;
     index.count = img.count;
-    index.ids = img.ids;
-    for (const c of COLUMNS) index.cols[c].set(img.columns[c]);
-    index.received.set(img.received);
+    if (adopt) {
+      index.ids.words = new Uint32Array(img.idWords.buffer, 0, capacity * 4);
+      index.received = new Float64Array(img.received.buffer, 0, capacity);
+      for (const c of COLUMNS) {
+        const a = img.columns[c];
+        index.cols[c].a = a instanceof Uint8Array ? new Uint8Array(a.buffer, 0, capacity) : a instanceof Uint16Array ? new Uint16Array(a.buffer, 0, capacity) : new Uint32Array(a.buffer, 0, capacity);
+      }
+    } else {
+      index.ids.words.set(img.idWords);
+      for (const c of COLUMNS) {
+        index.cols[c].widen(img.columns[c].BYTES_PER_ELEMENT as 1 | 2 | 4);
+        index.cols[c].a.set(img.columns[c]);
+      }
+      index.received.set(img.received);
+    }
+    index.ids.rebuild(img.count, img.otherIds);
     for (const d of DICTS) (index.dicts as Record<DictName, Dict>)[d] = new Dict(DICT_CAP[d], img.dicts[d]);
     for (const [row, v] of img.receivedExact) index.receivedExact.set(img.base + row, v);
-    const orgCol = index.cols.org;
+    const orgCol = index.cols.org.a;
     for (let row = 0; row < img.count; row++) {
       const seq = img.base + row;
-      index.rowById.set(img.ids[row], seq);
       let list = index.byOrg.get(orgCol[row]);
       if (!list) index.byOrg.set(orgCol[row], (list = new IntList(1024)));
       list.push(seq);
@@ -322,13 +496,11 @@ export class EventIndex {
   }
 
   private grow(capacity: number): void {
-    for (const c of COLUMNS) {
-      const next = new Uint32Array(capacity);
-      next.set(this.cols[c]);
-      this.cols[c] = next;
-    }
+    for (const c of COLUMNS) this.cols[c].grow(capacity);
     const r = new Float64Array(capacity);
     r.set(this.received);
     this.received = r;
+    this.ids.grow(capacity);
+    this.capacity = capacity;
   }
 }

@@ -426,13 +426,13 @@ export class FileStore implements Store {
 
   /** Forgets the events stored in segments below `segment` (deleted by retention). */
   private dropEventsBelow(segment: number): number {
-    const ids = this.index.dropSegmentsBelow(segment);
-    if (ids.length === 0) return 0;
+    const dropped = this.index.dropSegmentsBelow(segment);
+    if (dropped === 0) return 0;
     for (const [org, byKey] of this.dedup) {
       for (const [key, id] of byKey) if (!this.index.has(id)) byKey.delete(key);
       if (byKey.size === 0) this.dedup.delete(org);
     }
-    return ids.length;
+    return dropped;
   }
 
   /** Counts records made durable and indexed; asks for a snapshot when enough piled up. */

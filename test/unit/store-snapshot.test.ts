@@ -1,6 +1,7 @@
 // The index snapshot over a real temp directory: a start reads it and replays only the log
 // after it; a snapshot that does not match its segments (shorter, different bytes, missing
 // segment) or is torn is discarded and everything is replayed, with the same result.
+import { randomUUID } from 'node:crypto';
 import { appendFile, readdir, readFile, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ let counter = 0;
 function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
   const n = ++counter;
   return normalizedEvent({
-    id: `snap-${String(n).padStart(8, '0')}`,
+    // Ids as ingest assigns them (UUIDs, kept as 16 bytes) and as a signal instance may bring them (any string).
+    id: n % 3 === 1 ? `snap-${String(n).padStart(8, '0')}` : n % 3 === 2 ? randomUUID() : randomUUID().toUpperCase(),
     organization: n % 3 === 0 ? 'org-b' : 'org-a',
     received_at: new Date(Date.UTC(2025, 0, 1, 0, 0, 0, n)).toISOString(),
     title: `event ${n} ${'x'.repeat(n % 50)}`,
@@ -84,6 +86,10 @@ describe('index snapshot', () => {
     expect(report).toMatchObject({ snapshot: 'loaded', replayed_records: 0, events: 61 });
     expect(await view(again, events)).toEqual(before);
     expect(again.duplicateOf(dedupEvent.organization, 'retry-1')).toBe(dedupEvent.id);
+    // An id is found by its exact spelling only.
+    const uuidEvent = events.find((e) => /^[0-9a-f-]{36}$/.test(e.id))!;
+    expect(await again.getEvent(uuidEvent.id.toUpperCase())).toBeUndefined();
+    expect((await again.listEvents({ text: uuidEvent.id.slice(0, 13), limit: 5 })).items.map((i) => i.id)).toEqual([uuidEvent.id]);
     // Appends go on after the loaded position, and the next start sees them too.
     const later = [makeEvent(), makeEvent()];
     await again.appendEvents(later);
