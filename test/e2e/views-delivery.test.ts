@@ -224,8 +224,20 @@ test('transforms: the preview follows the draft as it is typed; save, versions, 
   expect((await e.api('GET', '/api/transform')).body.default_label[0].value).toBe('Lotlux');
   // The editor and the preview follow the restored version.
   await page.locator('.code-editor .cm-content', { hasText: '"Lotlux"' }).waitFor();
+  expect(await page.locator('.tx-actions').getByRole('alert').count()).toBe(0); // the refused save's message went with its draft
   await diffLine('add', '"provider_id": "Lotlux"').waitFor();
+
+  // A tag store value resolves the {{name}} the preview reported missing.
+  await field('Tag key').fill('customer_name');
+  await field('Tag value').fill('Contoso');
+  await page.getByRole('button', { name: 'Save tag' }).click();
+  await diffLine('add', '"customer": "Contoso"').waitFor();
+  await page.getByText('Every {{name}} resolved.').waitFor();
   await e.shot('view-transforms');
+  await page.locator('tr', { hasText: '{{customer_name}}' }).getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.getByText('No tags yet.').waitFor();
+  await page.getByLabel('Unresolved names').getByText('{{customer_name}}').waitFor();
 });
 
 test('rules: the dry run says which events would fire and where; the rule is saved through the form', async () => {
@@ -327,4 +339,38 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
 
   expect(await page.getByRole('region', { name: 'Outgoing addresses' }).textContent()).toContain('169.254.0.0/16');
   await e.shot('view-settings');
+});
+
+test('the destination form per kind: splunk_hec takes a URI and a token (masked from then on), email a recipient; delete', async () => {
+  await nav('Destinations');
+  await page.getByRole('button', { name: 'New destination' }).click();
+  await field('Name').fill('HEC');
+  await field('Kind').selectOption('splunk_hec');
+  expect(await page.getByRole('group', { name: /Headers/ }).count()).toBe(0); // webhook-only fields are gone
+  await field('URI').fill(`${e.url}/bin/hec`);
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  await page.getByRole('alert').getByText('token: is required for a splunk_hec destination').waitFor();
+  await field('HEC token').fill('hec-secret-token');
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  await page.getByRole('region', { name: 'Signing secret' }).waitFor();
+
+  await page.getByRole('button', { name: 'New destination' }).click();
+  await field('Name').fill('SOC mail');
+  await field('Kind').selectOption('email');
+  await field('Send to').fill('soc@example.test');
+  await page.getByLabel(/Enriched/).check();
+  await page.getByRole('button', { name: 'Create destination' }).click();
+  await page.locator('table tr', { hasText: 'SOC mail' }).waitFor();
+  const mail = (await e.api('GET', '/api/destinations')).body.items.find((d: { name: string }) => d.name === 'SOC mail');
+  expect(mail).toMatchObject({ kind: 'email', email_to: 'soc@example.test', email_enriched: true });
+
+  await page.getByRole('link', { name: 'HEC', exact: true }).click();
+  const settings = await page.locator('.panel', { hasText: 'HEC token' }).textContent();
+  expect(settings).toContain('***');
+  expect(settings).not.toContain('hec-secret-token');
+  await page.getByRole('button', { name: 'Delete destination' }).click();
+  await page.getByRole('button', { name: 'Yes, delete destination' }).click();
+  await page.waitForURL((u) => u.hash === '#/destinations');
+  await page.locator('table tr', { hasText: 'SOC mail' }).waitFor();
+  expect(await page.locator('table').textContent()).not.toContain('HEC');
 });

@@ -1,5 +1,5 @@
 // Deliveries, newest first, filtered by destination and status, kept live by the stream.
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { deliveryApi, DELIVERY_STATUSES, type DeliveryChange, type DeliverySummary } from '../api/deliveries';
 import { destinationApi } from '../api/destinations';
 import { DeliveryTable } from '../components/DeliveryTable';
@@ -8,6 +8,7 @@ import { Errors } from '../components/Errors';
 import { Field } from '../components/Field';
 import { useLoad, usePaged } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 import './Deliveries.css';
 
 /** The API answers the newest `limit` deliveries (it pages no further: next_cursor is null). */
@@ -23,16 +24,13 @@ export function Deliveries({ query, go }: { query: URLSearchParams; go: (hash: s
   // A change to a listed delivery is patched in place; a new one reloads the list (at most
   // every half second, so a burst of deliveries costs a few requests, not one each).
   const [patches, setPatches] = useState<Record<string, DeliveryChange>>({});
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reload = useThrottled(() => {
+    setPatches({});
+    void list.reload();
+  }, 500);
   useStream('delivery.changed', (c: DeliveryChange) => {
     if (list.items.some((d) => d.id === c.id)) setPatches((p) => ({ ...p, [c.id]: c }));
-    else if (!reloadTimer.current) {
-      reloadTimer.current = setTimeout(() => {
-        reloadTimer.current = null;
-        setPatches({});
-        void list.reload();
-      }, 500);
-    }
+    else reload();
   });
   const rows = list.items
     .map((d) => (patches[d.id] ? { ...d, ...patches[d.id] } : d))

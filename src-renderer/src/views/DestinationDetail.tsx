@@ -14,6 +14,7 @@ import { SecretOnce } from '../components/SecretOnce';
 import { Time } from '../components/Time';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 import './Destinations.css';
 
 function settingsOf(d: Detail): [string, ReactNode][] {
@@ -48,7 +49,8 @@ function circuitOf(d: Detail): [string, ReactNode][] {
 export function DestinationDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const detail = useLoad(() => destinationApi.get(id), [id]);
   const [secret, setSecret] = useState<string | null>(null);
-  useStream('delivery.changed', (c: { destination_id: string }) => void (c.destination_id === id && detail.reload()));
+  const reload = useThrottled(() => void detail.reload(), 500);
+  useStream('delivery.changed', (c: { destination_id: string }) => c.destination_id === id && reload());
   const back = <a href="#/destinations">← Destinations</a>;
   const d = detail.data;
   if (!d) return <div className="view">{back}{detail.error ? <Errors error={detail.error} /> : <p className="muted">Loading…</p>}</div>;

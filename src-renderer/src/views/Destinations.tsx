@@ -9,6 +9,7 @@ import { Errors } from '../components/Errors';
 import { SecretOnce } from '../components/SecretOnce';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 import { DestinationForm } from './destinations/DestinationForm';
 import './Destinations.css';
 
@@ -18,8 +19,9 @@ export function Destinations({ go }: { go: (hash: string) => void }) {
   const list = useLoad(() => destinationApi.list(), []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<WithSecret<Destination> | null>(null);
-  // Circuit state moves with deliveries: refresh when one changes.
-  useStream('delivery.changed', () => void list.reload());
+  // Circuit state moves with deliveries: refresh when they change (at most once a second).
+  const reload = useThrottled(() => void list.reload(), 1000);
+  useStream('delivery.changed', reload);
   const rows = list.data?.items ?? [];
   return (
     <div className="view destinations">

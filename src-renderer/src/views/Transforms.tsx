@@ -47,6 +47,7 @@ export function Transforms({ eventId, go }: { eventId: string | null; go: (hash:
   const versions = useLoad(() => (saved.data ? transformApi.versions() : Promise.resolve({ items: [], next_cursor: null })), [saved.data?.version]);
   const [text, setText] = useState<string | null>(null);
   const [tagsChanged, setTagsChanged] = useState(0);
+  const [restores, setRestores] = useState(0);
   // The editor starts from the saved config (or a starter), and follows saves and rollbacks.
   useEffect(() => {
     if (saved.data !== undefined) setText(pretty(saved.data ? bodyOf(saved.data) : STARTER));
@@ -75,7 +76,8 @@ export function Transforms({ eventId, go }: { eventId: string | null; go: (hash:
         <CodeEditor label="Transform config (JSON)" value={text} onChange={setText} height="300px" />
         {draft.problem && <p className="error">{draft.problem}</p>}
         <div className="toolbar tx-actions">
-          <ActionButton className="primary" label={saved.data ? 'Save' : 'Create'} disabled={!draft.body} run={save} />
+          {/* a rollback replaces the draft: the last save's outcome no longer applies to it */}
+          <ActionButton key={restores} className="primary" label={saved.data ? 'Save' : 'Create'} disabled={!draft.body} run={save} />
           {saved.data && <button type="button" onClick={() => setText(pretty(bodyOf(saved.data!)))}>Discard changes</button>}
         </div>
       </section>
@@ -86,7 +88,7 @@ export function Transforms({ eventId, go }: { eventId: string | null; go: (hash:
       <section>
         <h3>Versions</h3>
         <Errors error={versions.error} />
-        <Versions versions={versions.data?.items ?? []} onRolledBack={saved.reload} />
+        <Versions versions={versions.data?.items ?? []} onRolledBack={async () => { await saved.reload(); setRestores((n) => n + 1); }} />
       </section>
       <section>
         <h3>Tag store</h3>
