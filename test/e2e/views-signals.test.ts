@@ -97,7 +97,7 @@ test('alert detail: timeline with decision texts, linked events, deliveries, ack
   expect(await status.textContent()).toBe('open');
   await e.page.getByRole('button', { name: 'Acknowledge' }).click();
   await e.page.getByRole('status').filter({ hasText: 'Acknowledged' }).waitFor();
-  await e.page.waitForFunction(() => document.querySelector('[aria-label="alert status"]')?.textContent === 'acknowledged');
+  await status.filter({ hasText: /^acknowledged$/ }).waitFor();
   await e.page.getByRole('list', { name: 'timeline' }).getByText('Acknowledged by ui.').waitFor();
   expect(await e.page.getByRole('button', { name: 'Acknowledge' }).isDisabled()).toBe(true);
   await e.shot('view-alert-detail');
@@ -114,7 +114,7 @@ test('cases: the case a definition opened, moved to triage, with its timeline an
   await status.waitFor();
   expect(await status.textContent()).toBe('new');
   await e.page.getByRole('button', { name: 'Move to triage' }).click();
-  await e.page.waitForFunction(() => document.querySelector('[aria-label="case status"]')?.textContent === 'triage');
+  await status.filter({ hasText: /^triage$/ }).waitFor();
   await e.page.getByRole('list', { name: 'timeline' }).getByText(/triage/).waitFor();
   // Its alert is linked and opens the alert.
   await row('process_events').getByRole('link').first().waitFor();
@@ -222,10 +222,7 @@ test('sources: a custom source with a URL token shown once and rotated, URLs and
   const first = await card.getByRole('region', { name: 'URL token' }).locator('pre').textContent();
   await card.getByRole('button', { name: 'Rotate token' }).click();
   await card.getByRole('status').filter({ hasText: 'New token below' }).waitFor();
-  await e.page.waitForFunction((old) => {
-    const pre = document.querySelector('[aria-label="URL token"] pre');
-    return !!pre && pre.textContent !== old;
-  }, first);
+  await card.getByRole('region', { name: 'URL token' }).locator('pre').filter({ hasNotText: first! }).waitFor();
   await card.getByRole('button', { name: 'I have stored it' }).click();
   await card.getByText(/was shown once; rotate to get a new one/).waitFor();
 });
@@ -254,12 +251,14 @@ test('catalog: the seeded component with its tag, a bad slug refused with the AP
 
 test('notifications: the bell counts up live, lists the notification and opens its alert', async () => {
   const bell = e.page.locator('.bell-button');
-  const unread = async () => Number((await e.page.locator('[data-testid="unread-count"]').textContent().catch(() => '0')) || 0);
-  await e.page.locator('[data-testid="unread-count"]').waitFor();
+  const count = e.page.locator('[data-testid="unread-count"]');
+  const unread = async () => Number(await count.textContent());
+  const unreadIs = (n: number) => count.filter({ hasText: new RegExp(`^${n}$`) }).waitFor();
+  await count.waitFor();
   const before = await unread();
   expect(before).toBeGreaterThan(0);
   await ingest('/v1/ingest/generic', { title: 'Bell rings for this one', severity: 'High' });
-  await e.page.waitForFunction((n) => Number(document.querySelector('[data-testid="unread-count"]')?.textContent) === n, before + 1);
+  await unreadIs(before + 1);
 
   await bell.click();
   const panel = e.page.getByRole('dialog', { name: 'Notifications' });
@@ -269,5 +268,5 @@ test('notifications: the bell counts up live, lists the notification and opens i
   await item.click();
   await e.page.getByRole('heading', { name: /Bell rings for this one/ }).waitFor();
   expect(new URL(e.page.url()).hash).toMatch(/^#\/alerts\/.+/);
-  await e.page.waitForFunction((n) => Number(document.querySelector('[data-testid="unread-count"]')?.textContent) === n, before);
+  await unreadIs(before);
 });
