@@ -64,8 +64,12 @@ export function startDesktop(electron: ElectronLike, deps: DesktopDeps): Desktop
     if (running && !stopping) void showWindow(running);
   });
   // Closing the window leaves the appliance serving (producers keep posting): the tray or a
-  // second launch reopens it, and Quit stops it.
-  app.on('window-all-closed', () => {});
+  // second launch reopens it, and Quit stops it. SWITCHYARD_KEEP_IN_TRAY=0 makes closing quit
+  // (for desktops without a tray area).
+  const keepInTray = deps.env.SWITCHYARD_KEEP_IN_TRAY !== '0';
+  app.on('window-all-closed', () => {
+    if (!keepInTray) app.quit();
+  });
   quitAfterShutdown(app, {
     async shutdown() {
       stopping = true;

@@ -117,6 +117,17 @@ describe('desktop window', () => {
   });
 });
 
+describe('desktop window closing', () => {
+  it('quits instead when SWITCHYARD_KEEP_IN_TRAY=0 (desktops without a tray area)', async () => {
+    await ready(launch(dir, { env: { SWITCHYARD_KEEP_IN_TRAY: '0' } }));
+    state.windows[0].close();
+    stubApp.emit('window-all-closed');
+    expect(state.quitCalls).toBe(1);
+    await until(() => (state.exitCodes.length ? true : undefined), 10_000, 'the app to exit');
+    expect(state.exitCodes).toEqual([0]);
+  });
+});
+
 describe('desktop start', () => {
   it('shows a one-line error and exits when the server cannot start', async () => {
     const desktop = startDesktop(stubbedElectron, {
