@@ -1,5 +1,6 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
+import type { LookupFunction } from 'node:net';
 import { DELIVERED_KINDS, type Destination } from './core/destinations';
 import { matchingRules, type Rule } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
@@ -27,6 +28,8 @@ export interface DeliveryOptions {
   circuit?: CircuitOptions;
   /** How long close() waits for attempts in flight (default DELIVERY_DRAIN_MS). */
   drainMs?: number;
+  /** Name resolution for outgoing requests (default dns.lookup); tests stub it. The address check always wraps it. */
+  lookup?: LookupFunction;
 }
 
 /** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
@@ -54,7 +57,7 @@ export class DeliveryRuntime {
     this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
     // metadata addresses are refused whatever the settings.
-    this.sender = createSender({ policy: { allowPrivate: true, allowLoopback: true }, timeoutMs: opts.timeoutMs });
+    this.sender = createSender({ policy: { allowPrivate: true, allowLoopback: true }, timeoutMs: opts.timeoutMs, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
     this.policy = retryPolicy({ ...(opts.retrySchedule ? { schedule_s: opts.retrySchedule } : {}), ...(opts.jitter !== undefined ? { jitter: opts.jitter } : {}) });
     this.breakers = new CircuitBreakers(opts.circuit);
     this.engine = new DeliveryEngine({

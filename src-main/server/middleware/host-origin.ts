@@ -49,8 +49,17 @@ export function checkHostOrigin(req: RequestFacts, allowed: Set<string>): string
   return null;
 }
 
+/** Host header lines in a request (Node keeps only the first of several). */
+function hostLines(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'host') n++;
+  return n;
+}
+
 export function hostOriginGuard(allowed: Set<string>): Middleware {
   return async (ctx, next) => {
+    // RFC 9112 §3.2: a request with several Host lines is a 400; whichever one counted, the other could be a foreign name.
+    if (hostLines(ctx.req.rawHeaders) > 1) throw new HttpError(400, ['host: more than one Host header']);
     const reason = checkHostOrigin(
       { host: ctx.get('host') || undefined, origin: ctx.get('origin') || undefined, secFetchSite: ctx.get('sec-fetch-site') || undefined, path: ctx.path },
       allowed,

@@ -20,8 +20,8 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const opsDeps = { validateHeaders, newSecret: newSigningSecret };
   const view = (d: dst.Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
-  const create = async (ctx: Context, organization: string, input: dst.DestinationInput) => {
-    const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, opsDeps, now()));
+  const create = async (ctx: Context, organization: string, input: dst.DestinationInput, ops: typeof opsDeps = opsDeps) => {
+    const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, ops, now()));
     ctx.status = 201;
     // The signing secret is shown in this answer only (receivers need it to verify).
     ctx.body = { ...view(d), signing_secret: d.signing_secret };
@@ -53,9 +53,13 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         const wanted = String(ctx.params.org);
         const org = visibleOrgs(deps.store.config(), principal.organization).find((o) => o.id === wanted || o.slug === wanted);
         if (!org) throw new HttpError(404, [`org: no organization "${wanted}" under yours`]);
-        const input = dst.fromArmorNotification(body as Parameters<typeof dst.fromArmorNotification>[0]);
+        const armor = body as Parameters<typeof dst.fromArmorNotification>[0];
+        const input = dst.fromArmorNotification(armor);
         const transform = deps.store.config().transforms.find((t) => t.organization === org.id);
-        await create(ctx, org.id, { ...input, format: transform?.format ?? 'default' });
+        // Header problems name the field the caller sent (properties[i]), not the destination's headers[j].
+        const headerAt = armor.properties.flatMap((p, i) => (p.type === 'header' ? [i] : []));
+        const armorOps = { ...opsDeps, validateHeaders: (h: Parameters<typeof validateHeaders>[0]) => validateHeaders(h).map((e) => e.replace(/^headers\[(\d+)\]/, (_, j: string) => `properties[${headerAt[Number(j)]}]`)) };
+        await create(ctx, org.id, { ...input, format: transform?.format ?? 'default' }, armorOps);
       },
     },
     {
