@@ -6,7 +6,7 @@ import * as sea from 'node:sea';
 import { createApp, StartupError, VERSION } from './app';
 import { findElectronRuntime, type ElectronRuntime } from './launcher';
 import { extractEmbeddedUi } from './server/static-ui';
-import { parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
+import { appOptionsOf, parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
 // The single binary (npm run package) carries its UI inside and has no Electron runtime.
 const singleBinary = sea.isSea();
@@ -21,9 +21,7 @@ function embeddedUiDir(dataDir: string): string {
 
 async function serve(settings: ServeSettings): Promise<void> {
   const uiDir = singleBinary ? embeddedUiDir(settings.dataDir) : undefined;
-  const app = await createApp({ dataDir: settings.dataDir, uiDir, host: settings.host, port: settings.port, apiKey: settings.apiKey, allowedHosts: settings.allowedHosts,
-    rateLimit: settings.ratePerSecond ? { perSecond: settings.ratePerSecond, burst: settings.ratePerSecond * 2 } : undefined,
-  });
+  const app = await createApp({ ...appOptionsOf(settings), uiDir });
   const out = process.stdout;
   out.write(`Switchyard ${VERSION} serving at ${app.url} (data: ${settings.dataDir}, ${app.openReport.events} events)\n`);
   out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);

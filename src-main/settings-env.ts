@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { AppOptions } from './app';
 
 export interface ServeSettings {
   host: string;
@@ -11,6 +12,14 @@ export interface ServeSettings {
   allowedHosts: string[];
   /** Per-key ingest rate (requests/s; burst twice that); null keeps the default. */
   ratePerSecond: number | null;
+}
+
+/** The appliance options these settings make (one mapping for `serve` and the desktop app). */
+export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit'> {
+  return {
+    dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts,
+    rateLimit: s.ratePerSecond ? { perSecond: s.ratePerSecond, burst: s.ratePerSecond * 2 } : undefined,
+  };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

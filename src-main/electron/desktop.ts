@@ -3,6 +3,7 @@
 // It works over a narrow view of the Electron API (electron-api.ts) so tests can stub it.
 import { join } from 'node:path';
 import type { AppOptions, RunningApp } from '../app';
+import { appOptionsOf } from '../settings-env';
 import { AppWindow } from './app-window';
 import { desktopSettings } from './desktop-settings';
 import type { ElectronLike } from './electron-api';
@@ -57,7 +58,7 @@ export function startDesktop(electron: ElectronLike, deps: DesktopDeps): Desktop
   const started = (async () => {
     await app.whenReady();
     const s = desktopSettings(deps.argv, deps.env, userData);
-    return (running = await deps.createApp({ dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts }));
+    return (running = await deps.createApp(appOptionsOf(s)));
   })();
 
   app.on('second-instance', () => {
