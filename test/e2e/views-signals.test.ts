@@ -70,6 +70,16 @@ test('alerts: rows, a status filter, a new alert arriving live', async () => {
   // No reload: the row comes from alert.changed on the stream.
   await ingest('/v1/ingest/generic', { title: 'Disk almost full on build-7', severity: 'Medium' });
   await row('Disk almost full on build-7').waitFor();
+
+  // While searching, only alerts that match (as the server matches: any case) join live.
+  await e.page.getByLabel('Search').fill('BUILD-7');
+  await row('CPU usage too high').waitFor({ state: 'detached' });
+  await ingest('/v1/ingest/generic', { title: 'Unrelated printer jam', severity: 'Low' });
+  await ingest('/v1/ingest/generic', { title: 'Runner build-7 offline', severity: 'Low' });
+  await row('Runner build-7 offline').waitFor();
+  expect(await row('Unrelated printer jam').count()).toBe(0);
+  expect(await e.page.locator('tbody tr').count()).toBe(2);
+  await e.page.getByLabel('Search').fill('');
 });
 
 test('alert detail: timeline with decision texts, linked events, deliveries, acknowledge changes the status', async () => {

@@ -68,6 +68,12 @@ export function allowedActions(status: AlertStatus): AlertAction[] {
   return [];
 }
 
+/** The server's `text` filter (engine.ts listAlerts), for alerts that arrive on the stream. */
+export function alertMatchesText(a: Alert, text: string): boolean {
+  const t = text.toLowerCase();
+  return [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(t));
+}
+
 /** The distinct event ids a timeline names, oldest first. */
 export function timelineEventIds(timeline: TimelineEntry[]): string[] {
   return [...new Set(timeline.flatMap((t) => (t.event_id ? [t.event_id] : [])))];

@@ -37,6 +37,12 @@ export const caseApi = {
   setStatus: (id: string, status: CaseStatus) => http.post<Case>(`/api/cases/${seg(id)}/status`, { status }),
 };
 
+/** The server's `text` filter (engine.ts listCases), for cases that arrive on the stream. */
+export function caseMatchesText(c: Case, text: string): boolean {
+  const t = text.toLowerCase();
+  return [c.title, c.short_id, c.id].some((s) => s.toLowerCase().includes(t));
+}
+
 /** Where a case may go from its status (engine.ts CASE_TRANSITIONS: closed reopens into triage). */
 export function nextStatuses(status: CaseStatus): CaseStatus[] {
   return { new: ['triage', 'closed'], triage: ['closed'], closed: ['triage'] }[status] as CaseStatus[];

@@ -1,7 +1,7 @@
 // Alerts, newest first, filtered by status (server) and severity (the loaded rows), kept
 // live by alert.changed; a row opens the alert.
 import { useState } from 'react';
-import { ALERT_STATUSES, SEVERITIES, alertApi, type Alert } from '../api/alerts';
+import { ALERT_STATUSES, SEVERITIES, alertApi, alertMatchesText, type Alert } from '../api/alerts';
 import { Badge } from '../components/Badge';
 import { DataTable, type Column } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
@@ -28,7 +28,7 @@ export function Alerts({ text: initialText = '', go }: { text?: string; go: (has
   const [severity, setSeverity] = useState('');
   const [text, setText] = useState(initialText);
   const paged = usePaged((cursor) => alertApi.list({ status, text }, cursor), [status, text]);
-  const matches = (a: Alert) => (!status || a.status === status) && (!text || `${a.title} ${a.short_id} ${a.id} ${a.idempotency_key ?? ''} ${a.tags.join(' ')}`.includes(text));
+  const matches = (a: Alert) => (!status || a.status === status) && (!text || alertMatchesText(a, text));
   const live = useLiveRows('alert.changed', paged.items, matches, `${status}|${text}`);
   const rows = live.filter((a) => !severity || a.severity === severity);
   const filtered = !!(status || severity || text);

@@ -1,6 +1,6 @@
 // Cases, newest first, filtered by status; kept live by case.changed.
 import { useState } from 'react';
-import { CASE_STATUSES, caseApi, type Case } from '../api/cases';
+import { CASE_STATUSES, caseApi, caseMatchesText, type Case } from '../api/cases';
 import { Badge } from '../components/Badge';
 import { CatalogLinks } from '../components/CatalogLinks';
 import { DataTable, type Column } from '../components/DataTable';
@@ -26,7 +26,7 @@ export function Cases({ go }: { go: (hash: string) => void }) {
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const paged = usePaged((cursor) => caseApi.list({ status, text }, cursor), [status, text]);
-  const matches = (c: Case) => (!status || c.status === status) && (!text || `${c.title} ${c.short_id} ${c.id}`.includes(text));
+  const matches = (c: Case) => (!status || c.status === status) && (!text || caseMatchesText(c, text));
   const rows = useLiveRows('case.changed', paged.items, matches, `${status}|${text}`);
   return (
     <div className="view cases">

@@ -24,7 +24,7 @@ export function SourceCard({ source, revealed, defaultSample, onChanged, onRevea
   try {
     body = JSON.parse(sample);
   } catch {
-    // the curl shows the last valid sample's placeholder; the tester reports the JSON error
+    // an unparsable sample leaves {} in the curl command; the tester reports the JSON error
   }
   return (
     <section className="source-card" aria-label={`source ${source.name}`}>
