@@ -5,14 +5,16 @@ import { destinationApi } from '../api/destinations';
 import { unpaged } from '../hooks/unpaged';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 import { DeliveryTable } from './DeliveryTable';
 import { EmptyState } from './EmptyState';
 
 export function AlertDeliveries({ alertId, go }: { alertId: string; go: (hash: string) => void }) {
   const deliveries = useLoad(() => deliveryApi.list({ alert: alertId, limit: 100 }), [alertId]);
   const destinations = useLoad(() => destinationApi.list(), []);
+  const reload = useThrottled(() => void deliveries.reload(), 500);
   useStream('delivery.changed', (d: DeliveryChange) => {
-    if (d.alert_id === alertId) void deliveries.reload();
+    if (d.alert_id === alertId) reload();
   });
   const nameOf = (id: string) => destinations.data?.items.find((d) => d.id === id)?.name ?? id;
   return (

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { notificationApi, type Notification } from '../api/notifications';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 import { ActionButton } from './Action';
 import { Badge } from './Badge';
 import { EmptyState } from './EmptyState';
@@ -17,8 +18,9 @@ export function NotificationBell() {
   const [error, setError] = useState<unknown>(null);
   const box = useRef<HTMLDivElement>(null);
   // Reload rather than count locally: the server's unread figure stays the truth even when
-  // several arrive at once or another window marks some read.
-  useStream('notification.created', () => void list.reload());
+  // several arrive at once or another window marks some read. A burst costs one reload.
+  const reload = useThrottled(() => void list.reload(), 500);
+  useStream('notification.created', reload);
   // A click anywhere else, or going to another view, closes the dropdown.
   useEffect(() => {
     if (!open) return;

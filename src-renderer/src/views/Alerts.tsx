@@ -8,6 +8,7 @@ import { EmptyState } from '../components/EmptyState';
 import { Field } from '../components/Field';
 import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
+import { useDebounced } from '../hooks/useDebounced';
 import { usePaged } from '../hooks/useLoad';
 import { useLiveRows } from '../hooks/useLiveRows';
 import './Alerts.css';
@@ -26,7 +27,8 @@ const columns: Column<Alert>[] = [
 export function Alerts({ text: initialText = '', go }: { text?: string; go: (hash: string) => void }) {
   const [status, setStatus] = useState('');
   const [severity, setSeverity] = useState('');
-  const [text, setText] = useState(initialText);
+  const [typed, setText] = useState(initialText);
+  const text = useDebounced(typed, 250); // one request when typing pauses
   const paged = usePaged((cursor) => alertApi.list({ status, text }, cursor), [status, text]);
   const matches = (a: Alert) => (!status || a.status === status) && (!text || alertMatchesText(a, text));
   const live = useLiveRows('alert.changed', paged.items, matches, `${status}|${text}`);
@@ -38,7 +40,7 @@ export function Alerts({ text: initialText = '', go }: { text?: string; go: (has
         <h2>Alerts</h2>
         <SelectField label="Status" value={status} options={ALERT_STATUSES} onChange={setStatus} all="all statuses" />
         <SelectField label="Severity" value={severity} options={SEVERITIES} onChange={setSeverity} all="all severities" />
-        <Field label="Search"><input value={text} placeholder="title, short id, key or tag" onChange={(e) => setText(e.target.value)} /></Field>
+        <Field label="Search"><input value={typed} placeholder="title, short id, key or tag" onChange={(e) => setText(e.target.value)} /></Field>
       </div>
       <DataTable
         rows={rows}

@@ -14,6 +14,7 @@ import { Time } from '../components/Time';
 import { Timeline } from '../components/Timeline';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 
 const MOVE_LABEL: Record<CaseStatus, string> = { new: 'New', triage: 'Move to triage', closed: 'Close' };
 
@@ -29,8 +30,9 @@ const alertColumns: Column<Alert>[] = [
 export function CaseDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const found = useLoad(() => caseApi.get(id), [id]);
   // The stream carries the case without its alerts: reload to get both.
+  const reload = useThrottled(() => void found.reload(), 500);
   useStream('case.changed', (c: Case) => {
-    if (c.id === id || c.short_id === id) void found.reload();
+    if (c.id === id || c.short_id === id) reload();
   });
   const back = <a href="#/cases">← Cases</a>;
   if (!found.data) return <div className="view">{back}{found.error ? <Errors error={found.error} /> : <p>Loading…</p>}</div>;

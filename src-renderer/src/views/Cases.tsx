@@ -8,6 +8,7 @@ import { EmptyState } from '../components/EmptyState';
 import { Field } from '../components/Field';
 import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
+import { useDebounced } from '../hooks/useDebounced';
 import { usePaged } from '../hooks/useLoad';
 import { useLiveRows } from '../hooks/useLiveRows';
 import './Cases.css';
@@ -24,7 +25,8 @@ const columns: Column<Case>[] = [
 
 export function Cases({ go }: { go: (hash: string) => void }) {
   const [status, setStatus] = useState('');
-  const [text, setText] = useState('');
+  const [typed, setText] = useState('');
+  const text = useDebounced(typed, 250); // one request when typing pauses
   const paged = usePaged((cursor) => caseApi.list({ status, text }, cursor), [status, text]);
   const matches = (c: Case) => (!status || c.status === status) && (!text || caseMatchesText(c, text));
   const rows = useLiveRows('case.changed', paged.items, matches, `${status}|${text}`);
@@ -33,7 +35,7 @@ export function Cases({ go }: { go: (hash: string) => void }) {
       <div className="toolbar">
         <h2>Cases</h2>
         <SelectField label="Status" value={status} options={CASE_STATUSES} onChange={setStatus} all="all statuses" />
-        <Field label="Search"><input value={text} placeholder="title or short id" onChange={(e) => setText(e.target.value)} /></Field>
+        <Field label="Search"><input value={typed} placeholder="title or short id" onChange={(e) => setText(e.target.value)} /></Field>
       </div>
       <DataTable
         rows={rows}
