@@ -135,7 +135,7 @@ test('cases: the case a definition opened, moved to triage, with its timeline an
   await e.page.getByRole('region', { name: 'definition Process events' }).waitFor();
 });
 
-test('definitions: API messages for a clash and a bad value, then create, a deduplicate filter expired, a snooze until tomorrow', async () => {
+test('definitions: API messages for a clash and a bad value, then create, a deduplicate filter expired, a snooze until tomorrow, delete', async () => {
   await openNav('Definitions');
   await row('Process events').waitFor();
   await e.page.getByRole('button', { name: 'New definition' }).click();
@@ -180,6 +180,11 @@ test('definitions: API messages for a clash and a bad value, then create, a dedu
   const stored = (await e.api('GET', `/api/definitions`)).body.items.find((d: any) => d.name === 'Host isolation');
   const filters = (await e.api('GET', `/api/definitions/${stored.id}/filters`)).body.items;
   expect(Date.parse(filters.find((f: any) => f.name === 'Quiet host1').until)).toBe(Date.parse(`${local}:00`));
+
+  await chosen.getByRole('button', { name: 'Delete' }).click();
+  await chosen.getByRole('button', { name: 'Yes, delete' }).click();
+  await row('host-isolation').waitFor({ state: 'detached' });
+  await row('Process events').waitFor();
 });
 
 test('sources: a custom source with a URL token shown once and rotated, URLs and curl per dialect, transposer tests', async () => {
