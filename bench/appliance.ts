@@ -1,5 +1,6 @@
 // The built appliance as a child process for benchmarks, with a known admin key and no
-// rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there.
+// rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there;
+// BENCH_CLI=<path to cli.js> runs another build (e.g. an older commit's) for before/after.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ export interface Appliance {
 
 export async function startAppliance(dataDir: string): Promise<Appliance> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), process.env.BENCH_CLI ?? join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -94,7 +94,10 @@ export interface SegmentLogStats {
 export type RecordVisitor = (record: Record<string, unknown>, location: Location) => void;
 
 interface Waiter {
-  lines: Buffer[];
+  /** The caller's records as JSON lines, newline-terminated, in one buffer. */
+  buf: Buffer;
+  /** Byte length of each line without its newline. */
+  lengths: number[];
   bytes: number;
   resolve(locations: Location[]): void;
   reject(err: Error): void;
@@ -375,16 +378,19 @@ export class SegmentLog {
   append(records: readonly object[]): Promise<Location[]> {
     if (this.state !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the event log is not open')));
     if (records.length === 0) return Promise.resolve([]);
-    let lines: Buffer[];
+    let buf: Buffer;
+    let lengths: number[];
     try {
-      lines = records.map((r) => Buffer.from(`${JSON.stringify(r)}\n`, 'utf8'));
+      // One string and one buffer per call (not one per record): JSON.stringify dominates anyway.
+      const texts = records.map((r) => JSON.stringify(r));
+      lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
+      buf = Buffer.from(`${texts.join('\n')}\n`, 'utf8');
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const bytes = lines.reduce((n, l) => n + l.length, 0);
     return new Promise<Location[]>((resolve, reject) => {
-      this.pending.push({ lines, bytes, resolve, reject });
-      this.pendingRecords += lines.length;
+      this.pending.push({ buf, lengths, bytes: buf.length, resolve, reject });
+      this.pendingRecords += lengths.length;
       this.schedule();
     });
   }
@@ -470,14 +476,14 @@ export class SegmentLog {
     let n = 0;
     while (n < this.pending.length && (n === 0 || bytes + this.pending[n].bytes <= room)) bytes += this.pending[n++].bytes;
     const waiters = this.pending.splice(0, n);
-    const records = waiters.reduce((c, w) => c + w.lines.length, 0);
+    const records = waiters.reduce((c, w) => c + w.lengths.length, 0);
     this.pendingRecords -= records;
     this.inFlightRecords += records;
     return { waiters, rotate };
   }
 
   private async commit({ waiters, rotate }: { waiters: Waiter[]; rotate: boolean }): Promise<void> {
-    const records = waiters.reduce((c, w) => c + w.lines.length, 0);
+    const records = waiters.reduce((c, w) => c + w.lengths.length, 0);
     try {
       if (rotate) await this.startSegment();
       if (this.needsDirSync) await this.syncDir();
@@ -486,7 +492,7 @@ export class SegmentLog {
         await writer.truncate(this.committed);
         this.needsTruncate = false;
       }
-      const buf = Buffer.concat(waiters.flatMap((w) => w.lines));
+      const buf = waiters.length === 1 ? waiters[0].buf : Buffer.concat(waiters.map((w) => w.buf));
       const start = this.committed;
       try {
         await writeFully(writer, buf, start);
@@ -504,9 +510,9 @@ export class SegmentLog {
       this.sizes.set(this.current, this.committed);
       let offset = start;
       for (const w of waiters) {
-        const locations = w.lines.map((line) => {
-          const loc = { segment: this.current, offset, length: line.length - 1 };
-          offset += line.length;
+        const locations = w.lengths.map((length) => {
+          const loc = { segment: this.current, offset, length };
+          offset += length + 1;
           return loc;
         });
         w.resolve(locations);

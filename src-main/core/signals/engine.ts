@@ -77,11 +77,18 @@ const SHORT_SPACE = 62n ** 10n;
  */
 export function shortIdFor(prefix: 'AL' | 'CA', id: string, attempt = 0): string {
   const digest = createHash('sha256').update(attempt === 0 ? id : `${id}#${attempt}`).digest();
-  let n = digest.readBigUInt64BE(0) % SHORT_SPACE;
+  const n = digest.readBigUInt64BE(0) % SHORT_SPACE;
+  // Two BigInt steps, then plain numbers: 62^5 < 2^53, so each half is exact.
+  let low = Number(n % 916_132_832n); // 62^5
+  let high = Number(n / 916_132_832n);
   let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = BASE62[Number(n % 62n)] + out;
-    n /= 62n;
+  for (let i = 0; i < 5; i++) {
+    out = BASE62[low % 62] + out;
+    low = Math.floor(low / 62);
+  }
+  for (let i = 0; i < 5; i++) {
+    out = BASE62[high % 62] + out;
+    high = Math.floor(high / 62);
   }
   return prefix + out;
 }
@@ -279,6 +286,19 @@ class State {
   }
 }
 
+/**
+ * Deep copies of the two record types, field by field: the hot path copies every alert it
+ * commits, and structuredClone's generic serialization costs several times more. Every
+ * nested value of Alert and Case is listed here (flat objects and arrays of them).
+ */
+export function cloneAlert(a: Alert): Alert {
+  return { ...a, catalog: a.catalog.map((l) => ({ ...l })), tags: [...a.tags], dedup_values: { ...a.dedup_values }, timeline: a.timeline.map((e) => ({ ...e })) };
+}
+
+export function cloneCase(c: Case): Case {
+  return { ...c, alert_ids: [...c.alert_ids], catalog: c.catalog.map((l) => ({ ...l })), timeline: c.timeline.map((e) => ({ ...e })) };
+}
+
 type Undo = { kind: 'alert'; id: string; before: Alert | null } | { kind: 'case'; id: string; before: Case | null };
 
 /** The working copies of one operation; commit() publishes them as snapshots. */
@@ -294,7 +314,7 @@ class Tx {
     if (!slot) {
       const current = this.state.alerts.get(id);
       if (!current) throw new Error(`signals engine: alert ${id} is not in state`);
-      slot = { before: current, after: structuredClone(current) };
+      slot = { before: current, after: cloneAlert(current) };
       this.alerts.set(id, slot);
     }
     return slot.after;
@@ -309,7 +329,7 @@ class Tx {
     if (!slot) {
       const current = this.state.cases.get(id);
       if (!current) throw new Error(`signals engine: case ${id} is not in state`);
-      slot = { before: current, after: structuredClone(current) };
+      slot = { before: current, after: cloneCase(current) };
       this.cases.set(id, slot);
     }
     return slot.after;
@@ -336,14 +356,14 @@ class Tx {
     const changes: StateChange[] = [];
     for (const [id, { before, after }] of this.alerts) {
       this.state.putAlert(after);
-      const change: StateChange = { kind: 'alert', alert: structuredClone(after), notify: !after.flapping };
+      const change: StateChange = { kind: 'alert', alert: cloneAlert(after), notify: !after.flapping };
       undo.set(change, { kind: 'alert', id, before });
       changes.push(change);
     }
     for (const [id, { before, after }] of this.cases) {
       this.state.putCase(after);
       const notify = !after.alert_ids.some((a) => this.state.alerts.get(a)?.flapping);
-      const change: StateChange = { kind: 'case', case: structuredClone(after), notify };
+      const change: StateChange = { kind: 'case', case: cloneCase(after), notify };
       undo.set(change, { kind: 'case', id, before });
       changes.push(change);
     }
@@ -552,7 +572,9 @@ export class SignalsEngine {
     const now = this.opts.now();
     const config = this.opts.config();
     const org = input.organization;
-    const event = structuredClone(input);
+    // A shallow copy: only top-level fields are replaced below, nested values are never
+    // mutated, so the caller's event stays as it was without a deep clone of its raw payload.
+    const event: NormalizedEvent = { ...input };
     const known = event.catalog.map((c) => `${c.kind}:${c.slug}`);
     const links = linkCatalog([...event.tags, ...known], config.catalog.filter((c) => c.organization === org));
     event.catalog = links.map((l) => ({ ...l }));
