@@ -61,6 +61,21 @@ export interface EngineOptions {
   now: () => Date;
 }
 
+export interface DeliveryFilter {
+  destination_id?: string;
+  status?: DeliveryStatus;
+  alert_id?: string;
+  event_id?: string;
+}
+
+function matches(d: Delivery, organization: string, filter: DeliveryFilter): boolean {
+  return d.organization === organization
+    && (!filter.destination_id || d.destination_id === filter.destination_id)
+    && (!filter.status || d.status === filter.status)
+    && (!filter.alert_id || d.alert_id === filter.alert_id)
+    && (!filter.event_id || d.event_id === filter.event_id);
+}
+
 export function deliveryRecord(d: Delivery): StateRecord {
   return { kind: 'delivery', id: d.id, data: d };
 }
@@ -127,18 +142,37 @@ export class DeliveryEngine {
   }
 
   /** Newest first. */
-  list(organization: string, filter: { destination_id?: string; status?: DeliveryStatus; alert_id?: string; event_id?: string }): Delivery[] {
+  list(organization: string, filter: DeliveryFilter): Delivery[] {
     const out: Delivery[] = [];
-    for (let i = this.order.length - 1; i >= 0; i--) {
-      const d = this.order[i];
-      if (d.organization !== organization) continue;
-      if (filter.destination_id && d.destination_id !== filter.destination_id) continue;
-      if (filter.status && d.status !== filter.status) continue;
-      if (filter.alert_id && d.alert_id !== filter.alert_id) continue;
-      if (filter.event_id && d.event_id !== filter.event_id) continue;
-      out.push(d);
-    }
+    for (let i = this.order.length - 1; i >= 0; i--) if (matches(this.order[i], organization, filter)) out.push(this.order[i]);
     return out;
+  }
+
+  /**
+   * One page of `list`, newest first. The cursor is the id of the last delivery of the
+   * previous page; new deliveries go on top, so pages already read are not shifted. Undefined
+   * when the cursor is not one of this organization's deliveries.
+   */
+  page(organization: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): { items: Delivery[]; next_cursor: string | null } | undefined {
+    let from = this.order.length - 1;
+    if (opts.cursor !== undefined) {
+      const at = this.position.get(opts.cursor);
+      if (at === undefined || this.order[at].organization !== organization) return undefined;
+      from = at - 1;
+    }
+    const items: Delivery[] = [];
+    for (let i = from; i >= 0; i--) {
+      const d = this.order[i];
+      if (!matches(d, organization, filter)) continue;
+      if (items.length === opts.limit) return { items, next_cursor: items[items.length - 1].id };
+      items.push(d);
+    }
+    return { items, next_cursor: null };
+  }
+
+  /** Looks again at what may be sent now (after a destination changed, e.g. its circuit was reset with a new URI). */
+  reconsider(): void {
+    this.wake();
   }
 
   /** Deliveries still owed: queued, waiting for a retry, or in flight. */
@@ -220,10 +254,24 @@ export class DeliveryEngine {
   private run(lane: Lane, d: Delivery): void {
     lane.running++;
     this.running.add(d.id);
-    const p = this.attempt(d)
+    // The lane's slot (a request to the destination) is given back as soon as the request is
+    // over, not after its outcome is on disk: recording waits for a group commit, and holding
+    // the slot through it would cap a lane at LANE_CONCURRENCY per fsync. The delivery itself
+    // stays in `running` (and in its queue, ahead of its alert's later ones) until recorded.
+    let slot = true;
+    const release = () => {
+      if (!slot) return;
+      slot = false;
+      lane.running--;
+      this.wake();
+    };
+    const p = this.attempt(d, release)
       .catch((err) => this.opts.logger.error('delivery attempt failed unexpectedly', { delivery: d.id, err }))
       .finally(() => {
-        lane.running--;
+        if (slot) {
+          slot = false;
+          lane.running--;
+        }
         this.running.delete(d.id);
         this.inflight.delete(p);
         this.wake();
@@ -231,13 +279,14 @@ export class DeliveryEngine {
     this.inflight.add(p);
   }
 
-  private async attempt(d: Delivery): Promise<void> {
+  private async attempt(d: Delivery, requestDone: () => void = () => undefined): Promise<void> {
     const dest = this.opts.destination(d.destination_id);
     const started = this.opts.now();
     if (!dest || !DELIVERED_KINDS.includes(dest.kind) || (dest.kind !== 'email' && !dest.uri)) {
       return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered by the engine` : 'the destination was deleted', next_attempt_at: null });
     }
     const { result, request } = dest.kind === 'email' ? await this.sendMail(d) : await this.sendHttp(dest, d, started);
+    requestDone();
     const ended = this.opts.now();
     const attempt: Attempt = {
       at: started.toISOString(),
