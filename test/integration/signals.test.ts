@@ -53,6 +53,14 @@ describe('grouping by idempotency key', () => {
     expect((await get(`/api/events/${a.event_id}`)).decision.rule).toBe('no_key_own_alert');
   });
 
+  it('lists alerts of one severity; an unknown severity is a 400 naming the field', async () => {
+    await post('/v1/ingest/generic', { title: 'high one', severity: 'High' });
+    await post('/v1/ingest/generic', { title: 'low one', severity: 'Low' });
+    expect((await get('/api/alerts?severity=high')).items.map((a: any) => a.title)).toEqual(['high one']);
+    expect((await get('/api/alerts?severity=low')).items.map((a: any) => a.title)).toEqual(['low one']);
+    expect((await get('/api/alerts?severity=loud')).errors[0]).toMatch(/^severity: must be one of /);
+  });
+
   it('acknowledges, resolves and dismisses by hand, refusing impossible moves', async () => {
     const a = (await post('/v1/ingest/generic', { title: 'hand' })).json;
     expect((await post(`/api/alerts/${a.alert_id}/ack`, undefined)).json.status).toBe('acknowledged');

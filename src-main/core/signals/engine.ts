@@ -55,6 +55,7 @@ export type AlertAction = (typeof ALERT_ACTIONS)[number];
 export interface AlertListFilter {
   status?: AlertStatus;
   definition_id?: string;
+  severity?: Severity;
   /** Case-insensitive substring of title, short id, id, idempotency key or a tag. */
   text?: string;
 }
@@ -545,6 +546,7 @@ export class SignalsEngine {
       a.organization === organization &&
       (filter.status === undefined || a.status === filter.status) &&
       (filter.definition_id === undefined || a.definition_id === filter.definition_id) &&
+      (filter.severity === undefined || a.severity === filter.severity) &&
       (text === undefined ||
         [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(text)));
     return newestFirst([...this.state.alerts.values()].filter(hit)).map((a) => structuredClone(a));

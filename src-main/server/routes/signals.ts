@@ -10,6 +10,7 @@ import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { parseLimit } from './events';
+import { SEVERITIES, type Severity } from '../../core/types';
 
 /** Pages an in-memory list (newest first); the cursor is the id of the last item shown. */
 function page<T extends { id: string }>(items: T[], ctx: Context) {
@@ -45,6 +46,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
   const listQuery = [
     { name: 'status', description: 'filter by status' },
     { name: 'definition_id', description: 'filter by definition' },
+    { name: 'severity', description: 'alerts only: filter by severity' },
     { name: 'text', description: 'substring of title, short id, id, key or tag' },
     { name: 'cursor', description: 'next_cursor of the previous page' },
     { name: 'limit', description: 'page size' },
@@ -155,7 +157,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'get', path: '/api/alerts', summary: 'Alerts, newest first', tag: 'alerts', auth: 'admin',
       query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
       handler: (ctx, { principal }) => {
-        const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
+        const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), severity: enumQuery<Severity>(ctx, 'severity', SEVERITIES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
         ctx.body = page(engine().listAlerts(principal.organization.id, filter), ctx);
       },
     },

@@ -51,6 +51,7 @@ export interface Alert {
 export interface AlertFilters extends Query {
   status?: string;
   definition_id?: string;
+  severity?: string;
   /** Substring of title, short id, id, idempotency key or tag. */
   text?: string;
 }

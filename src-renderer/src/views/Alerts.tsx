@@ -1,4 +1,4 @@
-// Alerts, newest first, filtered by status (server) and severity (the loaded rows), kept
+// Alerts, newest first, filtered by status, severity and text (by the server), kept
 // live by alert.changed; a row opens the alert.
 import { useState } from 'react';
 import { ALERT_STATUSES, SEVERITIES, alertApi, alertMatchesText, type Alert } from '../api/alerts';
@@ -29,10 +29,9 @@ export function Alerts({ text: initialText = '', go }: { text?: string; go: (has
   const [severity, setSeverity] = useState('');
   const [typed, setText] = useState(initialText);
   const text = useDebounced(typed, 250); // one request when typing pauses
-  const paged = usePaged((cursor) => alertApi.list({ status, text }, cursor), [status, text]);
-  const matches = (a: Alert) => (!status || a.status === status) && (!text || alertMatchesText(a, text));
-  const live = useLiveRows('alert.changed', paged.items, matches, `${status}|${text}`);
-  const rows = live.filter((a) => !severity || a.severity === severity);
+  const paged = usePaged((cursor) => alertApi.list({ status, severity, text }, cursor), [status, severity, text]);
+  const matches = (a: Alert) => (!status || a.status === status) && (!severity || a.severity === severity) && (!text || alertMatchesText(a, text));
+  const rows = useLiveRows('alert.changed', paged.items, matches, `${status}|${severity}|${text}`);
   const filtered = !!(status || severity || text);
   return (
     <div className="view alerts">
@@ -50,7 +49,7 @@ export function Alerts({ text: initialText = '', go }: { text?: string; go: (has
         paged={paged}
         empty={filtered ? (
           <EmptyState title="No alerts match these filters.">
-            <p>Clear a filter{paged.hasMore ? ', or load more alerts below (the severity filter looks at the loaded ones)' : ''}.</p>
+            <p>Clear a filter to see more.</p>
           </EmptyState>
         ) : (
           <EmptyState title="No alerts yet.">
