@@ -116,6 +116,81 @@ export function createDestination(
   return destination;
 }
 
+/** PATCH body: any field create takes; `kind` only as the current kind (it cannot change). */
+export type DestinationPatch = Partial<DestinationInput>;
+
+/** How answers show a saved HEC token (publicDestination); sent back, it keeps the saved one. */
+export const MASKED_TOKEN = '***';
+/** A value as maskHeaderValue leaves it: `***`, or a scheme then `***` (`Bearer ***`). */
+const MASKED_HEADER_VALUE = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+ )?\*\*\*$/;
+
+/**
+ * Headers of an edit, with masked values put back to the saved ones. A form shows the masked
+ * view (`Authorization: Bearer ***`); sending it back unchanged must keep the secret, never
+ * store the mask. An entry matches a saved header of the same name (any case) whose masked
+ * view is exactly the value sent; repeated names match in order. A masked-looking value with
+ * no saved header to keep is an error (the real value has to be sent).
+ */
+function restoreMaskedHeaders(saved: readonly HeaderEntry[], sent: readonly HeaderEntry[], maskHeader: (name: string, value: string) => string, errors: string[]): HeaderEntry[] {
+  const used = new Set<number>();
+  return sent.map((h, i) => {
+    if (typeof h.value !== 'string' || !MASKED_HEADER_VALUE.test(h.value)) return { key: h.key, value: h.value };
+    const at = saved.findIndex((s, j) => !used.has(j) && s.key.toLowerCase() === String(h.key).toLowerCase() && maskHeader(s.key, s.value) === h.value && s.value !== h.value);
+    if (at >= 0) {
+      used.add(at);
+      return { key: h.key, value: saved[at].value };
+    }
+    if (saved.some((s) => s.key === h.key && s.value === h.value)) return { key: h.key, value: h.value }; // saved as typed, shown unmasked
+    errors.push(`headers[${i}].value: "${h.value}" is a masked value and no saved ${h.key} header has it; send the real value`);
+    return { key: h.key, value: h.value };
+  });
+}
+
+/**
+ * Changes the given fields of a destination, checked like a create (URI, headers, what the
+ * kind requires). Given `headers` replace the list; masked secrets sent back unchanged (a
+ * header value or the token as answers show them) keep the saved ones. `uri_changed` tells
+ * the caller to reset the destination's circuit breaker.
+ */
+export function updateDestination(
+  draft: DestinationsConfig,
+  organization: string,
+  id: string,
+  patch: DestinationPatch,
+  deps: { validateHeaders: (h: HeaderEntry[]) => string[]; maskHeader: (name: string, value: string) => string },
+  now: Date,
+): { destination: Destination; uri_changed: boolean } {
+  const d = getDestination(draft, organization, id);
+  const errors: string[] = [];
+  if (patch.kind !== undefined && patch.kind !== d.kind) errors.push(`kind: cannot be changed (this destination is ${d.kind}); create a new destination instead`);
+  const headers = patch.headers !== undefined ? restoreMaskedHeaders(d.headers, patch.headers, deps.maskHeader, errors) : d.headers;
+  let token = d.token;
+  if (patch.token !== undefined) {
+    if (patch.token === MASKED_TOKEN && d.token === null) errors.push(`token: "${MASKED_TOKEN}" is the masked view of a saved token and none is saved; send the token itself`);
+    else if (patch.token !== MASKED_TOKEN) token = patch.token;
+  }
+  const next = {
+    name: patch.name ?? d.name,
+    event_type: patch.event_type ?? d.event_type,
+    email_for_error: patch.email_for_error !== undefined ? patch.email_for_error : d.email_for_error,
+    enabled: patch.enabled ?? d.enabled,
+    uri: patch.uri !== undefined ? patch.uri : d.uri,
+    headers,
+    format: d.kind === 'splunk_hec' ? ('splunk' as const) : (patch.format ?? d.format),
+    token,
+    email_to: patch.email_to !== undefined ? patch.email_to : d.email_to,
+    email_enriched: patch.email_enriched ?? d.email_enriched,
+  };
+  errors.push(...checkUri(d.kind, next.uri));
+  if (patch.headers !== undefined) errors.push(...deps.validateHeaders(next.headers));
+  if (d.kind === 'splunk_hec' && !next.token) errors.push('token: is required for a splunk_hec destination');
+  if (d.kind === 'email' && !next.email_to) errors.push('email_to: is required for an email destination');
+  if (errors.length) throw new ValidationError(errors);
+  const uri_changed = next.uri !== d.uri;
+  Object.assign(d, next, { headers: next.headers.map((h) => ({ ...h })), event_type: [...next.event_type], updated_at: now.toISOString() });
+  return { destination: d, uri_changed };
+}
+
 export function getDestination(config: Readonly<DestinationsConfig>, organization: string, id: string): Destination {
   const d = config.destinations.find((x) => x.organization === organization && x.id === id);
   if (!d) throw new NotFoundError([`id: no destination "${id}"`]);

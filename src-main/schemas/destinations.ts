@@ -26,6 +26,20 @@ export const destinationCreateSchema = {
   },
 };
 
+/** PATCH: any field create takes; given headers replace the list; masked secrets sent back as shown keep the saved ones. */
+export const destinationUpdateSchema = {
+  title: 'DestinationUpdate',
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    ...destinationCreateSchema.properties,
+    kind: { enum: [...DESTINATION_KINDS], description: 'cannot change: only the current kind is accepted' },
+    headers: { ...destinationCreateSchema.properties.headers, description: 'replaces every header; a value sent back masked as answers show it (e.g. "Bearer ***") keeps the saved value' },
+    token: { ...destinationCreateSchema.properties.token, description: 'splunk_hec: the HEC token; "***" (as answers show it) keeps the saved one' },
+  },
+};
+
 export const armorNotificationSchema = {
   title: 'ArmorNotificationConfig',
   type: 'object',

@@ -5,7 +5,8 @@ import * as dst from '../../core/destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
-import { armorNotificationSchema, destinationCreateSchema, notificationsReadSchema } from '../../schemas/destinations';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
+import { armorNotificationSchema, destinationCreateSchema, destinationUpdateSchema, notificationsReadSchema } from '../../schemas/destinations';
 import type { Principal } from '../auth';
 import { readRawBody } from '../body';
 import type { ServerDeps } from '../deps';
@@ -71,6 +72,23 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
+      method: 'patch', path: '/api/destinations/:id',
+      summary: 'Change a destination: any field create takes except kind; checked like a create; a masked secret sent back as shown (token "***", header "Bearer ***") keeps the saved one; a new URI resets the circuit',
+      tag: 'destinations', auth: 'admin',
+      body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' },
+      handler: async (ctx, { principal, body }) => {
+        const id = String(ctx.params.id);
+        const { destination, uri_changed } = await deps.store.updateConfig((draft) =>
+          dst.updateDestination(draft, principal.organization.id, id, body as dst.DestinationPatch, { validateHeaders, maskHeader: maskHeaderValue }, now()));
+        if (uri_changed) {
+          // The failures were the old receiver's: the new one starts with a closed circuit.
+          deps.deliveries.breakers.delete(destination.id);
+          deps.deliveries.engine.reconsider();
+        }
+        ctx.body = view(destination);
+      },
+    },
+    {
       method: 'delete', path: '/api/destinations/:id', summary: 'Delete a destination', tag: 'destinations', auth: 'admin',
       responses: { '204': 'deleted', '404': 'no such destination' },
       handler: async (ctx, { principal }) => {
@@ -96,13 +114,14 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/api/deliveries', summary: 'Deliveries, newest first', tag: 'deliveries', auth: 'admin',
+      method: 'get', path: '/api/deliveries', summary: 'Deliveries, newest first, a page at a time (cursor)', tag: 'deliveries', auth: 'admin',
       query: [
         { name: 'destination', description: 'destination id' },
         { name: 'status', description: DELIVERY_STATUSES.join(' | ') },
         { name: 'alert', description: 'alert id' },
         { name: 'event', description: 'event id' },
-        { name: 'limit', description: 'page size' },
+        { name: 'cursor', description: 'next_cursor of the previous page' },
+        { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
       ],
       responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
       handler: (ctx, { principal }) => {
@@ -113,8 +132,10 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         const limit = parseLimit(q.limit, errors);
         if (errors.length) throw new HttpError(400, errors);
         const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-        const items = deps.deliveries.engine.list(principal.organization.id, { destination_id: str(q.destination), status: status as DeliveryStatus | undefined, alert_id: str(q.alert), event_id: str(q.event) });
-        ctx.body = { items: items.slice(0, limit).map(summary), next_cursor: null };
+        const filter = { destination_id: str(q.destination), status: status as DeliveryStatus | undefined, alert_id: str(q.alert), event_id: str(q.event) };
+        const page = deps.deliveries.engine.page(principal.organization.id, filter, { cursor: str(q.cursor), limit });
+        if (!page) throw new HttpError(400, ['cursor: not a cursor from this list']);
+        ctx.body = { items: page.items.map(summary), next_cursor: page.next_cursor };
       },
     },
     {

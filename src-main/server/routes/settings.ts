@@ -1,4 +1,6 @@
-// Appliance settings: SMTP (password write-only) with a test e-mail; event retention.
+// Appliance settings: SMTP (password write-only) with a test e-mail; event retention; the
+// organization's search URL template (set in routes/transform.ts).
+import { searchUrlTemplate } from '../../core/transform/config-ops';
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
 import { RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
 import type { RetentionPolicy } from '../../store/types';
@@ -24,13 +26,15 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
-      responses: { '200': '{smtp, flap, retention, outgoing}' },
-      handler: (ctx) => {
+      responses: { '200': '{smtp, flap, retention, search_url_template, outgoing}' },
+      handler: (ctx, { principal }) => {
         const s = smtp();
         ctx.body = {
           smtp: s ? maskSmtp(s) : null,
           flap: deps.store.config().flap,
           retention: deps.store.retention(),
+          // Your organization's add_log_search_url link template (PUT /api/settings/search-url-template); null when none.
+          search_url_template: searchUrlTemplate(deps.store.config().settings, principal.organization.id),
           // What deliveries may connect to: this is a workstation product, so receivers on this
           // machine and the LAN are allowed; cloud metadata addresses never are.
           outgoing: {
