@@ -54,7 +54,17 @@ describe('disk faults', () => {
     const r = await receiver();
     expect((await h.http('POST', '/api/destinations', { body: { name: 'beside the disk', kind: 'webhook', uri: r.url, event_type: ['security_event'] } })).status).toBe(201);
     const live = await stream(h);
+    // status.changed concerns the whole appliance: a client of another organization gets it too.
+    const child = (await h.http('POST', '/api/orgs', { body: { name: 'Other team' } })).json;
+    const childKey = await h.key(['admin'], child.id);
+    const otherLive = await openStream(h.app.url, { authorization: `Bearer ${childKey}` });
+    cleanups.push(() => otherLive.close());
 
+    // GET /api/status is documented, and answers an admin key or the UI session only.
+    expect((await h.http('GET', '/openapi.json', { key: null })).json.paths['/api/status'].get).toMatchObject({ tags: ['system'], security: [{ apiKey: ['admin'] }, { session: [] }] });
+    expect((await h.http('GET', '/api/status', { key: null })).status).toBe(401);
+    expect((await h.http('GET', '/api/status', { key })).status).toBe(403);
+    expect((await h.http('GET', '/api/status', { key: childKey })).status).toBe(200);
     const healthy = await h.http('GET', '/api/status');
     expect(healthy.status).toBe(200);
     expect(healthy.json).toMatchObject({ store: { writable: true, error: null, since: null }, version: expect.any(String), uptime_s: expect.any(Number) });
@@ -71,6 +81,7 @@ describe('disk faults', () => {
     const down = await live.waitFor((m) => m.type === 'status.changed' && m.data.store.writable === false);
     expect(down.data).toEqual({ store: { writable: false, error: expect.stringContaining('ENOSPC: no space left on device'), since: expect.any(String) }, version: expect.any(String), uptime_s: expect.any(Number) });
     expect(Number.isNaN(Date.parse(down.data.store.since))).toBe(false);
+    expect((await otherLive.waitFor((m) => m.type === 'status.changed')).data.store).toEqual(down.data.store);
     await until(() => (answers.filter((a) => a.phase === 'outage' && a.status === 503).length >= 20 ? true : undefined), 20_000, '20 answers 503 during the outage');
 
     // While it lasts, the condition is visible and the appliance keeps answering.
