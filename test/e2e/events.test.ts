@@ -15,7 +15,7 @@ test('a sample sent from the UI appears live, without a reload', async () => {
   await page.getByText('No events yet.').waitFor();
   await page.getByLabel('sample').selectOption('generic');
   await page.getByRole('button', { name: 'Send a sample' }).click();
-  await page.getByRole('cell', { name: 'Suspicious Process Execution' }).waitFor();
+  await page.getByRole('cell', { name: 'Suspicious Process Execution', exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Sent to /v1/ingest/generic: 1 event' }).waitFor();
   await e.shot('view-live-events');
 });
@@ -27,21 +27,21 @@ test('an event posted by a tool appears live; while paused it is counted instead
   page.on('framenavigated', (f) => reloads.push(f.url()));
   const sent = await e.api('POST', '/v1/ingest/generic', { title: 'Posted by a tool', severity: 'Low' }, key);
   expect(sent.status).toBe(202);
-  await page.getByRole('cell', { name: 'Posted by a tool' }).waitFor();
+  await page.getByRole('cell', { name: 'Posted by a tool', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Pause' }).click();
   await e.api('POST', '/v1/ingest/generic', { title: 'Arrived while paused', severity: 'Low' }, key);
   await page.getByRole('button', { name: 'Resume (1 new)' }).waitFor();
-  expect(await page.getByRole('cell', { name: 'Arrived while paused' }).count()).toBe(0);
+  expect(await page.getByRole('cell', { name: 'Arrived while paused', exact: true }).count()).toBe(0);
   await e.shot('view-live-events-paused');
   await page.getByRole('button', { name: 'Resume (1 new)' }).click();
-  await page.getByRole('cell', { name: 'Arrived while paused' }).waitFor();
+  await page.getByRole('cell', { name: 'Arrived while paused', exact: true }).waitFor();
   expect(reloads).toEqual([]);
 });
 
 test('the inspector shows the request, raw and normalized JSON, the decision; replay makes a new event', async () => {
   const { page } = e;
   await e.nav('Live events');
-  await page.getByRole('cell', { name: 'Suspicious Process Execution' }).click();
+  await page.getByRole('cell', { name: 'Suspicious Process Execution', exact: true }).click();
   await page.getByRole('heading', { name: 'Suspicious Process Execution' }).waitFor();
   const raw = page.getByRole('region', { name: 'Raw payload (as received)' });
   const normalized = page.getByRole('region', { name: 'Normalized' });
@@ -65,6 +65,18 @@ test('copy as curl gives a command that sends the same payload again', async () 
   expect(curl).toMatch(/^curl -X POST "http:\/\/127\.0\.0\.1:\d+\/v1\/ingest\/generic"/);
   const body = JSON.parse(curl.slice(curl.indexOf("--data-binary '") + 15, -1));
   expect(body).toEqual(await fixture('generic-alert.json'));
+});
+
+test('replaying many events shows progress and then how many were replayed', async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  const before = (await e.api('GET', '/api/events?limit=500')).body.items.length;
+  await page.getByLabel('select Posted by a tool').check();
+  await page.getByLabel('select Arrived while paused').check();
+  await page.getByRole('button', { name: 'Replay selected (2)' }).click();
+  await page.getByRole('status').filter({ hasText: 'Replayed 2 events as new events' }).waitFor();
+  expect((await e.api('GET', '/api/events?limit=500')).body.items.length).toBe(before + 2);
+  expect(await page.getByRole('cell', { name: 'Arrived while paused', exact: true }).count()).toBe(2);
 });
 
 test('the one-click demo: request-bin destination, a sample, the delivery arrives; the dashboard charts it', async () => {

@@ -1,6 +1,8 @@
 // Live events: newest first, streaming; pause keeps counting what arrives meanwhile.
 import { useState } from 'react';
 import { api, type EventSummary } from '../api/client';
+import { eventsApi } from '../api/events';
+import { ActionButton } from '../components/Action';
 import { Badge } from '../components/Badge';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
@@ -16,6 +18,22 @@ export function LiveEvents({ open }: { open: (id: string) => void }) {
   const [paused, setPaused] = useState(false);
   const [missed, setMissed] = useState(0);
   const [filters, setFilters] = useState({ dialect: '', severity: '', text: '' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) => setSelected((prev) => {
+    const next = new Set(prev);
+    if (!next.delete(id)) next.add(id);
+    return next;
+  });
+  // One request per event, in order, so progress can be shown and a failure names its event.
+  const replaySelected = async (report: (done: number, total: number) => void) => {
+    const ids = list.items.map((e) => e.id).filter((id) => selected.has(id)).reverse();
+    for (let i = 0; i < ids.length; i++) {
+      report(i, ids.length);
+      await eventsApi.replay(ids[i]);
+    }
+    setSelected(new Set());
+    return `Replayed ${ids.length} event${ids.length === 1 ? '' : 's'} as new events`;
+  };
   const list = usePaged((cursor) => api.listEvents({ ...filters, cursor, limit: 50 }), [filters]);
 
   const matches = (e: EventSummary) =>
@@ -53,6 +71,7 @@ export function LiveEvents({ open }: { open: (id: string) => void }) {
         </select>
         <input aria-label="search" placeholder="search title, source, id" value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} />
         <SendSample />
+        <ActionButton label={`Replay selected (${selected.size})`} disabled={selected.size === 0} run={replaySelected} />
       </div>
       <DataTable
         rows={list.items}
@@ -66,6 +85,7 @@ export function LiveEvents({ open }: { open: (id: string) => void }) {
           </EmptyState>
         }
         columns={[
+          { label: 'select', cell: (e) => <input type="checkbox" aria-label={`select ${e.title}`} checked={selected.has(e.id)} onClick={(ev) => ev.stopPropagation()} onChange={() => toggle(e.id)} /> },
           { label: 'received', cell: (e) => <Time at={e.received_at} /> },
           { label: 'title', cell: (e) => e.title },
           { label: 'severity', cell: (e) => <Badge value={e.severity} /> },
