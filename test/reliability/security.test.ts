@@ -241,6 +241,13 @@ describe('header injection through destination headers', () => {
     expect(armor.status).toBe(400);
     expect(armor.json).toEqual({ errors: ['properties[2].value: must not contain CR or LF', 'properties[3].key: must not contain CR or LF'] });
     expect((await h.http('GET', '/api/destinations')).json.items.length).toBe(before);
+    // Editing a destination is checked the same way, and a refused edit changes nothing.
+    const made = await h.http('POST', '/api/destinations', { body: { name: 'edited later', kind: 'webhook', uri: 'http://127.0.0.1:1/', event_type: ['security_incident'], headers: [{ key: 'X-Team', value: 'blue' }] } });
+    expect(made.status).toBe(201);
+    const patched = await h.http('PATCH', `/api/destinations/${made.json.id}`, { body: { headers: [{ key: 'X-Team', value: 'blue\r\nX-Injected: 1' }, { key: 'X-Other\n', value: 'v' }] } });
+    expect(patched.status).toBe(400);
+    expect(patched.json).toEqual({ errors: ['headers[0].value: must not contain CR or LF', 'headers[1].key: must not contain CR or LF'] });
+    expect((await h.http('GET', `/api/destinations/${made.json.id}`)).json.headers).toEqual([{ key: 'X-Team', value: 'blue' }]);
   });
 });
 
@@ -420,6 +427,9 @@ describe('secrets', () => {
     };
     for (const path of ['/api/destinations', `/api/destinations/${dest.json.id}`, `/api/destinations/${hec.json.id}`, '/api/settings', '/api/keys', '/api/sources', `/api/sources/${source.json.id}`, '/api/status', '/api/notifications', '/api/events']) await read(path);
     for (const d of (await read(`/api/deliveries?limit=500`)).items) await read(`/api/deliveries/${d.id}`);
+    const renamed = await h.http('PATCH', `/api/destinations/${dest.json.id}`, { body: { name: 'secret hook renamed' } });
+    expect(renamed.status).toBe(200);
+    answers.push([`PATCH /api/destinations/${dest.json.id}`, renamed.text]);
     for (const id of ids.filter(Boolean)) await read(`/api/events/${id}`);
     for (const path of ['/metrics', '/healthz', '/openapi.json']) await read(path, null);
     // Masked where shown at all.
