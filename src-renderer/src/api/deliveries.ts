@@ -42,6 +42,8 @@ export interface DeliveryFilters extends Query {
   status?: string;
   event?: string;
   alert?: string;
+  /** next_cursor of the previous page. */
+  cursor?: string;
   limit?: number;
 }
 

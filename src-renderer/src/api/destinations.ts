@@ -62,6 +62,13 @@ export interface DestinationInput {
   email_enriched?: boolean;
 }
 
+/**
+ * PATCH body: any field create takes (kind only as it is: it cannot change). Headers replace
+ * the list; a header value or token sent back masked as shown (`Bearer ***`, `***`) keeps
+ * the saved secret.
+ */
+export type DestinationPatch = Partial<DestinationInput>;
+
 /** The one answer that carries the whsec_ secret unmasked (create, rotate). */
 export type WithSecret<T> = T & { signing_secret: string };
 
@@ -72,6 +79,7 @@ export const destinationApi = {
   list: () => http.get<Page<Destination>>('/api/destinations'),
   get: (id: string) => http.get<DestinationDetail>(`/api/destinations/${seg(id)}`),
   create: (input: DestinationInput) => http.post<WithSecret<Destination>>('/api/destinations', input),
+  update: (id: string, patch: DestinationPatch) => http.patch<Destination>(`/api/destinations/${seg(id)}`, patch),
   remove: (id: string) => http.del(`/api/destinations/${seg(id)}`),
   rotateSecret: (id: string) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`),
   test: (id: string) => http.post<DeliverySummary>(`/api/destinations/${seg(id)}/test`),

@@ -37,6 +37,8 @@ export interface Settings {
   flap: FlapSettings;
   outgoing: OutgoingPolicy;
   retention: Retention;
+  /** Your organization's link template for add_log_search_url; null when none is set. */
+  search_url_template: string | null;
 }
 
 export const SCOPES = ['ingest', 'read', 'admin'] as const;

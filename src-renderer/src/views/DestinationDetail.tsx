@@ -1,5 +1,6 @@
 // One destination: health and circuit state, its settings (secrets masked as the API gives
-// them), a test send that reports how it went, secret rotation, recent deliveries.
+// them) with an edit form and an enable/disable switch, a test send that reports how it went,
+// secret rotation, recent deliveries.
 import { useState, type ReactNode } from 'react';
 import { waitForOutcome, outcomeText } from '../api/deliveries';
 import { DELIVERED_KINDS, destinationApi, healthOf, targetOf, type DestinationDetail as Detail } from '../api/destinations';
@@ -15,6 +16,7 @@ import { Time } from '../components/Time';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
 import { useThrottled } from '../hooks/useThrottled';
+import { DestinationForm } from './destinations/DestinationForm';
 import './Destinations.css';
 
 function settingsOf(d: Detail): [string, ReactNode][] {
@@ -49,6 +51,8 @@ function circuitOf(d: Detail): [string, ReactNode][] {
 export function DestinationDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const detail = useLoad(() => destinationApi.get(id), [id]);
   const [secret, setSecret] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
   const reload = useThrottled(() => void detail.reload(), 500);
   useStream('delivery.changed', (c: { destination_id: string }) => c.destination_id === id && reload());
   const back = <a href="#/destinations">← Destinations</a>;
@@ -61,13 +65,38 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
         {back}
         <h2>{d.name}</h2>
         <Badge value={healthOf(d.circuit)} />
+        {!d.enabled && <Badge value="disabled" />}
       </div>
       <Errors error={detail.error} />
       <div className="columns">
-        <section className="panel">
+        <section className="panel" aria-label="Settings">
           <h3>Settings</h3>
-          <Facts items={settingsOf(d)} />
-          <p className="muted">Destinations cannot be changed in place yet (the API has no update): create the new one, then delete this one.</p>
+          {editing ? (
+            <DestinationForm
+              key={d.updated_at}
+              editing={d}
+              onCancel={() => setEditing(false)}
+              onSaved={(after) => {
+                setEditing(false);
+                setSaved(after.uri !== d.uri && after.uri ? 'Saved; the circuit starts afresh for the new URI' : 'Saved');
+                void detail.reload();
+              }}
+            />
+          ) : (
+            <>
+              <Facts items={settingsOf(d)} />
+              <div className="toolbar">
+                <button type="button" onClick={() => { setEditing(true); setSaved(null); }}>Edit</button>
+                <ActionButton label={d.enabled ? 'Disable' : 'Enable'} run={async () => {
+                  const after = await destinationApi.update(d.id, { enabled: !d.enabled });
+                  setSaved(null);
+                  await detail.reload();
+                  return after.enabled ? 'Enabled: new events are delivered here' : 'Disabled: new events are not delivered here';
+                }} />
+                {saved && <span className="result" role="status">{saved}</span>}
+              </div>
+            </>
+          )}
         </section>
         <section className="panel" aria-label="Circuit and health"><h3>Circuit and health</h3><Facts items={circuitOf(d)} /></section>
       </div>

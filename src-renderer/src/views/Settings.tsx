@@ -19,7 +19,7 @@ export function Settings() {
         <>
           <section aria-label="E-mail (SMTP)"><h3>E-mail (SMTP)</h3><SmtpSection saved={s.smtp} onSaved={() => void settings.reload()} /></section>
           <section aria-label="API keys"><h3>API keys</h3><ApiKeys /></section>
-          <section aria-label="Search URL template"><h3>Search URL template</h3><SearchUrlForm /></section>
+          <section aria-label="Search URL template"><h3>Search URL template</h3><SearchUrlForm saved={s.search_url_template} /></section>
           <section aria-label="Retention"><h3>Retention</h3><RetentionForm saved={s.retention} /></section>
           <section aria-label="Flap detection"><h3>Flap detection</h3><FlapForm saved={s.flap} /></section>
           <section aria-label="Outgoing addresses"><h3>Outgoing addresses</h3><p className="muted">Where deliveries may connect (fixed for this workstation product).</p><OutgoingPolicyView policy={s.outgoing} /></section>

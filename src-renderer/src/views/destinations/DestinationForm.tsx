@@ -1,9 +1,11 @@
-// Create a destination: common fields, then the fields its kind takes. Every value goes to
-// the API as typed; its field messages (e.g. `uri: is not a valid URL`) are shown as they come.
+// Create or edit a destination: common fields, then the fields its kind takes. Every value
+// goes to the API as typed; its field messages (e.g. `uri: is not a valid URL`) are shown as
+// they come. Editing starts from the destination as the API shows it: masked header values
+// go back as shown, which keeps the saved secrets; the HEC token field starts blank (keep).
 import { useState } from 'react';
 import {
   destinationApi, DESTINATION_KINDS, HEADERS_MAX, WEBHOOK_FORMATS,
-  type Destination, type DestinationInput, type DestinationKind, type HeaderEntry, type WebhookFormat, type WithSecret,
+  type Destination, type DestinationInput, type DestinationKind, type DestinationPatch, type HeaderEntry, type WebhookFormat, type WithSecret,
 } from '../../api/destinations';
 import { EVENT_TYPES, type EventType } from '../../api/transform';
 import { ActionButton } from '../../components/Action';
@@ -33,6 +35,21 @@ function inputOf(f: FormState): DestinationInput {
   return input;
 }
 
+/** An edit sends the same fields but kind (it cannot change); a blank token keeps the saved one. */
+function patchOf(f: FormState): DestinationPatch {
+  const { kind: _kind, ...patch }: DestinationPatch = inputOf(f);
+  if (f.kind === 'splunk_hec' && f.token === '') delete patch.token;
+  return patch;
+}
+
+/** The form filled from a destination as the API shows it (secrets masked). */
+function stateOf(d: Destination): FormState {
+  return {
+    name: d.name, kind: d.kind, eventTypes: [...d.event_type], enabled: d.enabled, emailForError: d.email_for_error ?? '',
+    uri: d.uri ?? '', format: d.format, headers: d.headers.map((h) => ({ ...h })), token: '', emailTo: d.email_to ?? '', enriched: d.email_enriched,
+  };
+}
+
 interface FormState {
   name: string;
   kind: DestinationKind;
@@ -52,15 +69,21 @@ const EMPTY: FormState = {
   uri: '', format: 'default', headers: [], token: '', emailTo: '', enriched: false,
 };
 
-export function DestinationForm({ onCreated, onCancel }: { onCreated: (d: WithSecret<Destination>) => void; onCancel: () => void }) {
-  const [f, setF] = useState<FormState>(EMPTY);
+export function DestinationForm({ editing, onCreated, onSaved, onCancel }: {
+  /** Edit this destination instead of creating one. */
+  editing?: Destination;
+  onCreated?: (d: WithSecret<Destination>) => void;
+  onSaved?: (d: Destination) => void;
+  onCancel: () => void;
+}) {
+  const [f, setF] = useState<FormState>(() => (editing ? stateOf(editing) : EMPTY));
   const set = (patch: Partial<FormState>) => setF((prev) => ({ ...prev, ...patch }));
   const text = (key: 'name' | 'uri' | 'token' | 'emailTo' | 'emailForError') => ({ value: f[key], onChange: (e: { target: { value: string } }) => set({ [key]: e.target.value }) });
   return (
-    <form className="form dest-form" aria-label="New destination" onSubmit={(e) => e.preventDefault()}>
+    <form className="form dest-form" aria-label={editing ? 'Edit destination' : 'New destination'} onSubmit={(e) => e.preventDefault()}>
       <Field label="Name"><input {...text('name')} placeholder="Ops webhook" /></Field>
-      <Field label="Kind" hint={KIND_HINTS[f.kind]}>
-        <select value={f.kind} onChange={(e) => set({ kind: e.target.value as DestinationKind })}>
+      <Field label="Kind" hint={editing ? `${KIND_HINTS[f.kind]} (a kind cannot change: create a new destination for another)` : KIND_HINTS[f.kind]}>
+        <select value={f.kind} disabled={!!editing} onChange={(e) => set({ kind: e.target.value as DestinationKind })}>
           {DESTINATION_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
         </select>
       </Field>
@@ -73,9 +96,14 @@ export function DestinationForm({ onCreated, onCancel }: { onCreated: (d: WithSe
             </select>
           </Field>
           <KeyValueRows legend="Headers" rows={f.headers} max={HEADERS_MAX} onChange={(headers) => set({ headers })} />
+          {editing && f.headers.some((h) => h.value.endsWith('***')) && <p className="hint">Values shown as <code>***</code> are saved secrets: left as they are, they are kept; type a new value to replace one.</p>}
         </>
       )}
-      {f.kind === 'splunk_hec' && <Field label="HEC token" hint="sent as Authorization: Splunk <token>; never shown again"><input type="password" autoComplete="off" {...text('token')} /></Field>}
+      {f.kind === 'splunk_hec' && (
+        <Field label="HEC token" hint={editing ? 'leave blank to keep the saved token; a new one replaces it (never shown again)' : 'sent as Authorization: Splunk <token>; never shown again'}>
+          <input type="password" autoComplete="off" {...text('token')} placeholder={editing ? 'saved (unchanged)' : undefined} />
+        </Field>
+      )}
       {f.kind === 'email' && (
         <>
           <Field label="Send to"><input type="email" {...text('emailTo')} placeholder="soc@example.com" /></Field>
@@ -86,10 +114,16 @@ export function DestinationForm({ onCreated, onCancel }: { onCreated: (d: WithSe
       <Field label="E-mail on failure" hint="optional: told when deliveries to this destination fail"><input type="email" {...text('emailForError')} /></Field>
       <label className="check"><input type="checkbox" checked={f.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Enabled</label>
       <div className="toolbar">
-        <ActionButton className="primary" label="Create destination" run={async () => {
-          onCreated(await destinationApi.create(inputOf(f)));
-          setF(EMPTY);
-        }} />
+        {editing ? (
+          <ActionButton className="primary" label="Save changes" run={async () => {
+            onSaved?.(await destinationApi.update(editing.id, patchOf(f)));
+          }} />
+        ) : (
+          <ActionButton className="primary" label="Create destination" run={async () => {
+            onCreated?.(await destinationApi.create(inputOf(f)));
+            setF(EMPTY);
+          }} />
+        )}
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
     </form>

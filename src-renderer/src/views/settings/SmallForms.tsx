@@ -10,15 +10,18 @@ const MIB = 1024 * 1024;
 /** Blank means "no limit" (null); anything else goes to the API as typed, for it to judge. */
 const numberOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 
-export function SearchUrlForm() {
-  const [template, setTemplate] = useState('');
+export function SearchUrlForm({ saved }: { saved: string | null }) {
+  const [template, setTemplate] = useState(saved ?? '');
+  const [current, setCurrent] = useState(saved);
   return (
     <div className="form">
-      <p className="muted">Transforms' <code>add_log_search_url</code> builds its links from this; <code>{'{{value}}'}</code> is replaced by the field's value. The API does not report the saved template, so this field starts empty; saving it blank removes the template.</p>
+      <p className="muted">Transforms' <code>add_log_search_url</code> builds its links from this; <code>{'{{value}}'}</code> is replaced by the field's value. Saving it blank removes the template.</p>
+      <p aria-label="Saved search URL template">{current ? <>Saved: <code>{current}</code></> : <span className="muted">None saved: <code>add_log_search_url</code> keys are left out of payloads.</span>}</p>
       <Field label="Search URL template"><input value={template} onChange={(e) => setTemplate(e.target.value)} placeholder="https://kibana.local/app/discover#/?query={{value}}" /></Field>
       <div><ActionButton className="primary" label="Save template" run={async () => {
-        const saved = await settingsApi.saveSearchUrlTemplate(template.trim() || null);
-        return saved.template ? 'Saved' : 'Removed';
+        const answer = await settingsApi.saveSearchUrlTemplate(template.trim() || null);
+        setCurrent(answer.template);
+        return answer.template ? 'Saved' : 'Removed';
       }} /></div>
     </div>
   );
