@@ -536,7 +536,7 @@ export class SignalsEngine {
 
   getAlert(organization: string, idOrShortId: string): Alert | undefined {
     const alert = this.state.findAlert(organization, idOrShortId);
-    return alert && structuredClone(alert);
+    return alert && cloneAlert(alert);
   }
 
   /** Newest first (by created_at, then by arrival). */
