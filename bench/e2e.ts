@@ -1,10 +1,11 @@
 // End-to-end latency: ingest → delivery at a local receiver, at a steady request rate.
-//   npm run bench:e2e [-- --rate 1000 --seconds 30] [--dead]
+//   npm run bench:e2e [-- --rate 1000 --seconds 30] [--second healthy|dead]
 // The built appliance runs as a child process; autocannon posts the generic fixture at a
 // fixed overall rate; the receiver (node:http, this process) notes when each payload
 // arrives and compares it with the event's received_at (same machine, same clock).
-// With --dead a second webhook destination points at a receiver that accepts connections
-// and never answers: the healthy destination's latency should not move.
+// With --second dead a second webhook destination points at a receiver that accepts
+// connections and never answers: the healthy destination's latency should not move compared
+// with --second healthy (the same work per event, both receivers answering).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,8 +23,8 @@ export interface E2eRow {
   e2e_p50_ms: number;
   e2e_p99_ms: number;
   e2e_max_ms: number;
-  /** Requests the dead receiver got (connections it left hanging). */
-  dead_requests?: number;
+  /** Requests the second receiver got (the dead one leaves each hanging). */
+  second_requests?: number;
   [key: string]: unknown;
 }
 
@@ -31,7 +32,12 @@ function listen(server: Server): Promise<string> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)));
 }
 
-export async function runE2e(opts: { rate: number; seconds: number; dead?: boolean; label?: string }): Promise<E2eRow> {
+/**
+ * `second`: a second webhook destination for the same events — 'healthy' (another receiver
+ * that answers at once) or 'dead' (accepts connections, never answers). Comparing the two
+ * isolates what a dead destination costs the healthy one: the ingest work is the same.
+ */
+export async function runE2e(opts: { rate: number; seconds: number; second?: 'healthy' | 'dead'; label?: string }): Promise<E2eRow> {
   const latencies: number[] = [];
   const receiver = createServer((req, res) => {
     let body = '';
@@ -53,15 +59,25 @@ export async function runE2e(opts: { rate: number; seconds: number; dead?: boole
     deadRequests++;
     req.resume();
   });
+  let otherRequests = 0;
+  const other = createServer((req, res) => {
+    otherRequests++;
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
   const receiverUrl = await listen(receiver);
   const deadUrl = await listen(dead);
+  const otherUrl = await listen(other);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'sy-e2e-'));
   const appliance = await startAppliance(dataDir);
   const url = appliance.url;
   try {
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    const destinations = [{ name: 'bench receiver', uri: receiverUrl }, ...(opts.dead ? [{ name: 'dead receiver', uri: deadUrl }] : [])];
+    const destinations = [
+      { name: 'bench receiver', uri: receiverUrl },
+      ...(opts.second === 'dead' ? [{ name: 'dead receiver', uri: deadUrl }] : opts.second === 'healthy' ? [{ name: 'second receiver', uri: otherUrl }] : []),
+    ];
     for (const d of destinations) {
       const made = await fetch(`${url}/api/destinations`, { method: 'POST', headers, body: JSON.stringify({ ...d, kind: 'webhook', event_type: ['security_event'] }) });
       if (made.status !== 201) throw new Error(`destination: ${made.status} ${await made.text()}`);
@@ -74,14 +90,14 @@ export async function runE2e(opts: { rate: number; seconds: number; dead?: boole
     while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
-      scenario: opts.label ?? `end to end at ${opts.rate} events/s for ${opts.seconds} s${opts.dead ? ', beside a dead destination' : ''}`,
+      scenario: opts.label ?? `end to end at ${opts.rate} events/s for ${opts.seconds} s${opts.second ? `, beside a ${opts.second} destination` : ''}`,
       ingested: expected,
       delivered: latencies.length,
       ingest_p99_ms: load.latency.p99,
       e2e_p50_ms: percentile(sorted, 50),
       e2e_p99_ms: percentile(sorted, 99),
       e2e_max_ms: sorted[sorted.length - 1],
-      ...(opts.dead ? { dead_requests: deadRequests } : {}),
+      ...(opts.second === 'dead' ? { second_requests: deadRequests } : opts.second === 'healthy' ? { second_requests: otherRequests } : {}),
       errors: load.errors + load.non2xx,
     };
   } finally {
@@ -89,13 +105,15 @@ export async function runE2e(opts: { rate: number; seconds: number; dead?: boole
     receiver.close();
     dead.closeAllConnections();
     dead.close();
+    other.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' }, dead: { type: 'boolean', default: false } } });
-  const row = await runE2e({ rate: Number(values.rate), seconds: Number(values.seconds), dead: values.dead });
+  const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' }, second: { type: 'string' } } });
+  if (values.second !== undefined && values.second !== 'healthy' && values.second !== 'dead') throw new Error('--second healthy|dead');
+  const row = await runE2e({ rate: Number(values.rate), seconds: Number(values.seconds), second: values.second as 'healthy' | 'dead' | undefined });
   console.table([row]);
   const file = join(ROOT, 'bench/results', `e2e-${Date.now()}.json`);
   await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, row }, null, 2));
