@@ -12,6 +12,22 @@ export const SHOTS = join(ROOT, 'test-results');
 // No network beyond loopback: no component updates, no sync, no QUIC, no first-run pings.
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
+/** Debian's chromium with a page logged in to the UI by a one-time login URL. */
+export async function openBrowser(loginUrl: string): Promise<{ browser: Browser; page: Page }> {
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (err) {
+    throw new Error(`Cannot start chromium at ${CHROMIUM} (install Debian's package: apt-get install -y chromium, or set CHROMIUM_PATH): ${(err as Error).message}`);
+  }
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000); // a missing element fails with its locator, before the test's own timeout
+  await page.goto(loginUrl);
+  await mkdir(SHOTS, { recursive: true });
+  return { browser, page };
+}
+
 export interface E2E {
   url: string;
   loginUrl: string;
@@ -35,18 +51,14 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   const [, url] = await child.waitFor(/serving at (http:\/\/\S+)/);
   const [, loginUrl] = await child.waitFor(/login link\): (\S+)/);
   const [, adminKey] = await child.waitFor(/store it now: (\S+)/);
-  let browser: Browser;
+  let opened: { browser: Browser; page: Page };
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    opened = await openBrowser(loginUrl);
   } catch (err) {
     child.proc.kill('SIGINT');
-    throw new Error(`Cannot start chromium at ${CHROMIUM} (install Debian's package: apt-get install -y chromium, or set CHROMIUM_PATH): ${(err as Error).message}`);
+    throw err;
   }
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000); // a missing element fails with its locator, before the test's own timeout
-  await page.goto(loginUrl);
-  await mkdir(SHOTS, { recursive: true });
+  const { browser, page } = opened;
   return {
     url, loginUrl, adminKey, dataDir, child, browser, page,
     async api(method, path, body, key = adminKey) {
