@@ -6,7 +6,8 @@ import { appendFile, readdir, readFile, stat, truncate, unlink, writeFile } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../src-main/core/types';
-import { createStore, type FileStoreOptions, type OpenReport, type Store } from '../../src-main/store';
+import { createStore, type FileStoreOptions, type OpenReport, type Store, type StoreFs } from '../../src-main/store';
+import { nodeStoreFs } from '../../src-main/store/segment-log';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 import { useTempDirs } from '../helpers/temp-dirs';
 
@@ -187,6 +188,39 @@ describe('index snapshot', () => {
     expect(await again.getEvent(events[39].id)).toEqual(events[39]);
     const all = await again.listEvents({ limit: 500 });
     expect(all.items.map((i) => i.id)).toEqual(events.filter((e) => !firstSegmentIds.includes(e.id)).map((e) => e.id).reverse());
+  });
+
+  it('a snapshot that cannot be written (full disk) costs nothing but the fast start', async () => {
+    const dir = await tempDir();
+    const failing: StoreFs = {
+      ...nodeStoreFs,
+      async open(path, flags, mode) {
+        const f = await nodeStoreFs.open(path, flags, mode);
+        if (!path.endsWith('.tmp')) return f;
+        return { ...f, write: async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, read: f.read.bind(f), datasync: f.datasync.bind(f), sync: f.sync.bind(f), truncate: f.truncate.bind(f), close: f.close.bind(f) };
+      },
+    };
+    const { store } = await openStore({ dataDir: dir, fs: failing });
+    const events = await fill(store, 10);
+    await store.close(); // resolves: the snapshot failure is not the caller's problem
+    expect(await stat(snapshotPath(dir)).catch(() => null)).toBeNull();
+    const { store: again, report } = await openStore({ dataDir: dir });
+    expect(report).toMatchObject({ snapshot: 'none', events: 10, replayed_records: 12 });
+    expect(await again.getEvent(events[9].id)).toEqual(events[9]);
+  });
+
+  it('ignores the temp file of a snapshot write a crash interrupted', async () => {
+    const dir = await tempDir();
+    const { store } = await openStore({ dataDir: dir });
+    await fill(store, 10);
+    await store.close();
+    await writeFile(join(dir, 'events', 'index.snap.tmp'), 'SYSNAP2\nhalf a snapshot');
+    const { store: again, report } = await openStore({ dataDir: dir });
+    expect(report).toMatchObject({ snapshot: 'loaded', events: 10 });
+    await again.appendEvents([makeEvent()]);
+    await again.close();
+    const { report: third } = await openStore({ dataDir: dir });
+    expect(third).toMatchObject({ snapshot: 'loaded', events: 11 });
   });
 
   it('is rewritten in the background once enough records were appended', async () => {
