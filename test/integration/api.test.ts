@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_BYTES_MAX } from '../../src-main/limits';
 import { ADMIN_KEY, startHarness, type Harness } from '../helpers/harness';
+import { uiSession } from '../helpers/session';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,15 +11,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h.stop());
 
-async function loginCookie(): Promise<{ cookie: string; csrf: string; setCookie: string }> {
-  const link = new URL(h.app.loginUrl());
-  const res = await h.http('GET', link.pathname + link.search, { key: null });
-  expect(res.status).toBe(302);
-  const setCookie = String(res.headers['set-cookie']);
-  const cookie = setCookie.split(';')[0];
-  const session = await h.http('GET', '/api/session', { key: null, headers: { cookie } });
-  return { cookie, csrf: session.json.csrf_token, setCookie };
-}
 
 describe('events list', () => {
   it('pages newest first with a cursor and filters by dialect, severity, status, source and text', async () => {
@@ -126,7 +118,7 @@ describe('security base', () => {
   });
   it('logs in by one-time link to an HttpOnly SameSite=Strict cookie; the link works once', async () => {
     const link = new URL(h.app.loginUrl());
-    const { setCookie, csrf } = await loginCookie();
+    const { setCookie, csrf } = await uiSession(h);
     expect(setCookie).toMatch(/sy_session=[^;]+/);
     expect(setCookie.toLowerCase()).toContain('httponly');
     expect(setCookie.toLowerCase()).toContain('samesite=strict');
@@ -137,7 +129,7 @@ describe('security base', () => {
     expect(again.status).toBe(401);
   });
   it('refuses a cross-origin cookie POST and a cookie POST without the CSRF token; accepts it with the token', async () => {
-    const { cookie, csrf } = await loginCookie();
+    const { cookie, csrf } = await uiSession(h);
     const body = { name: 'from the ui', scopes: ['read'] };
     const crossOrigin = await h.http('POST', '/api/keys', { body, key: null, headers: { cookie, origin: 'http://evil.example', 'x-csrf-token': csrf } });
     expect(crossOrigin.status).toBe(403);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DESTINATIONS_MAX } from '../../src-main/limits';
 import { fixture, startHarness, tempDir, type Harness } from '../helpers/harness';
 import { startReceiver, type Receiver } from '../helpers/receiver';
+import { until } from '../helpers/wait';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -26,15 +27,6 @@ async function webhook(h: Harness, uri: string, extra: Record<string, unknown> =
   const res = await h.http('POST', '/api/destinations', { body: { name: `hook ${uri}`, kind: 'webhook', uri, event_type: ['security_event'], ...extra } });
   expect(res.status).toBe(201);
   return res.json;
-}
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 const deliveryOf = async (h: Harness, status: string) =>
   until(async () => (await h.http('GET', `/api/deliveries?status=${status}`)).json.items[0]);

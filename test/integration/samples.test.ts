@@ -3,20 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../src-main/core/types';
 import { startHarness, type Harness } from '../helpers/harness';
+import { until } from '../helpers/wait';
 
 let h: Harness;
 afterEach(() => h?.stop());
 const app = async () => (h = await startHarness({ tickMs: 0, delivery: { retrySchedule: [0, 0.2], jitter: 0, timeoutMs: 1000 } }));
 
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('sample packs', () => {
   it('lists a pack for every dialect, each with the endpoint a tool would use', async () => {

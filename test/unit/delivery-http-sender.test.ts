@@ -1,34 +1,19 @@
 // The HTTP sender against real node:http receivers on 127.0.0.1, and the SSRF refusal
 // proven at the address check with stubbed lookups. Traffic only ever goes to loopback:
 // every client connection attempt is observed, and anything else is cut before it connects.
-import dc from 'node:diagnostics_channel';
 import http from 'node:http';
 import net, { type LookupFunction } from 'node:net';
-import os from 'node:os';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSender, type Sender } from '../../src-main/delivery/http-sender';
 import { DELIVERY_RESPONSE_BODY_MAX } from '../../src-main/limits';
+import { guardEgress, type EgressGuard } from '../helpers/egress-guard';
 
-// ---- egress guard: records each TCP connection attempt (made just before connect(2)) ----
-let attempts: string[] = [];
-type Connect = (...args: unknown[]) => number;
-const onClientSocket = (message: unknown) => {
-  const { socket } = message as { socket: net.Socket };
-  socket.on('connectionAttempt', (address: string) => {
-    attempts.push(address);
-    if (address === '127.0.0.1' || address === '::1') return;
-    // Never leave this machine, even if the code under test is broken: the attempt is
-    // emitted just before the handle's connect(), which is made to fail as ECONNREFUSED.
-    const handle = (socket as unknown as { _handle?: { connect: Connect; connect6: Connect } })._handle;
-    if (!handle) return void socket.destroy();
-    handle.connect = handle.connect6 = () => -os.constants.errno.ECONNREFUSED;
-  });
-};
-beforeAll(() => dc.subscribe('net.client.socket', onClientSocket));
-afterAll(() => dc.unsubscribe('net.client.socket', onClientSocket));
+// ---- egress guard: records each TCP connection attempt; anything off loopback is cut ----
+let guard: EgressGuard;
 beforeEach(() => {
-  attempts = [];
+  guard = guardEgress();
 });
+afterEach(() => guard.stop());
 
 // ---- receivers ----
 interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
@@ -108,7 +93,7 @@ describe('sender against local receivers', () => {
     expect(result.duration_ms).toBeGreaterThanOrEqual(0);
     expect(r.requests).toEqual([expect.objectContaining({ method: 'POST', url: '/hook?x=1', body: '{"a":1}' })]);
     expect(r.requests[0].headers).toMatchObject({ 'content-type': 'application/json', authorization: 'Splunk t0k' });
-    expect(attempts).toEqual(['127.0.0.1']);
+    expect(guard.attempts).toEqual(['127.0.0.1']);
   });
 
   it('reuses one kept-alive connection for consecutive sends', async () => {
@@ -213,7 +198,7 @@ describe('URL validation', () => {
   ])('refuses %s without any connection', async (url, error) => {
     const result = await sender({ policy: LOOPBACK_ONLY }).send({ url, body: '{}' });
     expect(result).toMatchObject({ ok: false, error_class: 'other', error });
-    expect(attempts).toEqual([]);
+    expect(guard.attempts).toEqual([]);
   });
 });
 
@@ -241,7 +226,7 @@ describe('SSRF refusal at the address check', () => {
         error: 'address refused: metadata.test resolved to 169.254.169.254, which is a cloud metadata or link-local address',
       });
       expect(metadata.asked).toEqual(['metadata.test']);
-      expect(attempts).toEqual([]); // no connect() was even attempted
+      expect(guard.attempts).toEqual([]); // no connect() was even attempted
       expect(counter.count()).toBe(0);
     } finally {
       await counter.close();
@@ -256,15 +241,15 @@ describe('SSRF refusal at the address check', () => {
       const ok = await sender({ policy: LOOPBACK_ONLY, lookup: allowed.lookup }).send({ url: `http://metadata.test:${counter.port}/`, body: '{}' });
       expect(ok.error_class).toBe('connection'); // the counter hangs up without answering
       expect(counter.count()).toBe(1);
-      expect(attempts).toEqual(['127.0.0.1']);
+      expect(guard.attempts).toEqual(['127.0.0.1']);
 
       // ...and nothing reaches it when the policy refuses that address.
-      attempts = [];
+      guard.attempts.length = 0;
       const denied = stubLookup('127.0.0.1');
       const refused = await sender({ policy: STRICT, lookup: denied.lookup }).send({ url: `http://metadata.test:${counter.port}/`, body: '{}' });
       expect(refused).toMatchObject({ ok: false, error_class: 'refused_address' });
       expect(denied.asked).toEqual(['metadata.test']);
-      expect(attempts).toEqual([]);
+      expect(guard.attempts).toEqual([]);
       expect(counter.count()).toBe(1);
     } finally {
       await counter.close();
@@ -277,7 +262,7 @@ describe('SSRF refusal at the address check', () => {
       const result = await sender({ policy: { allowPrivate: true, allowLoopback: true }, lookup: spy.lookup }).send({ url, body: '{}' });
       expect(result).toMatchObject({ ok: false, error_class: 'refused_address' });
       expect(spy.asked).toEqual([]);
-      expect(attempts).toEqual([]);
+      expect(guard.attempts).toEqual([]);
     });
 
   it('refuses a loopback IP literal when loopback is not allowed, without connecting', async () => {
@@ -285,7 +270,7 @@ describe('SSRF refusal at the address check', () => {
     const result = await sender({ policy: STRICT }).send({ url: r.url, body: '{}' });
     expect(result).toMatchObject({ ok: false, error_class: 'refused_address', error: `address refused: 127.0.0.1 is a loopback address and loopback destinations are not allowed` });
     expect(r.connections()).toBe(0);
-    expect(attempts).toEqual([]);
+    expect(guard.attempts).toEqual([]);
   });
 
   it('guards the default system lookup too (localhost resolves to loopback)', async () => {
@@ -293,6 +278,6 @@ describe('SSRF refusal at the address check', () => {
     const result = await sender({ policy: STRICT }).send({ url: `http://localhost:${r.port}/`, body: '{}' });
     expect(result).toMatchObject({ ok: false, error_class: 'refused_address', error: expect.stringMatching(/^address refused: localhost resolved to /) });
     expect(r.connections()).toBe(0);
-    expect(attempts).toEqual([]);
+    expect(guard.attempts).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export interface ApplianceStatus {
 export function StatusBanner() {
   const status = useLoad(() => http.get<ApplianceStatus>('/api/status'), []);
   useStream('status.changed', (s: ApplianceStatus) => status.set(s));
+  // Changes are not replayed on connect: after a reconnect, ask again.
+  useStream('ready', () => void status.reload());
   const store = status.data?.store;
   if (!store || store.writable) return null;
   return (
