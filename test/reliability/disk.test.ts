@@ -42,7 +42,7 @@ async function receiver(): Promise<Receiver> {
   return r;
 }
 
-const STORE_503 = 'store: the event could not be written to disk; check free space and permissions of the data directory';
+const STORE_503 = 'store: the change could not be written to disk; check free space and permissions of the data directory, then retry';
 
 describe('disk faults', () => {
   it('full disk under 8 ingesting clients: 503 + Retry-After, visible everywhere, clears by itself, nothing acknowledged lost across a restart', async () => {
