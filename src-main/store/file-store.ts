@@ -199,6 +199,7 @@ export class FileStore implements Store {
     }
     this.state = 'open';
     this.sinceSnapshot = scan.records;
+    this.lastSnapshotAt = Date.now(); // the next background one waits its interval (a long replay asks for one at once below)
     if (this.snapshots && snapshot !== 'loaded' && snapshot !== 'none') await removeSnapshot(this.eventsDir, this.fs).catch(() => undefined);
     // A long replay (no snapshot, or one far behind) is not repeated on the next start.
     if (this.snapshots && scan.records > 0 && (snapshot !== 'loaded' || scan.records >= this.snapshotEveryRecords)) this.queueSnapshot(true);

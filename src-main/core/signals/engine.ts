@@ -4,7 +4,7 @@
 // State is copy-on-write: an operation works on copies inside a Tx and commits them at
 // the end, so a throwing operation changes nothing and the objects held in state are
 // never mutated (which is what lets rollback put the previous objects back).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import { ALERT_TIMELINE_MAX, TAGS_MAX } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
@@ -77,7 +77,7 @@ const SHORT_SPACE = 62n ** 10n;
  * source gives reproducible short ids. `attempt` varies it when a short id is taken.
  */
 export function shortIdFor(prefix: 'AL' | 'CA', id: string, attempt = 0): string {
-  const digest = createHash('sha256').update(attempt === 0 ? id : `${id}#${attempt}`).digest();
+  const digest = hash('sha256', attempt === 0 ? id : `${id}#${attempt}`, 'buffer');
   const n = digest.readBigUInt64BE(0) % SHORT_SPACE;
   // Two BigInt steps, then plain numbers: 62^5 < 2^53, so each half is exact.
   let low = Number(n % 916_132_832n); // 62^5
