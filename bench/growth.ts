@@ -8,6 +8,7 @@
 //     CPU time per accepted event (less sensitive to a noisy machine than req/s);
 //   - start-up once more without the index snapshot (the whole log replayed), for comparison.
 //   npx tsx bench/growth.ts [-- --sizes 10000,100000,1000000 --seconds 5]
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -88,6 +89,9 @@ export async function runGrowth(sizes: number[], seconds: number): Promise<Recor
     const dataDir = join(dir, 'data');
     try {
       const seeded = await seed(dataDir, n, body);
+      // The seed's writes leave the page cache dirty; flush them so their writeback does not
+      // land on the fsyncs measured below.
+      execFileSync('sync');
       // Start on the snapshot written by the seeding store's close.
       const first = await startAndMeasure(dataDir);
       const cpu0 = await cpuMs(first.app.pid);

@@ -80,7 +80,7 @@ async function main() {
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   for (const group of groups.values()) console.table(group);
-  const result = { date: new Date().toISOString(), quick, machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, loadavg_at_end: loadavg(), seconds: Math.round((performance.now() - started) / 1000), rows };
+  const result = { date: new Date().toISOString(), quick, build: process.env.BENCH_CLI ?? 'out/main/cli.js', machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, loadavg_at_end: loadavg(), seconds: Math.round((performance.now() - started) / 1000), rows };
   const file = join(ROOT, 'bench/results', `bench-${Date.now()}.json`);
   await writeFile(file, JSON.stringify(result, null, 2));
   console.log(`\nwritten ${file} (${result.seconds} s)`);
