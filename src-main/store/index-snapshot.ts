@@ -18,6 +18,8 @@ import { nodeStoreFs, type StoreFile, type StoreFs } from './segment-log';
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP2\n', 'latin1');
 export const SNAPSHOT_TAIL_BYTES = 4096;
+/** Bytes hashed and written per step of a snapshot write (the event loop runs between steps). */
+const SNAPSHOT_WRITE_CHUNK = 4 * 1024 * 1024;
 /** Rows of room the decoded columns get, so the index adopts them without copying. */
 const SNAPSHOT_HEADROOM_ROWS = 65_536;
 const HASH_BYTES = 32;
@@ -90,7 +92,7 @@ function bytesOf(a: UintArray | Float64Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Serializes a snapshot; synchronous apart from the caller's file writes. */
+/** Serializes a snapshot (all but the checksum trailer, which writeSnapshot adds as it writes). */
 export function encodeSnapshot(s: Snapshot): Buffer[] {
   const meta: Meta = {
     version: 1, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count, otherIds: s.index.otherIds,
@@ -102,9 +104,6 @@ export function encodeSnapshot(s: Snapshot): Buffer[] {
   parts.push(Buffer.from(bytesOf(s.index.idWords)));
   parts.push(Buffer.from(bytesOf(s.index.received)));
   for (const c of COLUMNS) parts.push(Buffer.from(bytesOf(s.index.columns[c])));
-  const hash = createHash('sha256');
-  for (const p of parts) hash.update(p);
-  parts.push(hash.digest());
   return parts;
 }
 
@@ -192,8 +191,10 @@ export async function writeSnapshot(dir: string, parts: Buffer[], fs: StoreFs = 
   const rename = fs.rename ?? nodeStoreFs.rename!;
   const file = await fs.open(tmp, 'w', 0o600);
   let bytes = 0;
+  // Hashed piece by piece between writes, so a large index never blocks the event loop for the whole sum.
+  const hash = createHash('sha256');
   try {
-    for (const p of parts) {
+    const put = async (p: Buffer) => {
       let done = 0;
       while (done < p.length) {
         const { bytesWritten } = await file.write(p, done, p.length - done, bytes + done);
@@ -201,7 +202,15 @@ export async function writeSnapshot(dir: string, parts: Buffer[], fs: StoreFs = 
         done += bytesWritten;
       }
       bytes += p.length;
+    };
+    for (const part of parts) {
+      for (let at = 0; at < part.length; at += SNAPSHOT_WRITE_CHUNK) {
+        const chunk = part.subarray(at, at + SNAPSHOT_WRITE_CHUNK);
+        hash.update(chunk);
+        await put(chunk);
+      }
     }
+    await put(hash.digest());
     await file.sync();
   } finally {
     await file.close();
