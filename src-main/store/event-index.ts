@@ -74,7 +74,6 @@ class Column {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
 /**
@@ -94,12 +93,27 @@ class IdTable {
     this.words = new Uint32Array(capacity * 4);
   }
 
+  /** Parses a canonical lower-case UUID into four words in one pass (no regex, no substrings); false for anything else. */
   static encode(id: string, out: Uint32Array, at: number): boolean {
-    if (id.length !== 36 || !UUID.test(id)) return false;
-    out[at] = parseInt(id.slice(0, 8), 16);
-    out[at + 1] = parseInt(id.slice(9, 13) + id.slice(14, 18), 16);
-    out[at + 2] = parseInt(id.slice(19, 23) + id.slice(24, 28), 16);
-    out[at + 3] = parseInt(id.slice(28, 36), 16);
+    if (id.length !== 36) return false;
+    let word = 0;
+    let w = 0;
+    let digits = 0;
+    for (let i = 0; i < 36; i++) {
+      const c = id.charCodeAt(i);
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        if (c !== 45) return false; // '-'
+        continue;
+      }
+      const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1; // 0-9, a-f
+      if (v < 0) return false;
+      word = ((word << 4) | v) >>> 0;
+      if (++digits === 8) {
+        out[at + w++] = word;
+        word = 0;
+        digits = 0;
+      }
+    }
     return (out[at] | out[at + 1] | out[at + 2] | out[at + 3]) !== 0;
   }
 

@@ -43,6 +43,26 @@ describe('event index', () => {
     expect(index.has(list[1].id.toUpperCase())).toBe(false);
   });
 
+  it('keeps ids that only look like UUIDs exactly as given', () => {
+    const index = new EventIndex();
+    const base = events(1)[0];
+    const tricky = [
+      '00000000-0000-0000-0000-000000000000', // nil: all-zero words mean "not a UUID"
+      'ABCDEF01-2345-4678-9abc-def012345678', // upper case is not canonical
+      'abcdef01-2345-4678-9abc-def01234567g',
+      'abcdef01x2345-4678-9abc-def012345678',
+      'abcdef01-2345-4678-9abc-def012345678', // a real one among them
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    ];
+    tricky.forEach((id, i) => index.add({ ...base, id }, { segment: 1, offset: i, length: 1 }));
+    tricky.forEach((id, i) => {
+      expect(index.seqOf(id)).toBe(i);
+      expect(index.summary(i).id).toBe(id);
+    });
+    expect(index.has('abcdef01-2345-4678-9abc-def012345679')).toBe(false);
+    expect(index.has('abcdef01-2345-4678-9abc-def01234567G')).toBe(false);
+  });
+
   it('filters newest first, by organization and by field, with the same results as a plain scan', () => {
     const list = events(3000);
     const index = new EventIndex();
