@@ -204,7 +204,7 @@ class IdTable {
   }
 }
 
-/** Growable Int32 list (per-organization sequence numbers). */
+/** Growable list of sequence numbers (per organization), ascending. */
 class IntList {
   data: Float64Array;
   length = 0;
