@@ -50,12 +50,18 @@ export async function rssBytes(pid: number): Promise<number> {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-/** CPU time (user + system) a process used so far, in milliseconds (Linux /proc). */
-export async function cpuMs(pid: number): Promise<number> {
+/** CPU time a process used so far, in milliseconds, in user and in kernel mode (Linux /proc). */
+export async function cpuTimes(pid: number): Promise<{ user: number; system: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 (1-based) of the whole line: 12 and 13 after the ')'.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 }; // USER_HZ is 100 on Linux
+}
+
+/** CPU time (user + system) a process used so far, in milliseconds. */
+export async function cpuMs(pid: number): Promise<number> {
+  const t = await cpuTimes(pid);
+  return t.user + t.system;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -19,7 +19,7 @@ import { ensureDefaultOrg } from '../src-main/core/config-ops';
 import { ingest } from '../src-main/core/ingest';
 import type { NormalizedEvent } from '../src-main/core/types';
 import { createStore } from '../src-main/store';
-import { BENCH_KEY, cpuMs, ROOT, rssBytes, startAppliance } from './appliance';
+import { BENCH_KEY, cpuTimes, ROOT, rssBytes, startAppliance } from './appliance';
 
 const headers = { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' };
 
@@ -94,9 +94,9 @@ export async function runGrowth(sizes: number[], seconds: number): Promise<Recor
       execFileSync('sync');
       // Start on the snapshot written by the seeding store's close.
       const first = await startAndMeasure(dataDir);
-      const cpu0 = await cpuMs(first.app.pid);
+      const cpu0 = await cpuTimes(first.app.pid);
       const load = await autocannon({ url: `${first.app.url}/v1/ingest/generic`, method: 'POST', body: bodyText, headers, connections: 32, duration: seconds });
-      const cpu1 = await cpuMs(first.app.pid);
+      const cpu1 = await cpuTimes(first.app.pid);
       const accepted = load['2xx'];
       const rssAfter = +((await rssBytes(first.app.pid)) / 2 ** 20).toFixed(1);
       await first.app.stop();
@@ -115,7 +115,8 @@ export async function runGrowth(sizes: number[], seconds: number): Promise<Recor
         rss_after_load_mib: rssAfter,
         ingest_req_per_s: Math.round(load.requests.average),
         ingest_p99_ms: load.latency.p99,
-        cpu_us_per_event: accepted ? Math.round(((cpu1 - cpu0) * 1000) / accepted) : NaN,
+        cpu_us_per_event: accepted ? Math.round(((cpu1.user + cpu1.system - cpu0.user - cpu0.system) * 1000) / accepted) : NaN,
+        of_which_kernel_us: accepted ? Math.round(((cpu1.system - cpu0.system) * 1000) / accepted) : NaN,
         errors: load.errors + load.non2xx,
       });
       console.error(JSON.stringify(rows[rows.length - 1]));
