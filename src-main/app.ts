@@ -72,8 +72,9 @@ export function defaultUiDir(): string {
   // Built layout: out/main/cli.js or out/main/chunks/*.js → out/renderer.
   // From sources (tests): src-main/app.ts → <repo>/out/renderer.
   const here = dirname(fileURLToPath(import.meta.url));
-  const out = here.split(sep).lastIndexOf('out');
-  return out >= 0 ? join(here.split(sep).slice(0, out + 1).join(sep), 'renderer') : join(here, '..', 'out', 'renderer');
+  const parts = here.split(sep);
+  const out = parts.findLastIndex((p, i) => p === 'out' && parts[i + 1] === 'main');
+  return out >= 0 ? join(parts.slice(0, out + 1).join(sep), 'renderer') : join(here, '..', 'out', 'renderer');
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

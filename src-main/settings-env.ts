@@ -31,12 +31,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The flags `serve` takes (the desktop app picks the same ones out of its argv). */
+export const SERVE_FLAGS = { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } } as const;
+
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeSettings {
   let values: { host?: string; port?: string; 'data-dir'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+      options: SERVE_FLAGS,
       strict: true,
       allowPositionals: false,
     }));

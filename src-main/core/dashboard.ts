@@ -2,9 +2,9 @@
 // delivery attempts per bucket by outcome, and the destinations that are failing.
 import { SEVERITIES, type EventSummary, type Severity } from './types';
 
-export interface AttemptLike { at: string; response: { status: number } | null }
-export interface DeliveryLike { destination_id: string; status: string; attempts: AttemptLike[]; created_at: string }
-export interface DestinationLike { id: string; name: string; kind: string }
+interface AttemptLike { at: string; response: { status: number } | null; error_class: string | null }
+interface DeliveryLike { destination_id: string; status: string; attempts: AttemptLike[]; created_at: string }
+interface DestinationLike { id: string; name: string; kind: string }
 
 export interface Dashboard {
   from: string;
@@ -27,6 +27,8 @@ export function buildDashboard(input: {
   deliveries: DeliveryLike[];
   destinations: DestinationLike[];
   circuitOf: (destinationId: string) => string;
+  /** The delivery engine's own rule (an e-mail attempt has no HTTP response). */
+  attemptSucceeded: (a: AttemptLike) => boolean;
 }): Dashboard {
   const to = input.now.getTime();
   const from = to - input.windowSeconds * 1000;
@@ -52,7 +54,7 @@ export function buildDashboard(input: {
     for (const a of d.attempts) {
       const i = slot(a.at);
       if (i < 0) continue;
-      const ok = !!a.response && a.response.status >= 200 && a.response.status < 300;
+      const ok = input.attemptSucceeded(a);
       attempts[i][ok ? 'succeeded' : 'failed'] += 1;
       if (!ok) {
         const f = failing.get(d.destination_id) ?? { failed_attempts: 0, dead: 0 };

@@ -89,9 +89,7 @@ export function createDestination(
   if (draft.destinations.filter((d) => d.organization === organization).length >= DESTINATIONS_MAX) {
     throw new LimitError([`destinations: at most ${DESTINATIONS_MAX} per organization`]);
   }
-  const errors = [...checkUri(input.kind, input.uri), ...deps.validateHeaders(input.headers ?? [])];
-  if (input.kind === 'splunk_hec' && !input.token) errors.push('token: is required for a splunk_hec destination');
-  if (input.kind === 'email' && !input.email_to) errors.push('email_to: is required for an email destination');
+  const errors = [...checkUri(input.kind, input.uri), ...deps.validateHeaders(input.headers ?? []), ...checkKindFields(input.kind, input)];
   if (errors.length) throw new ValidationError(errors);
   const at = now.toISOString();
   const destination: Destination = {
@@ -114,6 +112,13 @@ export function createDestination(
   };
   draft.destinations.push(destination);
   return destination;
+}
+
+/** What a kind needs beyond its URI, for create and update alike. */
+function checkKindFields(kind: DestinationKind, d: { token?: string | null; email_to?: string | null }): string[] {
+  if (kind === 'splunk_hec' && !d.token) return ['token: is required for a splunk_hec destination'];
+  if (kind === 'email' && !d.email_to) return ['email_to: is required for an email destination'];
+  return [];
 }
 
 /** PATCH body: any field create takes; `kind` only as the current kind (it cannot change). */
@@ -183,8 +188,7 @@ export function updateDestination(
   };
   errors.push(...checkUri(d.kind, next.uri));
   if (patch.headers !== undefined) errors.push(...deps.validateHeaders(next.headers));
-  if (d.kind === 'splunk_hec' && !next.token) errors.push('token: is required for a splunk_hec destination');
-  if (d.kind === 'email' && !next.email_to) errors.push('email_to: is required for an email destination');
+  errors.push(...checkKindFields(d.kind, next));
   if (errors.length) throw new ValidationError(errors);
   const uri_changed = next.uri !== d.uri;
   Object.assign(d, next, { headers: next.headers.map((h) => ({ ...h })), event_type: [...next.event_type], updated_at: now.toISOString() });
@@ -233,7 +237,7 @@ export function publicDestination(d: Destination, maskHeader: (name: string, val
   return {
     ...d,
     headers: d.headers.map((h) => ({ key: h.key, value: maskHeader(h.key, h.value) })),
-    token: d.token ? '***' : null,
+    token: d.token ? MASKED_TOKEN : null,
     signing_secret: 'whsec_***',
   };
 }

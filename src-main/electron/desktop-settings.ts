@@ -1,9 +1,9 @@
 // The desktop app takes the same flags and SWITCHYARD_* variables as `serve`, except that its
 // data dir defaults to a folder in the app's user-data folder.
 import { join } from 'node:path';
-import { parseServeArgs, type ServeSettings } from '../settings-env';
+import { parseServeArgs, SERVE_FLAGS, type ServeSettings } from '../settings-env';
 
-const OWN_FLAGS = new Set(['--host', '--port', '--data-dir']);
+const OWN_FLAGS = new Set(Object.keys(SERVE_FLAGS).map((f) => `--${f}`));
 
 /** Switchyard's own flags: argv also holds the Electron binary, the app path and Chromium switches. */
 export function ownFlags(argv: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 // The path every accepted body takes, whoever sent it (an ingest endpoint, a sample sent
 // from the UI, a replay): normalize, decide, store durably with what it owes, then publish.
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'koa';
 import { ingest } from '../core/ingest';
 import type { StateChange } from '../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, Organization, RequestMeta, SourceRecord } from '../core/types';
@@ -8,6 +9,7 @@ import { deliveryRecord } from '../delivery/engine';
 import { notificationRecord } from '../notifications';
 import { stateRecords } from '../signals-runtime';
 import type { AppendResult } from '../store/types';
+import type { Principal } from './auth';
 import type { ServerDeps } from './deps';
 import { HttpError } from './http-error';
 
@@ -27,6 +29,15 @@ export interface Accepted {
   ids: string[];
   alertIds: (string | null)[];
   duplicate: boolean;
+}
+
+/** The request an event sent from the UI records: who, by which route, and that no key was used. */
+export function uiRequest(ctx: Context, principal: Principal, path: string, bytes: number, replayOf?: string): RequestMeta {
+  return {
+    method: 'POST', path, remote_address: ctx.req.socket.remoteAddress ?? null, user_agent: ctx.get('user-agent') || null,
+    content_length: bytes, content_type: 'application/json', auth: 'session', key_id: principal.keyId, idempotency_key: null,
+    ...(replayOf ? { replay_of: replayOf } : {}),
+  };
 }
 
 export function summaryOf(e: NormalizedEvent): EventSummary {
@@ -82,9 +93,9 @@ export async function acceptEvents(deps: ServerDeps, sub: Submission): Promise<A
   const notes = freshIdx.flatMap((i) => owed[i].notifications);
   deps.deliveries.notifications.added(notes);
   for (const n of notes) deps.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
+  const alertIds = await Promise.all(events.map(async (e, i) => (stored[i].duplicate_of ? ((await deps.store.getEvent(stored[i].duplicate_of!))?.alert_id ?? null) : e.alert_id)));
   deps.metrics.events.inc({ dialect: sub.dialect, outcome: 'duplicate' }, events.length - freshIdx.length);
   deps.metrics.events.inc({ dialect: sub.dialect, outcome: 'accepted' }, freshIdx.length);
-  const alertIds = await Promise.all(events.map(async (e, i) => (stored[i].duplicate_of ? ((await deps.store.getEvent(stored[i].duplicate_of!))?.alert_id ?? null) : e.alert_id)));
   const duplicate = freshIdx.length === 0;
   return { status: duplicate ? 200 : 202, ids: stored.map((r) => r.duplicate_of ?? r.id), alertIds, duplicate };
 }

@@ -8,6 +8,7 @@ import { hostOriginGuard } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
+import { dashboardRoutes } from './routes/dashboard';
 import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
 import { sampleRoutes } from './routes/samples';
@@ -26,6 +27,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...systemRoutes(deps, () => (openapi ??= buildOpenApi(routes, deps.version))),
     ...ingestRoutes(deps),
     ...eventRoutes(deps),
+    ...dashboardRoutes(deps),
     ...configRoutes(deps),
     ...signalRoutes(deps),
     ...transformRoutes(deps),

@@ -2,7 +2,7 @@
 // destination, replay of a stored event, and the dashboard's figures.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../src-main/core/types';
-import { startHarness, type Harness } from '../helpers/harness';
+import { startHarness, tempDir, type Harness } from '../helpers/harness';
 import { until } from '../helpers/wait';
 
 let h: Harness;
@@ -70,6 +70,27 @@ describe('one-click demo', () => {
     expect(bin.body).toContain('Suspicious Process Execution');
     const delivery = await until(async () => (await h.http('GET', `/api/deliveries?event=${sent.json.event_ids[0]}&status=succeeded`)).json.items[0]);
     expect(delivery.destination_id).toBe(made.json.destination_id);
+  });
+});
+
+describe('one-click demo after a restart on another port', () => {
+  it('points the same destination at the new address, and leaves a user\'s own destination of that name alone', async () => {
+    const dir = await tempDir();
+    let first: Harness | undefined = await startHarness({ dir, tickMs: 0 });
+    const own = await first.http('POST', '/api/destinations', { body: { name: 'Demo request bin', kind: 'webhook', uri: 'http://127.0.0.1:9/hooks/mine', event_type: ['security_event'] } });
+    const made = (await first.http('POST', '/api/demo')).json;
+    expect(made.destination_id).not.toBe(own.json.id);
+    await first.stop();
+    first = undefined;
+    h = await startHarness({ dir, tickMs: 0, delivery: { retrySchedule: [0, 0.2], jitter: 0, timeoutMs: 1000 } });
+    const again = await h.http('POST', '/api/demo');
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ destination_id: made.destination_id, bin: 'demo', bin_url: `${h.app.url}/bin/demo` });
+    const destinations = (await h.http('GET', '/api/destinations')).json.items;
+    expect(destinations.find((d: any) => d.id === made.destination_id).uri).toBe(`${h.app.url}/bin/demo`);
+    expect(destinations.find((d: any) => d.id === own.json.id).uri).toBe('http://127.0.0.1:9/hooks/mine');
+    await h.http('POST', '/api/samples/generic/send');
+    await until(async () => (await h.http('GET', '/api/bins/demo')).json.items[0]);
   });
 });
 

@@ -1,12 +1,10 @@
-// Stored events: list (newest first, filters, cursor) and one event in full.
-import { buildDashboard } from '../../core/dashboard';
-import { DIALECTS, SEVERITIES, STATUSES, type Dialect, type EventSummary, type Severity, type Status } from '../../core/types';
-import { DASHBOARD_BUCKETS, DASHBOARD_SCAN_MAX, DASHBOARD_WINDOW_MINUTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
-import { acceptEvents } from '../accept-events';
+// Stored events: list (newest first, filters, cursor), one event in full, and replay.
+import { DIALECTS, SEVERITIES, STATUSES, type Dialect, type Severity, type Status } from '../../core/types';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
+import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
-import { uiRequest } from './samples';
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], errors: string[]): T | undefined {
   if (value === undefined || value === '') return undefined;
@@ -74,43 +72,10 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
         const source = deps.store.config().sources.find((s) => s.organization === event.organization && s.id === event.source) ?? null;
         const accepted = await acceptEvents(deps, {
           dialect: event.dialect, body: event.raw, organization: principal.organization, source,
-          request: uiRequest(ctx, principal, event.request.path, JSON.stringify(event.raw).length, event.id), fresh: true,
+          request: uiRequest(ctx, principal, event.request.path, Buffer.byteLength(JSON.stringify(event.raw)), event.id), fresh: true,
         });
         ctx.status = 202;
         ctx.body = { event_ids: accepted.ids, alert_ids: accepted.alertIds };
-      },
-    },
-    {
-      method: 'get', path: '/api/dashboard', summary: 'Figures of the last minutes: events by severity and delivery attempts by outcome per time bucket, failing destinations', tag: 'events', auth: 'admin',
-      query: [{ name: 'minutes', description: `window, 1..${DASHBOARD_WINDOW_MINUTES_MAX}, default 60` }],
-      responses: { '200': 'the dashboard', '400': 'bad window' },
-      handler: async (ctx, { principal }) => {
-        const minutes = ctx.query.minutes === undefined ? 60 : Number(ctx.query.minutes);
-        if (!Number.isInteger(minutes) || minutes < 1 || minutes > DASHBOARD_WINDOW_MINUTES_MAX) throw new HttpError(400, [`minutes: must be an integer from 1 to ${DASHBOARD_WINDOW_MINUTES_MAX}`]);
-        const now = deps.now();
-        const from = now.getTime() - minutes * 60_000;
-        // Newest first, page by page, until the window's start (or the scan limit).
-        const events: EventSummary[] = [];
-        let cursor: string | undefined;
-        let truncated = false;
-        for (;;) {
-          const page = await deps.store.listEvents({ organization: principal.organization.id, cursor, limit: PAGE_SIZE_MAX });
-          const inWindow = page.items.filter((e) => Date.parse(e.received_at) >= from);
-          events.push(...inWindow);
-          if (inWindow.length < page.items.length || !page.next_cursor) break;
-          if (events.length >= DASHBOARD_SCAN_MAX) {
-            truncated = true;
-            break;
-          }
-          cursor = page.next_cursor;
-        }
-        const org = principal.organization.id;
-        ctx.body = buildDashboard({
-          now, windowSeconds: minutes * 60, buckets: DASHBOARD_BUCKETS, events, truncated,
-          deliveries: deps.deliveries.engine.list(org, {}),
-          destinations: deps.store.config().destinations.filter((d) => d.organization === org),
-          circuitOf: (id) => deps.deliveries.breakers.snapshot(id).state,
-        });
       },
     },
   ];

@@ -1,37 +1,27 @@
 // The offline demo kit: sample payloads of every dialect sent from the UI, and a one-click
 // demo setup (a webhook destination to the built-in request bin).
-import type { Context } from 'koa';
 import { createSource } from '../../core/config-ops';
 import * as dst from '../../core/destinations';
 import { checkTransposer } from '../../core/ingest';
-import { EVENT_TYPES, type RequestMeta, type SourceRecord } from '../../core/types';
-import { validateHeaders } from '../../delivery/headers';
+import { EVENT_TYPES, type SourceRecord } from '../../core/types';
+import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
 import { endpointOf, SAMPLE_PACKS, type SamplePack } from '../../samples';
-import { acceptEvents } from '../accept-events';
-import type { Principal } from '../auth';
+import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 
-export const DEMO_BIN = 'demo';
-export const DEMO_DESTINATION = 'Demo request bin';
-
-/** The request an event sent from the UI records: who, by which route, and that no key was used. */
-export function uiRequest(ctx: Context, principal: Principal, path: string, bytes: number, replayOf?: string): RequestMeta {
-  return {
-    method: 'POST', path, remote_address: ctx.req.socket.remoteAddress ?? null, user_agent: ctx.get('user-agent') || null,
-    content_length: bytes, content_type: 'application/json', auth: 'session', key_id: principal.keyId, idempotency_key: null,
-    ...(replayOf ? { replay_of: replayOf } : {}),
-  };
-}
+const DEMO_BIN = 'demo';
+const DEMO_DESTINATION = 'Demo request bin';
 
 export function sampleRoutes(deps: ServerDeps): RouteDef[] {
   // Custom packs need their source; it is created the first time such a sample is sent.
   const customSource = async (organization: string, pack: SamplePack): Promise<SourceRecord> => {
-    const slugged = deps.store.config().sources.find((s) => s.organization === organization && s.name === pack.source!.name);
-    if (slugged) return slugged;
-    return deps.store.updateConfig((d) => createSource(d, organization, { name: pack.source!.name, dialect: 'custom', transposer: pack.source!.transposer }, checkTransposer, deps.now()).record);
+    // Looked up inside the mutation: two quick sends create it once.
+    return deps.store.updateConfig((d) =>
+      d.sources.find((s) => s.organization === organization && s.name === pack.source!.name) ??
+      createSource(d, organization, { name: pack.source!.name, dialect: 'custom', transposer: pack.source!.transposer }, checkTransposer, deps.now()).record);
   };
   return [
     {
@@ -54,7 +44,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
         const path = endpointOf(pack, principal.organization.slug, source?.slug);
         const accepted = await acceptEvents(deps, {
           dialect: pack.dialect, body: structuredClone(pack.body), organization: principal.organization, source,
-          request: uiRequest(ctx, principal, path, JSON.stringify(pack.body).length), fresh: true,
+          request: uiRequest(ctx, principal, path, Buffer.byteLength(JSON.stringify(pack.body))), fresh: true,
         });
         ctx.status = 202;
         ctx.body = { event_ids: accepted.ids, alert_ids: accepted.alertIds };
@@ -66,15 +56,19 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
       handler: async (ctx, { principal }) => {
         const org = principal.organization.id;
         const binUrl = `${deps.baseUrl()}/bin/${DEMO_BIN}`;
-        const existing = deps.store.config().destinations.find((d) => d.organization === org && d.name === DEMO_DESTINATION);
-        const current = existing?.uri === binUrl ? existing : undefined;
-        // Made anew when missing, or when the appliance now listens on another port.
-        const d = current ?? await deps.store.updateConfig((draft) => {
-          if (existing) dst.deleteDestination(draft, org, existing.id);
-          return dst.createDestination(draft, org, { name: DEMO_DESTINATION, kind: 'webhook', uri: binUrl, event_type: [...EVENT_TYPES], format: 'default' }, { validateHeaders, newSecret: newSigningSecret }, deps.now());
-        });
-        ctx.status = current ? 200 : 201;
-        ctx.body = { destination_id: d.id, bin: DEMO_BIN, bin_url: binUrl };
+        // Ours: the name and a URI on the request bin (a user's own destination of that name is left alone).
+        const existing = deps.store.config().destinations.find((d) => d.organization === org && d.name === DEMO_DESTINATION && d.kind === 'webhook' && d.uri?.endsWith(`/bin/${DEMO_BIN}`));
+        let d = existing;
+        if (!existing) {
+          d = await deps.store.updateConfig((draft) => dst.createDestination(draft, org, { name: DEMO_DESTINATION, kind: 'webhook', uri: binUrl, event_type: [...EVENT_TYPES], format: 'default' }, { validateHeaders, newSecret: newSigningSecret }, deps.now()));
+        } else if (existing.uri !== binUrl) {
+          // The appliance listens on another port than when the demo was set up.
+          d = (await deps.store.updateConfig((draft) => dst.updateDestination(draft, org, existing.id, { uri: binUrl }, { validateHeaders, maskHeader: maskHeaderValue }, deps.now()))).destination;
+          deps.deliveries.breakers.delete(existing.id);
+          deps.deliveries.engine.reconsider();
+        }
+        ctx.status = existing ? 200 : 201;
+        ctx.body = { destination_id: d!.id, bin: DEMO_BIN, bin_url: binUrl };
       },
     },
   ];
