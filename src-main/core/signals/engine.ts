@@ -292,11 +292,11 @@ class State {
  * commits, and structuredClone's generic serialization costs several times more. Every
  * nested value of Alert and Case is listed here (flat objects and arrays of them).
  */
-export function cloneAlert(a: Alert): Alert {
+function cloneAlert(a: Alert): Alert {
   return { ...a, catalog: a.catalog.map((l) => ({ ...l })), tags: [...a.tags], dedup_values: { ...a.dedup_values }, timeline: a.timeline.map((e) => ({ ...e })) };
 }
 
-export function cloneCase(c: Case): Case {
+function cloneCase(c: Case): Case {
   return { ...c, alert_ids: [...c.alert_ids], catalog: c.catalog.map((l) => ({ ...l })), timeline: c.timeline.map((e) => ({ ...e })) };
 }
 
@@ -422,8 +422,8 @@ export class SignalsEngine {
     this.state.clear();
     this.undo = new WeakMap();
     for (const change of changes) {
-      if (change.kind === 'alert') this.state.putAlert(structuredClone(change.alert));
-      else this.state.putCase(structuredClone(change.case));
+      if (change.kind === 'alert') this.state.putAlert(cloneAlert(change.alert));
+      else this.state.putCase(cloneCase(change.case));
     }
   }
 
@@ -549,12 +549,12 @@ export class SignalsEngine {
       (filter.severity === undefined || a.severity === filter.severity) &&
       (text === undefined ||
         [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(text)));
-    return newestFirst([...this.state.alerts.values()].filter(hit)).map((a) => structuredClone(a));
+    return newestFirst([...this.state.alerts.values()].filter(hit)).map((a) => cloneAlert(a));
   }
 
   getCase(organization: string, idOrShortId: string): Case | undefined {
     const c = this.state.findCase(organization, idOrShortId);
-    return c && structuredClone(c);
+    return c && cloneCase(c);
   }
 
   /** Newest first (by created_at, then by arrival). */
@@ -565,7 +565,7 @@ export class SignalsEngine {
       (filter.status === undefined || c.status === filter.status) &&
       (filter.definition_id === undefined || c.definition_id === filter.definition_id) &&
       (text === undefined || [c.title, c.short_id, c.id].some((s) => s.toLowerCase().includes(text)));
-    return newestFirst([...this.state.cases.values()].filter(hit)).map((c) => structuredClone(c));
+    return newestFirst([...this.state.cases.values()].filter(hit)).map((c) => cloneCase(c));
   }
 
   // ------------------------------------------------------------ decide
