@@ -20,7 +20,7 @@ export async function startAppliance(dataDir: string): Promise<Appliance> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), process.env.BENCH_CLI ?? join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -29,7 +29,9 @@ export async function startAppliance(dataDir: string): Promise<Appliance> {
       const m = out.match(/serving at (http:\/\/\S+)/);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`appliance exited ${code}`)));
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => void (err = (err + b.toString()).slice(-2000)));
+    child.once('exit', (code) => reject(new Error(`appliance exited ${code}: ${err.trim() || '(no error output)'}`)));
   });
   const startMs = performance.now() - t0;
   return {

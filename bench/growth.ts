@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { ensureDefaultOrg } from '../src-main/core/config-ops';
 import { ingest } from '../src-main/core/ingest';
+import type { Alert } from '../src-main/core/signals/types';
 import type { NormalizedEvent } from '../src-main/core/types';
 import { createStore } from '../src-main/store';
 import { BENCH_KEY, cpuTimes, ROOT, rssBytes, startAppliance } from './appliance';
@@ -43,7 +44,16 @@ export async function seed(dataDir: string, n: number, body: unknown): Promise<{
     for (let j = i; j < Math.min(n, i + BATCH); j++) {
       events.push({ ...template, id: randomUUID(), received_at: new Date(start + j).toISOString(), alert_id: alertId });
     }
-    const alert = { kind: 'alert', id: alertId, data: { kind: 'alert', alert: { id: alertId, organization: org.id, count: events.length, status: 'OPEN', title: template.title }, notify: true } };
+    const first = events[0].received_at;
+    const last = events[events.length - 1].received_at;
+    // A complete alert snapshot, as the signals engine writes one (start-up loads every alert).
+    const snapshot: Alert = {
+      id: alertId, source: template.source, short_id: `AL${alertId.replace(/-/g, '').slice(0, 10)}`, organization: org.id, idempotency_key: null,
+      status: 'open', title: template.title, severity: template.severity, priority: template.priority, first_seen: first, last_seen: last,
+      event_count: events.length, definition_id: null, case_id: null, flapping: false, catalog: [], tags: [...template.tags], dedup_values: {},
+      created_at: first, updated_at: last, resolved_at: null, timeline: [],
+    };
+    const alert = { kind: 'alert', id: alertId, data: { kind: 'alert', alert: snapshot, notify: true } };
     await store.appendEvents(events, [alert]);
   }
   const bytes = store.stats().bytes;
