@@ -268,12 +268,9 @@ export class DeliveryEngine {
     const p = this.attempt(d, release)
       .catch((err) => this.opts.logger.error('delivery attempt failed unexpectedly', { delivery: d.id, err }))
       .finally(() => {
-        if (slot) {
-          slot = false;
-          lane.running--;
-        }
         this.running.delete(d.id);
         this.inflight.delete(p);
+        release(); // when the attempt ended before its request (e.g. the destination is gone)
         this.wake();
       });
     this.inflight.add(p);

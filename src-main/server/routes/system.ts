@@ -12,9 +12,8 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       responses: { '200': '{status: "ok", version, uptime_s, store: {events, queue_depth, segments, bytes, writable: true, error: null, since: null}}', '503': 'the store cannot write: {status: "store_unwritable", errors, …, store: {…, writable: false, error, since}}' },
       handler: (ctx) => {
         const s = deps.store.stats();
-        const w = deps.health.status();
-        const store = { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes, ...w };
-        const base = { version: deps.version, uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), store };
+        const { store: w, version, uptime_s } = deps.health.appliance();
+        const base = { version, uptime_s, store: { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes, ...w } };
         ctx.set('Cache-Control', 'no-store');
         if (w.writable) {
           ctx.body = { status: 'ok', ...base };
