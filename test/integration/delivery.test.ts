@@ -2,27 +2,13 @@
 // signatures, history with masked secrets, redeliver, test send, and the request bin.
 import { createHmac } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DESTINATIONS_MAX } from '../../src-main/limits';
 import { fixture, startHarness, tempDir, type Harness } from '../helpers/harness';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { useDeliveryApps } from '../helpers/delivery-apps';
 import { until } from '../helpers/wait';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function app(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness({ tickMs: 0, delivery: { retrySchedule: [0, 0.2, 0.2, 0.2], jitter: 0, timeoutMs: 1000 }, ...opts });
-  cleanups.push(() => h.stop());
-  return h;
-}
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
+const { app, receiver, defer } = useDeliveryApps();
 async function webhook(h: Harness, uri: string, extra: Record<string, unknown> = {}) {
   const res = await h.http('POST', '/api/destinations', { body: { name: `hook ${uri}`, kind: 'webhook', uri, event_type: ['security_event'], ...extra } });
   expect(res.status).toBe(201);
@@ -115,7 +101,7 @@ describe('delivery engine', () => {
 
   it('delivers after a restart a delivery that was pending when the appliance stopped', async () => {
     const dir = await tempDir();
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    defer(() => rm(dir, { recursive: true, force: true }));
     const down = await receiver([], { status: 503 });
     const delivery = { retrySchedule: [0, 1], jitter: 0 };
     const first = await startHarness({ dir, tickMs: 0, delivery });

@@ -2,34 +2,12 @@
 // (PATCH; masked secrets sent back keep the saved ones, kind fixed, checks as on create, the
 // circuit reset by a new URI, enabled honoured), the search URL template in GET /api/settings,
 // and cursor paging of /api/deliveries.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { describe, expect, it } from 'vitest';
+import type { Harness } from '../helpers/harness';
+import { useDeliveryApps } from '../helpers/delivery-apps';
+import { until } from '../helpers/wait';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function app(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness({ tickMs: 0, delivery: { retrySchedule: [0, 0.2, 0.2, 0.2], jitter: 0, timeoutMs: 1000 }, ...opts });
-  cleanups.push(() => h.stop());
-  return h;
-}
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { app, receiver } = useDeliveryApps();
 async function create(h: Harness, body: Record<string, unknown>) {
   const res = await h.http('POST', '/api/destinations', { body: { event_type: ['security_event'], ...body } });
   expect(res.status).toBe(201);
