@@ -6,7 +6,8 @@ import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits'
 import { slugify } from './normalize';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from './errors';
 import { newSecret, secretPrefix, sha256Hex } from './secrets';
-import type { ApiKeyRecord, ConfigData, CustomIndicatorMapping, Dialect, IndicatorType, Organization, Scope, SourceRecord } from './types';
+import type { ConfigData } from './config-data';
+import type { ApiKeyRecord, CustomIndicatorMapping, Dialect, IndicatorType, Organization, Scope, SourceRecord } from './types';
 
 export const DEFAULT_ORG_SLUG = 'default';
 

@@ -1,8 +1,5 @@
 // Domain types shared by core, store and server. Plain data only.
-import type { Decision, SignalsConfig } from './signals/types';
-import type { TransformsConfig } from './transform/types';
-import type { DestinationsConfig } from './destinations';
-import type { RulesConfig } from './rules';
+import type { Decision } from './signals/types';
 
 export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -158,14 +155,4 @@ export interface CustomIndicatorMapping {
   path: string;
   type: IndicatorType;
   created_at: string;
-}
-
-/** Configuration: small, read often, written rarely (persisted as config.json). */
-export interface ConfigData extends SignalsConfig, TransformsConfig, DestinationsConfig, RulesConfig {
-  schema_version: number;
-  orgs: Organization[];
-  keys: ApiKeyRecord[];
-  sources: SourceRecord[];
-  indicator_mappings: CustomIndicatorMapping[];
-  settings: Record<string, unknown>;
 }

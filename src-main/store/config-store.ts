@@ -8,7 +8,7 @@ import { emptySignalsConfig } from '../core/signals/config-ops';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { ConfigData } from '../core/types';
+import type { ConfigData } from '../core/config-data';
 import { configMigrations, migrateConfig, type Migration, type MutableRecord } from './migrations';
 import { nodeStoreFs, type StoreFs } from './segment-log';
 import { CONFIG_SCHEMA_VERSION, StoreUnavailableError } from './types';

@@ -5,7 +5,8 @@
 // whole segments.
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors';
-import type { ConfigData, EventSummary, NormalizedEvent } from '../core/types';
+import type { ConfigData } from '../core/config-data';
+import type { EventSummary, NormalizedEvent } from '../core/types';
 import {
   INDEX_SNAPSHOT_EVERY_RECORDS,
   INDEX_SNAPSHOT_MIN_INTERVAL_MS,

@@ -1,6 +1,7 @@
 // The one seam between the appliance and its persistence. Nothing outside store/
 // knows files exist; a server-grade backend would implement this same interface.
-import type { ConfigData, Dialect, EventSummary, NormalizedEvent, Severity, Status } from '../core/types';
+import type { ConfigData } from '../core/config-data';
+import type { Dialect, EventSummary, NormalizedEvent, Severity, Status } from '../core/types';
 
 export type { ConfigData };
 

@@ -2,7 +2,8 @@
 import type { Context } from 'koa';
 import * as ops from '../../core/config-ops';
 import { checkTransposer, ingest } from '../../core/ingest';
-import type { ConfigData, Organization, Scope, SourceRecord } from '../../core/types';
+import type { ConfigData } from '../../core/config-data';
+import type { Organization, Scope, SourceRecord } from '../../core/types';
 import * as schemas from '../../schemas/management';
 import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';

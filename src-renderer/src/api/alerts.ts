@@ -1,52 +1,13 @@
-// Alerts and their timelines; ack / resolve / dismiss. Shapes: src-main/core/signals/types.ts
-// and src-main/server/routes/signals.ts.
+// Alerts and their timelines; ack / resolve / dismiss (src-main/server/routes/signals.ts).
+import type { Alert, AlertStatus, TimelineEntry } from '../../../src-main/core/signals/types';
 import { http, seg, type Page, type Query } from './client';
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'dismissed'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+// The records are the server's own types; the UI reads them as the API answers them.
+export { ALERT_STATUSES, type Alert, type AlertStatus, type CatalogLink, type TimelineEntry } from '../../../src-main/core/signals/types';
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational', 'pending'] as const;
 export const ALERT_ACTIONS = ['ack', 'resolve', 'dismiss'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
-
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  /** The decision or action, readable (e.g. "Joined alert …: an open alert has idempotency key …"). */
-  text: string;
-  event_id: string | null;
-  actor: string | null;
-}
-
-/** A catalog tag resolved against the catalog; id null = unknown slug (unlinked). */
-export interface CatalogLink {
-  kind: string;
-  slug: string;
-  id: string | null;
-}
-
-export interface Alert {
-  id: string;
-  short_id: string;
-  organization: string;
-  source?: string;
-  idempotency_key: string | null;
-  status: AlertStatus;
-  title: string;
-  severity: string;
-  priority: string;
-  first_seen: string;
-  last_seen: string;
-  event_count: number;
-  definition_id: string | null;
-  case_id: string | null;
-  flapping: boolean;
-  catalog: CatalogLink[];
-  tags: string[];
-  created_at: string;
-  updated_at: string;
-  resolved_at: string | null;
-  timeline: TimelineEntry[];
-}
 
 export interface AlertFilters extends Query {
   status?: string;

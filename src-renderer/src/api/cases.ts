@@ -1,25 +1,9 @@
 // Cases (opened by definitions with create_case): new → triage → closed.
-// Shapes: src-main/core/signals/types.ts and src-main/server/routes/signals.ts.
-import type { Alert, CatalogLink, TimelineEntry } from './alerts';
+// Routes: src-main/server/routes/signals.ts.
+import type { Alert, Case, CaseStatus } from '../../../src-main/core/signals/types';
 import { http, seg, type Page, type Query } from './client';
 
-export const CASE_STATUSES = ['new', 'triage', 'closed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export interface Case {
-  id: string;
-  short_id: string;
-  organization: string;
-  title: string;
-  status: CaseStatus;
-  conversation_target: string | null;
-  definition_id: string;
-  alert_ids: string[];
-  catalog: CatalogLink[];
-  created_at: string;
-  updated_at: string;
-  timeline: TimelineEntry[];
-}
+export { CASE_STATUSES, type Case, type CaseStatus } from '../../../src-main/core/signals/types';
 
 /** GET /api/cases/:id adds the linked alerts. */
 export interface CaseDetail extends Case {

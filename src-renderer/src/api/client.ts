@@ -1,18 +1,8 @@
 // Typed client of the appliance's HTTP API. The session cookie authenticates; writes
 // carry the CSRF token. No key is ever held by the UI (nothing goes to localStorage).
-export interface EventSummary {
-  id: string;
-  organization: string;
-  source: string;
-  source_name: string;
-  dialect: string;
-  received_at: string;
-  title: string;
-  severity: string;
-  status: string;
-  priority: string;
-  alert_id: string | null;
-}
+import type { EventSummary } from '../../../src-main/core/types';
+
+export type { EventSummary };
 
 export interface Page<T> {
   items: T[];

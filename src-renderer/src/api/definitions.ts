@@ -1,40 +1,12 @@
 // Signal definitions and their deduplicate / snooze filters.
-// Shapes: src-main/core/signals/types.ts, src-main/schemas/signals.ts.
+// Request bodies: src-main/schemas/signals.ts.
+import type { FilterKind, SignalDefinition, SignalFilter } from '../../../src-main/core/signals/types';
 import { http, seg, type Page } from './client';
 
-export interface SignalDefinition {
-  id: string;
-  organization: string;
-  name: string;
-  description: string;
-  variant: string | null;
-  owner: string | null;
-  external_id: string;
-  conversation_target: string | null;
-  create_case: boolean;
-  enabled: boolean;
-  auto_resolve_after_s: number | null;
-  created_at: string;
-  updated_at: string;
-}
+export { FILTER_KINDS, type FilterKind, type SignalDefinition, type SignalFilter } from '../../../src-main/core/signals/types';
 
 /** Every field POST/PATCH /api/definitions takes. */
 export type DefinitionInput = Pick<SignalDefinition, 'name' | 'description' | 'variant' | 'owner' | 'external_id' | 'conversation_target' | 'create_case' | 'enabled' | 'auto_resolve_after_s'>;
-
-export const FILTER_KINDS = ['deduplicate', 'snooze'] as const;
-export type FilterKind = (typeof FILTER_KINDS)[number];
-
-export interface SignalFilter {
-  id: string;
-  definition_id: string;
-  kind: FilterKind;
-  name: string;
-  expression: string;
-  window_s: number | null;
-  until: string | null;
-  created_at: string;
-  expired_at: string | null;
-}
 
 export interface FilterInput {
   kind: FilterKind;
