@@ -1,41 +1,20 @@
 // The organization's transform config (Armor shape), its versions, previews and the tag
 // store its {{names}} resolve from. Shapes: src-main/server/routes/transform.ts.
+import type { TagStoreEntry, TransformConfig, TransformLabel, TransformOp, TransformVersion } from '../../../src-main/core/transform/types';
 import { http, seg, type Page } from './client';
 
-export const EVENT_TYPES = ['security_incident', 'security_detection', 'security_event'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES } from '../../../src-main/core/types';
 
-export interface TransformLabel {
-  key: string;
-  value: string;
-}
+export { EVENT_TYPES, type EventType } from '../../../src-main/core/types';
+export type { TagStoreEntry, TransformConfig, TransformLabel, TransformOp, TransformVersion } from '../../../src-main/core/transform/types';
 
-export type TransformOp =
-  | { type: 'add_dynamic_tag'; key: string; value: string }
-  | { type: 'remove_dynamic_tag'; key: string; value?: null }
-  | { type: 'add_log_search_url'; key: string; value: string };
-
-/** What POST/PUT /api/transform take (and a preview's draft). */
+/** What POST/PUT /api/transform take, as the editor holds it (a draft: event types as typed). */
 export interface TransformBody {
   name: string;
   format: 'default' | 'splunk';
   event_type: string[];
   default_label?: TransformLabel[];
   transform?: TransformOp[];
-}
-
-export interface TransformConfig extends TransformBody {
-  id: string;
-  organization: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TransformVersion {
-  version: number;
-  config: TransformConfig;
-  saved_at: string;
 }
 
 export interface VersionChange {
@@ -48,12 +27,6 @@ export interface PreviewResult {
   payload: unknown[];
   unresolved: string[];
   notes: string[];
-}
-
-export interface TagEntry {
-  organization: string;
-  key: string;
-  value: string;
 }
 
 /** The editable part of a saved config (what a body holds). */
@@ -73,7 +46,7 @@ export const transformApi = {
   diff: (a: number, b: number) => http.get<{ changes: VersionChange[] }>('/api/transform/diff', { a, b }),
   rollback: (version: number) => http.post<TransformConfig>('/api/transform/rollback', { version }),
   preview: (eventId: string, config?: TransformBody) => http.post<PreviewResult>('/api/transform/preview', { event_id: eventId, ...(config ? { config } : {}) }),
-  tags: () => http.get<Page<TagEntry>>('/api/tags'),
-  setTag: (key: string, value: string) => http.put<TagEntry>(`/api/tags/${seg(key)}`, { value }),
+  tags: () => http.get<Page<TagStoreEntry>>('/api/tags'),
+  setTag: (key: string, value: string) => http.put<TagStoreEntry>(`/api/tags/${seg(key)}`, { value }),
   deleteTag: (key: string) => http.del(`/api/tags/${seg(key)}`),
 };
