@@ -1,7 +1,7 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
 import type { LookupFunction } from 'node:net';
-import { DELIVERED_KINDS, type Destination } from './core/destinations';
+import { DELIVERED_KINDS, type Destination } from './core/destination-types';
 import { matchingRules, type Rule } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';

@@ -1,6 +1,6 @@
 // The whole configuration (config.json): every part's config in one document. Kept apart
 // from types.ts so that file stays free of the modules with runtime code (the UI reads it).
-import type { DestinationsConfig } from './destinations';
+import type { DestinationsConfig } from './destination-types';
 import type { RulesConfig } from './rules';
 import type { SignalsConfig } from './signals/types';
 import type { TransformsConfig } from './transform/types';

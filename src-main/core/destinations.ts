@@ -3,61 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { DESTINATIONS_MAX } from '../limits';
 import { LimitError, NotFoundError, ValidationError } from './errors';
+import { HTTP_KINDS, type Destination, type DestinationInput, type DestinationKind, type DestinationsConfig, type HeaderEntry } from './destination-types';
 import type { EventType } from './types';
-
-export const DESTINATION_KINDS = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams', 'email', 'in_app'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-/** Kinds delivered by an HTTP request (in-app goes to the bell, email through SMTP). */
-export const HTTP_KINDS: readonly DestinationKind[] = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams'];
-/** Kinds the delivery engine sends, with retries and history. */
-export const DELIVERED_KINDS: readonly DestinationKind[] = [...HTTP_KINDS, 'email'];
-export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope'] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
-
-export interface HeaderEntry {
-  key: string;
-  value: string;
-}
-
-export interface Destination {
-  id: string;
-  organization: string;
-  name: string;
-  kind: DestinationKind;
-  event_type: EventType[];
-  email_for_error: string | null;
-  enabled: boolean;
-  uri: string | null;
-  headers: HeaderEntry[];
-  format: WebhookFormat;
-  /** splunk_hec: the HEC token, sent as `Authorization: Splunk <token>`. */
-  token: string | null;
-  /** Standard Webhooks `whsec_` secret every outgoing request is signed with. */
-  signing_secret: string;
-  /** email: the recipient, and whether the message carries the event's context (enriched) or only a link. */
-  email_to: string | null;
-  email_enriched: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface DestinationsConfig {
-  destinations: Destination[];
-}
-
-export interface DestinationInput {
-  name: string;
-  kind: DestinationKind;
-  event_type?: EventType[];
-  email_for_error?: string | null;
-  enabled?: boolean;
-  uri?: string | null;
-  headers?: HeaderEntry[];
-  format?: WebhookFormat;
-  token?: string | null;
-  email_to?: string | null;
-  email_enriched?: boolean;
-}
 
 export function emptyDestinationsConfig(): DestinationsConfig {
   return { destinations: [] };

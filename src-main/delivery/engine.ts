@@ -3,7 +3,7 @@
 // an alert's deliveries go out in order. Failures retry on the policy's schedule, with the
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
-import { DELIVERED_KINDS, type Destination } from '../core/destinations';
+import { DELIVERED_KINDS, type Destination } from '../core/destination-types';
 import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_DRAIN_MS, DELIVERY_UNRECORDED_RETRY_MS, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';

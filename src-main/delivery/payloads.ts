@@ -1,7 +1,7 @@
 // What a destination receives for an event: transformed records (default / splunk), the
 // Sekoia-style envelope, or a readable chat message. Pure: built once when the delivery
 // is created, so every retry sends the same bytes.
-import type { Destination } from '../core/destinations';
+import type { Destination } from '../core/destination-types';
 import { render, recordOf } from '../core/transform/render';
 import type { TransformConfig } from '../core/transform/types';
 import type { NormalizedEvent } from '../core/types';

@@ -1,5 +1,5 @@
 // Request bodies of destinations (ours and Armor's notification config).
-import { DESTINATION_KINDS, WEBHOOK_FORMATS } from '../core/destinations';
+import { DESTINATION_KINDS, WEBHOOK_FORMATS } from '../core/destination-types';
 import { EVENT_TYPES } from '../core/types';
 import { DESTINATION_HEADERS_MAX, NAME_MAX } from '../limits';
 

@@ -6,10 +6,9 @@ import {
   emptyDestinationsConfig,
   publicDestination,
   updateDestination,
-  type DestinationInput,
   type DestinationPatch,
-  type DestinationsConfig,
 } from '../../src-main/core/destinations';
+import type { DestinationInput, DestinationsConfig } from '../../src-main/core/destination-types';
 import type { DomainError } from '../../src-main/core/errors';
 import { maskHeaderValue, validateHeaders } from '../../src-main/delivery/headers';
 import { DESTINATION_HEADERS_MAX } from '../../src-main/limits';

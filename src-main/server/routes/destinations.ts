@@ -1,6 +1,7 @@
 // Destinations (ours and Armor's notification config), deliveries with their attempt
 // history, redelivery, test sends, and the built-in request bin.
 import type { Context } from 'koa';
+import type { Destination, DestinationInput } from '../../core/destination-types';
 import * as dst from '../../core/destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
@@ -20,8 +21,8 @@ const BIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const opsDeps = { validateHeaders, newSecret: newSigningSecret };
-  const view = (d: dst.Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
-  const create = async (ctx: Context, organization: string, input: dst.DestinationInput, ops: typeof opsDeps = opsDeps) => {
+  const view = (d: Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
+  const create = async (ctx: Context, organization: string, input: DestinationInput, ops: typeof opsDeps = opsDeps) => {
     const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, ops, now()));
     ctx.status = 201;
     // The signing secret is shown in this answer only (receivers need it to verify).
@@ -45,7 +46,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'post', path: '/api/destinations', summary: 'Create a destination (at most 25; headers without CR/LF); its whsec_ signing secret is shown once', tag: 'destinations', auth: 'admin',
       body: destinationCreateSchema, responses: { '201': 'created', '400': 'invalid or over the limit' },
-      handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body as dst.DestinationInput),
+      handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body as DestinationInput),
     },
     {
       method: 'post', path: '/v1/accounts/:org/notifications', summary: "Armor-shaped notification config: one uri and up to 25 headers → a webhook destination", tag: 'destinations', auth: 'admin',

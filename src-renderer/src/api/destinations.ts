@@ -1,65 +1,21 @@
 // Destinations: where records go, with circuit state, test sends and signing secrets.
-// Shapes: src-main/server/routes/destinations.ts and src-main/core/destinations.ts.
+// Routes: src-main/server/routes/destinations.ts; records: src-main/core/destination-types.ts.
+import type { Destination as StoredDestination, DestinationInput } from '../../../src-main/core/destination-types';
+import type { CircuitSnapshot } from '../../../src-main/delivery/circuit-breaker';
 import { http, seg, type Page } from './client';
 import type { DeliverySummary } from './deliveries';
-import type { EventType } from './transform';
 
-export const DESTINATION_KINDS = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams', 'email', 'in_app'] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope'] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
-/** Headers a webhook may carry (limits.ts DESTINATION_HEADERS_MAX). */
-export const HEADERS_MAX = 25;
+export { DELIVERED_KINDS, DESTINATION_KINDS, WEBHOOK_FORMATS, type DestinationInput, type DestinationKind, type HeaderEntry, type WebhookFormat } from '../../../src-main/core/destination-types';
+/** Headers a webhook may carry. */
+export { DESTINATION_HEADERS_MAX as HEADERS_MAX } from '../../../src-main/limits';
 
-export interface HeaderEntry {
-  key: string;
-  value: string;
-}
-
-export interface CircuitSnapshot {
-  state: 'closed' | 'open' | 'half_open';
-  failures: number;
-  opened_at: string | null;
-  next_probe_at: string | null;
-}
-
-/** As every answer shows it: token, signing secret and secret-looking headers masked. */
-export interface Destination {
-  id: string;
-  organization: string;
-  name: string;
-  kind: DestinationKind;
-  event_type: EventType[];
-  email_for_error: string | null;
-  enabled: boolean;
-  uri: string | null;
-  headers: HeaderEntry[];
-  format: WebhookFormat;
-  token: string | null;
-  signing_secret: string;
-  email_to: string | null;
-  email_enriched: boolean;
-  created_at: string;
-  updated_at: string;
+/** As every answer shows it: token, signing secret and secret-looking headers masked; with its circuit. */
+export interface Destination extends StoredDestination {
   circuit: CircuitSnapshot;
 }
 
 export interface DestinationDetail extends Destination {
   recent_deliveries: DeliverySummary[];
-}
-
-export interface DestinationInput {
-  name: string;
-  kind: DestinationKind;
-  event_type?: EventType[];
-  email_for_error?: string | null;
-  enabled?: boolean;
-  uri?: string | null;
-  headers?: HeaderEntry[];
-  format?: WebhookFormat;
-  token?: string | null;
-  email_to?: string | null;
-  email_enriched?: boolean;
 }
 
 /**
@@ -71,9 +27,6 @@ export type DestinationPatch = Partial<DestinationInput>;
 
 /** The one answer that carries the whsec_ secret unmasked (create, rotate). */
 export type WithSecret<T> = T & { signing_secret: string };
-
-/** Kinds the delivery engine sends with history (in_app goes to the bell instead). */
-export const DELIVERED_KINDS: readonly DestinationKind[] = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams', 'email'];
 
 export const destinationApi = {
   list: () => http.get<Page<Destination>>('/api/destinations'),
