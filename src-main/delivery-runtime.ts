@@ -6,6 +6,7 @@ import { matchingRules, type Rule } from './core/rules';
 import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
+import { APPLIANCE_ADDRESS_POLICY } from './delivery/address-check';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
 import { DeliveryEngine, type Delivery } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
@@ -44,7 +45,8 @@ function ruleEmailDestination(rule: Rule, index: number, to: string): Destinatio
 export class DeliveryRuntime {
   readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
-  private readonly sender: Sender;
+  /** Outgoing HTTP under the address policy (deliveries, test sends, the address check at save time). */
+  readonly sender: Sender;
   readonly policy: RetryPolicy;
   readonly notifications: NotificationCenter;
   readonly failures: FailureNotifier;
@@ -55,9 +57,7 @@ export class DeliveryRuntime {
 
   constructor(private readonly store: Store, bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
-    // A workstation product: receivers on this machine and the LAN are legitimate; cloud
-    // metadata addresses are refused whatever the settings.
-    this.sender = createSender({ policy: { allowPrivate: true, allowLoopback: true }, timeoutMs: opts.timeoutMs, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
+    this.sender = createSender({ policy: APPLIANCE_ADDRESS_POLICY, timeoutMs: opts.timeoutMs, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
     this.policy = retryPolicy({ ...(opts.retrySchedule ? { schedule_s: opts.retrySchedule } : {}), ...(opts.jitter !== undefined ? { jitter: opts.jitter } : {}) });
     this.breakers = new CircuitBreakers(opts.circuit);
     this.engine = new DeliveryEngine({

@@ -115,6 +115,8 @@ export const RETRY_AFTER_MIN_S = 1;
 export const RETRY_AFTER_MAX_S = 60 * 60;
 /** Outgoing request deadline: connect, headers and body together. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
+/** How long saving a destination waits for its host name to resolve (the address check at save time). */
+export const DESTINATION_LOOKUP_TIMEOUT_MS = 5_000;
 /** On stop, how long attempts in flight may finish; the rest stay pending and are sent after the next start. */
 export const DELIVERY_DRAIN_MS = 10_000;
 /** An attempt whose outcome could not be recorded (the store failing) is made again after this long, not at once. */

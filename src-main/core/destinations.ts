@@ -10,16 +10,30 @@ export function emptyDestinationsConfig(): DestinationsConfig {
   return { destinations: [] };
 }
 
-function checkUri(kind: DestinationKind, uri: string | null | undefined): string[] {
+/**
+ * `hostRefusal`: why the URI's host can never be reached (the address check at save time,
+ * resolved by the caller since it needs a lookup); null when it may be.
+ */
+function checkUri(kind: DestinationKind, uri: string | null | undefined, hostRefusal: string | null | undefined): string[] {
   if (!HTTP_KINDS.includes(kind)) return [];
   if (!uri) return [`uri: is required for a ${kind} destination`];
+  if (!/^https?:\/\//i.test(uri)) return ['uri: must start with http:// or https://'];
   try {
-    const u = new URL(uri);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return ['uri: must be an http or https URL'];
+    new URL(uri);
   } catch {
-    return ['uri: is not a valid URL'];
+    return ['uri: is not a valid web address (e.g. https://example.com/hook)'];
   }
-  return [];
+  return hostRefusal ? [`uri: ${hostRefusal}`] : [];
+}
+
+/** The host a URI would connect to, for the address check; null when the URI is not one checkUri accepts. */
+export function uriHost(uri: string | null | undefined): string | null {
+  if (!uri || !/^https?:\/\//i.test(uri)) return null;
+  try {
+    return new URL(uri).hostname;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -30,13 +44,13 @@ export function createDestination(
   draft: DestinationsConfig,
   organization: string,
   input: DestinationInput,
-  deps: { validateHeaders: (h: HeaderEntry[]) => string[]; newSecret: () => string },
+  deps: { validateHeaders: (h: HeaderEntry[]) => string[]; newSecret: () => string; hostRefusal?: string | null },
   now: Date,
 ): Destination {
   if (draft.destinations.filter((d) => d.organization === organization).length >= DESTINATIONS_MAX) {
     throw new LimitError([`destinations: at most ${DESTINATIONS_MAX} per organization`]);
   }
-  const errors = [...checkUri(input.kind, input.uri), ...deps.validateHeaders(input.headers ?? []), ...checkKindFields(input.kind, input)];
+  const errors = [...checkUri(input.kind, input.uri, deps.hostRefusal), ...deps.validateHeaders(input.headers ?? []), ...checkKindFields(input.kind, input)];
   if (errors.length) throw new ValidationError(errors);
   const at = now.toISOString();
   const destination: Destination = {
@@ -109,7 +123,7 @@ export function updateDestination(
   organization: string,
   id: string,
   patch: DestinationPatch,
-  deps: { validateHeaders: (h: HeaderEntry[]) => string[]; maskHeader: (name: string, value: string) => string },
+  deps: { validateHeaders: (h: HeaderEntry[]) => string[]; maskHeader: (name: string, value: string) => string; hostRefusal?: string | null },
   now: Date,
 ): { destination: Destination; uri_changed: boolean } {
   const d = getDestination(draft, organization, id);
@@ -133,7 +147,7 @@ export function updateDestination(
     email_to: patch.email_to !== undefined ? patch.email_to : d.email_to,
     email_enriched: patch.email_enriched ?? d.email_enriched,
   };
-  errors.push(...checkUri(d.kind, next.uri));
+  errors.push(...checkUri(d.kind, next.uri, deps.hostRefusal));
   if (patch.headers !== undefined) errors.push(...deps.validateHeaders(next.headers));
   errors.push(...checkKindFields(d.kind, next));
   if (errors.length) throw new ValidationError(errors);

@@ -13,6 +13,12 @@ export interface AddressPolicy {
 
 type Range = readonly [address: string, prefix: number];
 
+/**
+ * The policy this appliance sends with. A workstation product: receivers on this machine and
+ * the LAN are legitimate; cloud metadata and non-unicast addresses are refused whatever the policy.
+ */
+export const APPLIANCE_ADDRESS_POLICY: AddressPolicy = { allowPrivate: true, allowLoopback: true };
+
 /** Never a valid destination: unspecified ("this host"), multicast, reserved, broadcast. */
 const NON_UNICAST: Range[] = [['0.0.0.0', 8], ['224.0.0.0', 4], ['240.0.0.0', 4], ['::', 128], ['ff00::', 8]];
 /** Cloud instance metadata and link-local (where metadata services live); always refused. */
@@ -30,17 +36,46 @@ const PRIVATE: Range[] = [
 ];
 
 interface Category {
+  ranges: Range[];
   list: BlockList;
   refused: (policy: AddressPolicy) => boolean;
   reason: string;
 }
 
 const CATEGORIES: Category[] = [
-  { list: blockList(NON_UNICAST), refused: () => true, reason: 'is an unspecified, multicast or reserved address' },
-  { list: blockList(METADATA), refused: () => true, reason: 'is a cloud metadata or link-local address' },
-  { list: blockList(LOOPBACK), refused: (p) => !p.allowLoopback, reason: 'is a loopback address and loopback destinations are not allowed' },
-  { list: blockList(PRIVATE), refused: (p) => !p.allowPrivate, reason: 'is a private address and private destinations are not allowed' },
+  category(NON_UNICAST, () => true, 'is an unspecified, multicast or reserved address'),
+  category(METADATA, () => true, 'is a cloud metadata or link-local address'),
+  category(LOOPBACK, (p) => !p.allowLoopback, 'is a loopback address and loopback destinations are not allowed'),
+  category(PRIVATE, (p) => !p.allowPrivate, 'is a private address and private destinations are not allowed'),
 ];
+
+function category(ranges: Range[], refused: Category['refused'], reason: string): Category {
+  return { ranges, list: blockList(ranges), refused, reason };
+}
+
+/** The policy as the API shows it (GET /api/settings), read from the tables the check uses. */
+export interface AddressPolicyView {
+  allow_loopback: boolean;
+  allow_private: boolean;
+  loopback_ranges: string[];
+  private_ranges: string[];
+  /** Refused whatever the policy, each with why. */
+  always_refused: { range: string; why: string }[];
+}
+
+export function describePolicy(policy: AddressPolicy): AddressPolicyView {
+  const cidrs = (ranges: Range[]) => ranges.map(([address, prefix]) => `${address}/${prefix}`);
+  return {
+    allow_loopback: policy.allowLoopback,
+    allow_private: policy.allowPrivate,
+    loopback_ranges: cidrs(LOOPBACK),
+    private_ranges: cidrs(PRIVATE),
+    always_refused: [NON_UNICAST, METADATA].flatMap((ranges) => {
+      const why = CATEGORIES.find((c) => c.ranges === ranges)!.reason.replace(/^is an? /, '');
+      return cidrs(ranges).map((range) => ({ range, why }));
+    }),
+  };
+}
 
 function blockList(ranges: Range[]): BlockList {
   const list = new BlockList();
@@ -115,4 +150,40 @@ export function guardedLookup(lookup: LookupFunction, policy: AddressPolicy): Lo
       else callback(null, address, family);
     });
   };
+}
+
+/**
+ * Why a destination's host can never be connected to, or null. Run when a destination is
+ * saved, so it is refused then with the reason instead of failing every delivery: a literal
+ * address is checked directly; a name is resolved (all its addresses) and refused when none
+ * is allowed, as the connect-time check would; a name that does not resolve is refused too.
+ * The connect-time check still runs on every request (what a name resolves to can change).
+ */
+export async function checkHost(hostname: string, policy: AddressPolicy, lookup: LookupFunction, timeoutMs: number): Promise<string | null> {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host.replace(/%.*$/, '')) !== 0) return checkAddress(host, policy);
+  let addresses: string[];
+  try {
+    addresses = await resolveAll(host, lookup, timeoutMs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEOUT') return `the host name ${host} could not be resolved within ${timeoutMs} ms; check it, or try again`;
+    return `the host name ${host} does not resolve to an address${code ? ` (${code})` : ''}; check its spelling`;
+  }
+  if (addresses.length === 0) return `the host name ${host} does not resolve to an address; check its spelling`;
+  const refused = addresses.map((a) => refusal(a, policy));
+  if (refused.some((r) => r === null)) return null;
+  const { address, why } = refused[0]!;
+  return `${host} resolves to ${address}, which ${why}`;
+}
+
+function resolveAll(hostname: string, lookup: LookupFunction, timeoutMs: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error(`lookup of ${hostname} timed out`), { code: 'ETIMEOUT' })), timeoutMs);
+    lookup(hostname, { all: true }, (err, address) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(Array.isArray(address) ? address.map((a) => a.address) : [address]);
+    });
+  });
 }

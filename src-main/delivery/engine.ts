@@ -8,11 +8,11 @@ import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_DRAIN_MS, DELIVERY_UNRECORDED_RETRY_MS
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
 import type { CircuitBreakers } from './circuit-breaker';
-import { maskHeaders, toHeaderRecord } from './headers';
+import { maskHeaders } from './headers';
 import type { SendResult, Sender } from './http-sender';
 import type { Mailer, MailMessage } from './mailer';
+import { outgoingHeaders } from './outgoing-request';
 import { classify, nextAttempt, type RetryPolicy } from './retry-policy';
-import { signHeaders } from './signing';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -315,13 +315,7 @@ export class DeliveryEngine {
   }
 
   private async sendHttp(dest: Destination, d: Delivery, started: Date): Promise<{ result: SendResult; request: Attempt['request'] }> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'Switchyard/0.1',
-      ...toHeaderRecord(dest.headers),
-      ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
-      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body: d.body }),
-    };
+    const headers = outgoingHeaders(dest, d.id, d.body, started);
     const result = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body: d.body });
     return { result, request: { url: dest.uri!, headers: maskHeaders(headers), body: d.body } };
   }

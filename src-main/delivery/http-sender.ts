@@ -4,8 +4,8 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
-import { DELIVERY_RESPONSE_BODY_MAX, DELIVERY_TIMEOUT_MS } from '../limits';
-import { AddressRefusedError, checkAddress, guardedLookup, type AddressPolicy } from './address-check';
+import { DELIVERY_RESPONSE_BODY_MAX, DELIVERY_TIMEOUT_MS, DESTINATION_LOOKUP_TIMEOUT_MS } from '../limits';
+import { AddressRefusedError, checkAddress, checkHost, guardedLookup, type AddressPolicy } from './address-check';
 
 export interface SenderOptions {
   policy: AddressPolicy;
@@ -40,6 +40,8 @@ export interface SendResult {
 
 export interface Sender {
   send(req: SendRequest): Promise<SendResult>;
+  /** Why `hostname` can never be connected to under this sender's policy and lookup, or null (address-check.ts checkHost). */
+  checkHost(hostname: string): Promise<string | null>;
   /**
    * Waits for in-flight sends, closes pooled connections; later sends fail with error_class
    * 'other'. With `abort`, in-flight sends are cut off at once instead (they fail too).
@@ -111,7 +113,11 @@ export function createSender({ policy, timeoutMs = DELIVERY_TIMEOUT_MS, lookup =
   // Idempotent: shutdown paths may close twice. In-flight sends finish (bounded by the deadline)
   // unless the caller gave up on them.
   let closed: Promise<void> | null = null;
-  return { send, close: (opts = {}) => (closed ??= opts.abort ? agent.destroy() : agent.close()) };
+  return {
+    send,
+    checkHost: (hostname) => checkHost(hostname, policy, lookup, DESTINATION_LOOKUP_TIMEOUT_MS),
+    close: (opts = {}) => (closed ??= opts.abort ? agent.destroy() : agent.close()),
+  };
 }
 
 /** The URL to request, or why it cannot be requested. */

@@ -1,14 +1,14 @@
 // Destinations (ours and Armor's notification config), deliveries with their attempt
 // history, redelivery, test sends, and the built-in request bin.
 import type { Context } from 'koa';
-import type { Destination, DestinationInput } from '../../core/destination-types';
+import { HTTP_KINDS, type Destination, type DestinationInput } from '../../core/destination-types';
 import * as dst from '../../core/destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
+import { sendTestNow } from '../../delivery/test-send';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
 import { armorNotificationSchema, destinationCreateSchema, destinationUpdateSchema, notificationsReadSchema } from '../../schemas/destinations';
-import type { Principal } from '../auth';
 import { readRawBody } from '../body';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
@@ -22,18 +22,17 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const opsDeps = { validateHeaders, newSecret: newSigningSecret };
   const view = (d: Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
+  // The address check at save time: a host that can never be connected to is refused now, with the reason.
+  const hostRefusal = async (kind: DestinationInput['kind'] | undefined, uri: string | null | undefined) => {
+    const host = kind && HTTP_KINDS.includes(kind) ? dst.uriHost(uri) : null;
+    return host === null ? null : deps.deliveries.sender.checkHost(host);
+  };
   const create = async (ctx: Context, organization: string, input: DestinationInput, ops: typeof opsDeps = opsDeps) => {
-    const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, ops, now()));
+    const refusal = await hostRefusal(input.kind, input.uri);
+    const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, { ...ops, hostRefusal: refusal }, now()));
     ctx.status = 201;
     // The signing secret is shown in this answer only (receivers need it to verify).
     ctx.body = { ...view(d), signing_secret: d.signing_secret };
-  };
-  const sendTest = async (principal: Principal, id: string) => {
-    const d = dst.getDestination(deps.store.config(), principal.organization.id, id);
-    const body = JSON.stringify([{ test: true, title: 'Switchyard test delivery', destination: d.name, sent_at: now().toISOString() }]);
-    const delivery = deps.deliveries.engine.create(d, body, 'test', { event_id: null, alert_id: null });
-    await deps.deliveries.engine.start([delivery]);
-    return delivery;
   };
   return [
     {
@@ -79,8 +78,10 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' },
       handler: async (ctx, { principal, body }) => {
         const id = String(ctx.params.id);
+        const patch = body as dst.DestinationPatch;
+        const refusal = patch.uri === undefined ? null : await hostRefusal(dst.getDestination(deps.store.config(), principal.organization.id, id).kind, patch.uri);
         const { destination, uri_changed } = await deps.store.updateConfig((draft) =>
-          dst.updateDestination(draft, principal.organization.id, id, body as dst.DestinationPatch, { validateHeaders, maskHeader: maskHeaderValue }, now()));
+          dst.updateDestination(draft, principal.organization.id, id, patch, { validateHeaders, maskHeader: maskHeaderValue, hostRefusal: refusal }, now()));
         if (uri_changed) {
           // The failures were the old receiver's: the new one starts with a closed circuit.
           deps.deliveries.breakers.delete(destination.id);
@@ -107,11 +108,13 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/api/destinations/:id/test', summary: 'Send a test payload now; follow it in /api/deliveries/{id}', tag: 'destinations', auth: 'admin',
-      responses: { '202': 'the test delivery', '404': 'no such destination' },
+      method: 'post', path: '/api/destinations/:id/test',
+      summary: 'Send a test payload now, one attempt outside the delivery queue (not recorded, not retried); answers its outcome within the request timeout',
+      tag: 'destinations', auth: 'admin',
+      responses: { '200': '{ok, status, duration_ms, response_excerpt, error_class, error, request}: refused_address when the address check refused it', '400': 'an in_app destination (nothing to send)', '404': 'no such destination' },
       handler: async (ctx, { principal }) => {
-        ctx.status = 202;
-        ctx.body = summary(await sendTest(principal, String(ctx.params.id)));
+        const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
+        ctx.body = await sendTestNow(d, { sender: deps.deliveries.sender, mailer: () => deps.deliveries.mailer(), now });
       },
     },
     {

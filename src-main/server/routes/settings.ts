@@ -1,6 +1,7 @@
 // Appliance settings: SMTP (password write-only) with a test e-mail; event retention; the
 // organization's search URL template (set in routes/transform.ts).
 import { searchUrlTemplate } from '../../core/transform/config-ops';
+import { APPLIANCE_ADDRESS_POLICY, describePolicy } from '../../delivery/address-check';
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
 import { RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
 import type { RetentionPolicy } from '../../store/types';
@@ -35,14 +36,8 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
           retention: deps.store.retention(),
           // Your organization's add_log_search_url link template (PUT /api/settings/search-url-template); null when none.
           search_url_template: searchUrlTemplate(deps.store.config().settings, principal.organization.id),
-          // What deliveries may connect to: this is a workstation product, so receivers on this
-          // machine and the LAN are allowed; cloud metadata addresses never are.
-          outgoing: {
-            allow_loopback: true,
-            allow_private: true,
-            private_ranges: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'],
-            always_refused: ['169.254.0.0/16 (cloud metadata, link-local)', 'fe80::/10', 'fd00:ec2::254', '100.100.100.200', '168.63.129.16', '0.0.0.0/8', '::', 'multicast'],
-          },
+          // What deliveries may connect to, read from the address check's own tables.
+          outgoing: describePolicy(APPLIANCE_ADDRESS_POLICY),
         };
       },
     },

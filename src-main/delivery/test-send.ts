@@ -1,0 +1,61 @@
+// "Send test": one attempt made at once, straight through the sender (or the mailer), its
+// outcome answered to the caller. It does not go through the delivery queue: a person
+// asking whether a destination works gets the answer within the request timeout, not a
+// pending delivery behind retries or an open circuit. Nothing is recorded or retried.
+import { randomUUID } from 'node:crypto';
+import { DELIVERED_KINDS, type Destination } from '../core/destination-types';
+import { ValidationError } from '../core/errors';
+import { maskHeaders } from './headers';
+import type { SendErrorClass, Sender } from './http-sender';
+import type { Mailer } from './mailer';
+import { outgoingHeaders } from './outgoing-request';
+
+export interface TestSendResult {
+  /** A 2xx answer (or the SMTP server took the message). */
+  ok: boolean;
+  /** HTTP status; null when no response arrived (refused, timeout, connection) or for e-mail. */
+  status: number | null;
+  duration_ms: number;
+  /** The first bytes of the response body (DELIVERY_RESPONSE_BODY_MAX), or the e-mail's message id. */
+  response_excerpt: string | null;
+  /** Set when it failed: `refused_address` when the address check refused the host. */
+  error_class: SendErrorClass | null;
+  error: string | null;
+  /** What was sent: URL (or mailto:) and headers with secrets masked. */
+  request: { url: string; headers: Record<string, string> };
+}
+
+export interface TestSendDeps {
+  sender: Sender;
+  mailer: () => Mailer | null;
+  now: () => Date;
+}
+
+export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promise<TestSendResult> {
+  if (!DELIVERED_KINDS.includes(dest.kind)) throw new ValidationError([`kind: a ${dest.kind} destination has nothing to send a test to`]);
+  const at = deps.now();
+  const payload = { test: true, title: 'Switchyard test delivery', destination: dest.name, sent_at: at.toISOString() };
+  if (dest.kind === 'email') {
+    const request = { url: `mailto:${dest.email_to}`, headers: { subject: '[Switchyard] Test delivery' } };
+    const mailer = deps.mailer();
+    if (!mailer) return { ok: false, status: null, duration_ms: 0, response_excerpt: null, error_class: 'other', error: 'SMTP is not configured: set it in Settings', request };
+    const t0 = performance.now();
+    const sent = await mailer.send({ to: dest.email_to!, subject: request.headers.subject, text: `This is a test delivery to "${dest.name}" from Switchyard.` });
+    const duration_ms = Math.round(performance.now() - t0);
+    return sent.ok
+      ? { ok: true, status: null, duration_ms, response_excerpt: sent.message_id, error_class: null, error: null, request }
+      : { ok: false, status: null, duration_ms, response_excerpt: null, error_class: 'connection', error: sent.error, request };
+  }
+  const body = JSON.stringify([payload]);
+  const headers = outgoingHeaders(dest, `test_${randomUUID()}`, body, at);
+  const result = await deps.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+  return {
+    ok: result.ok,
+    status: result.status ?? null,
+    duration_ms: result.duration_ms,
+    response_excerpt: result.body ?? null,
+    error_class: result.error_class ?? null,
+    error: result.error ?? null,
+    request: { url: dest.uri!, headers: maskHeaders(headers) },
+  };
+}
