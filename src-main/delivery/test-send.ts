@@ -32,7 +32,7 @@ export interface TestSendDeps {
 }
 
 export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promise<TestSendResult> {
-  if (!DELIVERED_KINDS.includes(dest.kind)) throw new ValidationError([`kind: a ${dest.kind} destination has nothing to send a test to`]);
+  if (!DELIVERED_KINDS.includes(dest.kind)) throw new ValidationError([`kind: ${dest.kind} destinations have nothing to send a test to`]);
   const at = deps.now();
   const payload = { test: true, title: 'Switchyard test delivery', destination: dest.name, sent_at: at.toISOString() };
   if (dest.kind === 'email') {

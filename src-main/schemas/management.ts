@@ -13,7 +13,7 @@ export const orgCreateSchema = {
   required: ['name'],
   properties: {
     name,
-    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'defaults to the slugified name' },
+    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', 'x-message': 'may contain only lowercase letters, digits and - (starting with a letter or digit, at most 63)', description: 'defaults to the slugified name' },
     parent_id: { type: ['string', 'null'], description: 'id or slug of the parent organization (partner → child accounts)' },
   },
 };
@@ -73,7 +73,7 @@ export const indicatorMappingCreateSchema = {
   additionalProperties: false,
   required: ['path', 'type'],
   properties: {
-    path: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[^\\s]+$', description: 'dotted path into the raw payload, with [n] or [*] steps' },
+    path: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[^\\s]+$', 'x-message': 'must not contain spaces', description: 'dotted path into the raw payload, with [n] or [*] steps' },
     type: { enum: [...INDICATOR_TYPES] },
   },
 };

@@ -7,7 +7,7 @@ export const searchUrlSchema = {
   additionalProperties: false,
   required: ['template'],
   properties: {
-    template: { type: ['string', 'null'], maxLength: 2048, pattern: '^https?://.*\\{\\{value\\}\\}', description: 'search link with a {{value}} placeholder, e.g. https://kibana.local/app/discover#/?query={{value}}' },
+    template: { type: ['string', 'null'], maxLength: 2048, pattern: '^https?://.*\\{\\{value\\}\\}', 'x-message': 'must start with http:// or https:// and contain {{value}} where the searched value goes', description: 'search link with a {{value}} placeholder, e.g. https://kibana.local/app/discover#/?query={{value}}' },
   },
 };
 

@@ -54,7 +54,7 @@ export const catalogCreateSchema = {
   properties: {
     kind: { enum: [...CATALOG_KINDS] },
     name,
-    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'defaults to the slugified name; tags use <kind>:<slug>' },
+    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', 'x-message': 'may contain only lowercase letters, digits and - (starting with a letter or digit, at most 63)', description: 'defaults to the slugified name; tags use <kind>:<slug>' },
   },
 };
 

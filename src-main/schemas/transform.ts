@@ -10,6 +10,7 @@ const keyPath = {
   minLength: 1,
   maxLength: TRANSFORM_KEY_MAX,
   pattern: KEY_PATH_SOURCE,
+  'x-message': 'must be a field name or a bracket path such as [event].provider_id',
   description: 'a field name, or a bracket path: `[event].provider_id` = event.provider_id (in splunk format, keys address the HEC envelope)',
 };
 const value = { type: 'string', maxLength: TRANSFORM_VALUE_MAX };
@@ -76,7 +77,7 @@ export const tagEntrySchema = {
   additionalProperties: false,
   required: ['key', 'value'],
   properties: {
-    key: { type: 'string', minLength: 1, maxLength: TAG_KEY_MAX, pattern: '^[A-Za-z0-9_.:@$-]*$', description: 'letters, digits and _ . : @ $ -' },
+    key: { type: 'string', minLength: 1, maxLength: TAG_KEY_MAX, pattern: '^[A-Za-z0-9_.:@$-]*$', 'x-message': 'may contain only letters, digits and _ . : @ $ -', description: 'letters, digits and _ . : @ $ -' },
     value: { type: 'string', maxLength: TAG_VALUE_MAX },
   },
 };

@@ -4,7 +4,9 @@
 // Extensions registered here, usable by any schema:
 // - `x-enum-ci: [...]` — like `enum`, but strings compare case-insensitively
 //   (FireHydrant levels and statuses, Calseta severities);
-// - formats `date-time` (ISO 8601, see core/normalize) and `uri` (absolute URL).
+// - formats `date-time` (ISO 8601, see core/normalize) and `uri` (absolute URL);
+// - `x-message: '...'` beside a `pattern`: what the value must be, in words a person reads
+//   (a regex is no message); every pattern carries one (test/unit/schema-messages.test.ts).
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isValidEmail } from '../core/indicators';
 import { isIsoTimestamp } from '../core/normalize';
@@ -12,6 +14,7 @@ import { isIsoTimestamp } from '../core/normalize';
 export type Validator = ValidateFunction;
 
 export const ENUM_CI = 'x-enum-ci';
+export const PATTERN_MESSAGE = 'x-message';
 
 export const ajv = new Ajv({
   allErrors: true,
@@ -55,7 +58,7 @@ ajv.addFormat('uri', {
 
 const FORMAT_MESSAGES: Record<string, string> = {
   'date-time': 'must be an ISO 8601 timestamp',
-  uri: 'must be an absolute URL',
+  uri: 'must be a full web address such as https://example.com/path',
 };
 
 const cache = new WeakMap<object, Validator>();
@@ -138,7 +141,7 @@ function messageFor(e: ErrorObject): string | null {
     case 'format': return FORMAT_MESSAGES[String(p.format)] ?? `must be a valid ${String(p.format)}`;
     case 'minLength': return p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`;
     case 'maxLength': return `longer than ${String(p.limit)} characters`;
-    case 'pattern': return `must match the pattern ${String(p.pattern)}`;
+    case 'pattern': return String((e.parentSchema as Record<string, unknown> | undefined)?.[PATTERN_MESSAGE] ?? 'is not in the expected form');
     case 'minItems': return `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
     case 'maxItems': return `must have at most ${String(p.limit)} items`;
     case 'minProperties': return `must have at least ${String(p.limit)} field${p.limit === 1 ? '' : 's'}`;
