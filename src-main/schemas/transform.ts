@@ -1,6 +1,6 @@
 // Request bodies of the transform config (Armor "Detections Transform Config", the shape of
 // test/fixtures/transform-config.json) and of tag store entries.
-import { EVENT_TYPE_SPELLINGS, KEY_PATH_SOURCE, TRANSFORM_FORMATS, TRANSFORM_OP_TYPES } from '../core/transform/types';
+import { EVENT_TYPE_SPELLINGS, KEY_PATH_MESSAGE, KEY_PATH_SOURCE, TRANSFORM_FORMATS, TRANSFORM_OP_TYPES } from '../core/transform/types';
 import {
   NAME_MAX, TAG_KEY_MAX, TAG_VALUE_MAX, TRANSFORM_KEY_MAX, TRANSFORM_LABELS_MAX, TRANSFORM_OPS_MAX, TRANSFORM_VALUE_MAX,
 } from '../limits';
@@ -10,7 +10,7 @@ const keyPath = {
   minLength: 1,
   maxLength: TRANSFORM_KEY_MAX,
   pattern: KEY_PATH_SOURCE,
-  'x-message': 'must be a field name or a bracket path such as [event].provider_id',
+  'x-message': KEY_PATH_MESSAGE,
   description: 'a field name, or a bracket path: `[event].provider_id` = event.provider_id (in splunk format, keys address the HEC envelope)',
 };
 const value = { type: 'string', maxLength: TRANSFORM_VALUE_MAX };

@@ -2,7 +2,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AddressRefusedError, checkAddress, guardedLookup, type AddressPolicy } from '../../src-main/delivery/address-check';
+import { AddressRefusedError, checkAddress, checkHost, describePolicy, guardedLookup, type AddressPolicy } from '../../src-main/delivery/address-check';
 
 const STRICT: AddressPolicy = { allowPrivate: false, allowLoopback: false };
 const OPEN: AddressPolicy = { allowPrivate: true, allowLoopback: true };
@@ -124,5 +124,62 @@ describe('guardedLookup', () => {
   it('passes resolver errors through untouched', () => {
     const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
     expect(run(guardedLookup(stubLookup(notFound).lookup, STRICT), 'nowhere.test', {}).err).toBe(notFound);
+  });
+});
+
+describe('checkHost (the address check when a destination is saved)', () => {
+  const answering = (answers: Record<string, string[]>): LookupFunction & { asked: string[] } => {
+    const asked: string[] = [];
+    const fn = ((hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+      asked.push(hostname);
+      const found = answers[hostname];
+      if (!found) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      const all = found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      if (options.all) callback(null, all);
+      else callback(null, all[0].address, all[0].family);
+    }) as unknown as LookupFunction & { asked: string[] };
+    fn.asked = asked;
+    return fn;
+  };
+
+  it('judges literals without a lookup, bracketed IPv6 too', async () => {
+    const lookup = answering({});
+    expect(await checkHost('169.254.169.254', OPEN, lookup, 100)).toBe('169.254.169.254 is a cloud metadata or link-local address');
+    expect(await checkHost('[fd00:ec2::254]', OPEN, lookup, 100)).toBe('fd00:ec2::254 is a cloud metadata or link-local address');
+    expect(await checkHost('10.0.0.1', STRICT, lookup, 100)).toBe('10.0.0.1 is a private address and private destinations are not allowed');
+    expect(await checkHost('10.0.0.1', OPEN, lookup, 100)).toBeNull();
+    expect(lookup.asked).toEqual([]);
+  });
+
+  it('resolves a name (stubbed to 169.254.169.254) and refuses it with the address it resolves to', async () => {
+    const lookup = answering({ 'metadata.example': ['169.254.169.254'], 'both.example': ['169.254.169.254', '8.8.8.8'], 'lan.example': ['192.168.1.10'] });
+    expect(await checkHost('metadata.example', OPEN, lookup, 100)).toBe('metadata.example resolves to 169.254.169.254, which is a cloud metadata or link-local address');
+    // One allowed address is enough: the connect-time check drops the others.
+    expect(await checkHost('both.example', OPEN, lookup, 100)).toBeNull();
+    expect(await checkHost('lan.example', STRICT, lookup, 100)).toBe('lan.example resolves to 192.168.1.10, which is a private address and private destinations are not allowed');
+    expect(lookup.asked).toEqual(['metadata.example', 'both.example', 'lan.example']);
+  });
+
+  it('says so when a name does not resolve, or not in time', async () => {
+    expect(await checkHost('nowhere.example', OPEN, answering({}), 100)).toBe('the host name nowhere.example does not resolve to an address (ENOTFOUND); check its spelling');
+    const silent: LookupFunction = () => undefined;
+    const t0 = Date.now();
+    expect(await checkHost('slow.example', OPEN, silent, 50)).toBe('the host name slow.example could not be resolved within 50 ms; check it, or try again');
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('describePolicy', () => {
+  it('shows the very ranges the check refuses, each with why', () => {
+    const view = describePolicy(OPEN);
+    expect(view).toMatchObject({ allow_loopback: true, allow_private: true, loopback_ranges: ['127.0.0.0/8', '::1/128'] });
+    expect(view.private_ranges).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']));
+    expect(view.always_refused).toContainEqual({ range: '169.254.0.0/16', why: 'cloud metadata or link-local address' });
+    // Every range shown as refused is refused by checkAddress under every policy, and every private range only when not allowed.
+    for (const { range } of view.always_refused) for (const p of ALL_POLICIES) expect(checkAddress(range.split('/')[0], p), range).not.toBeNull();
+    for (const range of view.private_ranges) {
+      expect(checkAddress(range.split('/')[0], OPEN), range).toBeNull();
+      expect(checkAddress(range.split('/')[0], STRICT), range).not.toBeNull();
+    }
   });
 });

@@ -78,12 +78,15 @@ describe('updateDestination', () => {
     }, updateDeps, T1));
     expect(refused.type).toBe('ValidationError');
     expect(refused.errors).toEqual([
-      'uri: must be an http or https URL',
+      'uri: must start with http:// or https://',
       'headers[0].value: must not contain CR or LF',
       'headers[1].key: Content-Length is set by Switchyard and cannot be configured',
     ]);
     expect(draft.destinations[0]).toEqual(before);
-    expect(errorsOf(() => updateDestination(draft, ORG, id, { uri: 'not a url' }, updateDeps, T1)).errors).toEqual(['uri: is not a valid URL']);
+    expect(errorsOf(() => updateDestination(draft, ORG, id, { uri: 'not a url' }, updateDeps, T1)).errors).toEqual(['uri: must start with http:// or https://']);
+    expect(errorsOf(() => updateDestination(draft, ORG, id, { uri: 'http://exa mple/' }, updateDeps, T1)).errors).toEqual(['uri: is not a valid web address (e.g. https://example.com/hook)']);
+    // The address check's verdict (resolved by the caller) is the uri's error.
+    expect(errorsOf(() => updateDestination(draft, ORG, id, { uri: 'http://169.254.169.254/' }, { ...updateDeps, hostRefusal: '169.254.169.254 is a cloud metadata or link-local address' }, T1)).errors).toEqual(['uri: 169.254.169.254 is a cloud metadata or link-local address']);
     expect(errorsOf(() => updateDestination(draft, ORG, id, { uri: null }, updateDeps, T1)).errors).toEqual(['uri: is required for a webhook destination']);
     const tooMany = Array.from({ length: DESTINATION_HEADERS_MAX + 1 }, (_, i) => ({ key: `X-H${i}`, value: 'v' }));
     expect(errorsOf(() => updateDestination(draft, ORG, id, { headers: tooMany }, updateDeps, T1)).errors).toEqual([`headers: at most ${DESTINATION_HEADERS_MAX} headers`]);

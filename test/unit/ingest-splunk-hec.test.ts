@@ -147,7 +147,7 @@ describe('splunk HEC dialect', () => {
   it('prefixes problems of an array with the index', async () => {
     expect(await errorsOf([{ event: 'ok' }, { time: 'noon' }, { event: 5, fields: [] }])).toEqual([
       '[1].event: is required',
-      '[1].time: must match the pattern ^\\d{1,11}(\\.\\d+)?$',
+      '[1].time: must be epoch seconds, e.g. 1700000000 or 1700000000.5',
       '[2].event: must be an object or a string',
       '[2].fields: must be an object',
     ]);

@@ -351,7 +351,7 @@ describe('tag store', () => {
   it('validates entries', () => {
     const draft = emptyTransformsConfig();
     expect(errorsOf(() => setTag(draft, ORG, { key: 'a b', value: 'x' })))
-      .toEqual({ type: 'ValidationError', errors: ['key: must match the pattern ^[A-Za-z0-9_.:@$-]*$'] });
+      .toEqual({ type: 'ValidationError', errors: ['key: may contain only letters, digits and _ . : @ $ -'] });
     expect(errorsOf(() => setTag(draft, ORG, { key: '', value: 1 } as unknown as { key: string; value: string })))
       .toEqual({ type: 'ValidationError', errors: ['key: must not be empty', 'value: must be a string'] });
     expect(draft.tags).toEqual([]);

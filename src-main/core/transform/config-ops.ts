@@ -9,7 +9,7 @@ import { ConflictError, LimitError, NotFoundError, ValidationError } from '../er
 import { isObject } from '../normalize';
 import type { EventType, Organization } from '../types';
 import { parseKeyPath } from './render';
-import { KEY_PATH_SOURCE } from './types';
+import { KEY_PATH_MESSAGE } from './types';
 import type {
   EventTypeSpelling, TagStoreEntry, TransformBody, TransformConfig, TransformOp, TransformsConfig, TransformVersion,
 } from './types';
@@ -22,8 +22,8 @@ export function emptyTransformsConfig(): TransformsConfig {
 
 // ---------------------------------------------------------------- validation
 
-/** The schema's pattern message for a key is unreadable; parseKeyPath says what is wrong instead. */
-const KEY_PATTERN_MESSAGE = `: must match the pattern ${KEY_PATH_SOURCE}`;
+/** parseKeyPath says more precisely what is wrong with a key than the schema's pattern message. */
+const KEY_PATTERN_MESSAGE = `: ${KEY_PATH_MESSAGE}`;
 
 /** Key paths of a body (label keys, operation keys, search-link fields), wherever they are strings. */
 function keyFields(body: unknown): { path: string; key: string }[] {

@@ -19,6 +19,8 @@ export type EventTypeSpelling = (typeof EVENT_TYPE_SPELLINGS)[number];
 export const KEY_NAME_SOURCE = '[A-Za-z0-9_$@-]+';
 /** A key: `name`, or bracket steps then dotted steps (`[event].provider_id`, `[a][b].c`). */
 export const KEY_PATH_SOURCE = `^(?:${KEY_NAME_SOURCE}|(?:\\[${KEY_NAME_SOURCE}\\])+(?:\\.${KEY_NAME_SOURCE})+)$`;
+/** What a key path must look like, in words (the schema's message for KEY_PATH_SOURCE). */
+export const KEY_PATH_MESSAGE = 'must be a field name or a bracket path such as [event].provider_id';
 /** Names that would reach Object.prototype when written as a field. */
 export const RESERVED_KEY_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
