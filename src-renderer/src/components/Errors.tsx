@@ -7,8 +7,7 @@ export function errorMessages(error: unknown): string[] {
   return [error instanceof Error ? error.message : String(error)];
 }
 
-export function Errors({ error }: { error: unknown }) {
-  const messages = errorMessages(error);
+export function Errors({ error, messages = errorMessages(error) }: { error?: unknown; messages?: string[] }) {
   if (!messages.length) return null;
   return (
     <div className="errors" role="alert">

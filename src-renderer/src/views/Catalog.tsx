@@ -8,6 +8,7 @@ import { CopyButton } from '../components/Copy';
 import { DataTable, type Column } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { Field } from '../components/Field';
+import { Form } from '../components/FormErrors';
 import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
 import { unpaged } from '../hooks/unpaged';
@@ -26,12 +27,12 @@ function AddComponent({ onAdded }: { onAdded: () => Promise<void> }) {
     return `Added — tag events with ${catalogTag(c)}`;
   };
   return (
-    <div className="toolbar catalog-form">
-      <SelectField label="Kind" value={kind} options={CATALOG_KINDS} onChange={(v) => setKind(v as CatalogKind)} />
-      <Field label="Component name"><input value={name} onChange={(e) => setName(e.target.value)} /></Field>
-      <Field label="Slug" hint="Empty = from the name."><input value={slug} onChange={(e) => setSlug(e.target.value)} /></Field>
+    <Form className="toolbar catalog-form" aria-label="New component">
+      <SelectField label="Kind" name="kind" value={kind} options={CATALOG_KINDS} onChange={(v) => setKind(v as CatalogKind)} />
+      <Field label="Component name" name="name"><input value={name} onChange={(e) => setName(e.target.value)} /></Field>
+      <Field label="Slug" name="slug" hint="Empty = from the name."><input value={slug} onChange={(e) => setSlug(e.target.value)} /></Field>
       <ActionButton label="Add component" className="primary" run={add} />
-    </div>
+    </Form>
   );
 }
 

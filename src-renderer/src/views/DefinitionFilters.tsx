@@ -7,6 +7,7 @@ import { Badge } from '../components/Badge';
 import { DataTable, type Column } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { Field } from '../components/Field';
+import { Form } from '../components/FormErrors';
 import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
 import { unpaged } from '../hooks/unpaged';
@@ -31,17 +32,17 @@ function AddFilter({ definitionId, onAdded }: { definitionId: string; onAdded: (
     return `Added ${f.name}`;
   };
   return (
-    <div className="form add-filter">
-      <SelectField label="Filter kind" value={kind} options={FILTER_KINDS} onChange={(v) => setKind(v as FilterKind)} />
-      <Field label="Filter name"><input value={name} onChange={(e) => setName(e.target.value)} /></Field>
-      <Field label="Expression" hint={kind === 'deduplicate' ? 'JSONata over the event; signals with the same value join the earlier alert, e.g. raw.raw.hostIdentifier' : 'JSONata over the event; truthy = snoozed (stored, raising nothing)'}>
+    <Form className="form add-filter" aria-label="Add a filter">
+      <SelectField label="Filter kind" name="kind" value={kind} options={FILTER_KINDS} onChange={(v) => setKind(v as FilterKind)} />
+      <Field label="Filter name" name="name"><input value={name} onChange={(e) => setName(e.target.value)} /></Field>
+      <Field label="Expression" name="expression" hint={kind === 'deduplicate' ? 'JSONata over the event; signals with the same value join the earlier alert, e.g. raw.raw.hostIdentifier' : 'JSONata over the event; truthy = snoozed (stored, raising nothing)'}>
         <input className="mono" value={expression} onChange={(e) => setExpression(e.target.value)} />
       </Field>
       {kind === 'deduplicate'
-        ? <Field label="Window (seconds)" hint="The earlier alert must have been seen this recently."><input type="number" value={windowS} onChange={(e) => setWindowS(e.target.value)} /></Field>
-        : <Field label="Snooze until"><input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} /></Field>}
+        ? <Field label="Window (seconds)" name="window_s" hint="The earlier alert must have been seen this recently."><input type="number" value={windowS} onChange={(e) => setWindowS(e.target.value)} /></Field>
+        : <Field label="Snooze until" name="until"><input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} /></Field>}
       <div><ActionButton label="Add filter" run={add} /></div>
-    </div>
+    </Form>
   );
 }
 

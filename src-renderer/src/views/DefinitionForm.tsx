@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { definitionApi, type DefinitionInput, type SignalDefinition } from '../api/definitions';
 import { ActionButton } from '../components/Action';
 import { Field } from '../components/Field';
+import { Form } from '../components/FormErrors';
 
 type Draft = Record<'name' | 'description' | 'external_id' | 'variant' | 'owner' | 'conversation_target' | 'auto_resolve_after_s', string> & { create_case: boolean; enabled: boolean };
 
@@ -38,19 +39,19 @@ export function DefinitionForm({ definition, onSaved }: { definition?: SignalDef
     return definition ? 'Saved' : `Created ${saved.name}`;
   };
   return (
-    <div className="form definition-form">
-      <Field label="Name"><input {...text('name')} /></Field>
-      <Field label="External id" hint="Signal instances attach by raw.externalId; unique across definitions."><input {...text('external_id')} /></Field>
-      <Field label="Variant" hint="Empty matches any raw.variant."><input {...text('variant')} /></Field>
-      <Field label="Description"><textarea rows={2} {...text('description')} /></Field>
-      <Field label="Owner"><input {...text('owner')} /></Field>
-      <Field label="Conversation target" hint="The channel a case for this signal is opened in."><input {...text('conversation_target')} /></Field>
-      <Field label="Auto-resolve after (seconds)" hint="Resolve an open alert with no new event for this long; empty = never."><input type="number" {...text('auto_resolve_after_s')} /></Field>
+    <Form className="form definition-form" aria-label={definition ? 'Edit definition' : 'New definition'}>
+      <Field label="Name" name="name"><input {...text('name')} /></Field>
+      <Field label="External id" name="external_id" hint="Signal instances attach by raw.externalId; unique across definitions."><input {...text('external_id')} /></Field>
+      <Field label="Variant" name="variant" hint="Empty matches any raw.variant."><input {...text('variant')} /></Field>
+      <Field label="Description" name="description"><textarea rows={2} {...text('description')} /></Field>
+      <Field label="Owner" name="owner"><input {...text('owner')} /></Field>
+      <Field label="Conversation target" name="conversation_target" hint="The channel a case for this signal is opened in."><input {...text('conversation_target')} /></Field>
+      <Field label="Auto-resolve after (seconds)" name="auto_resolve_after_s" hint="Resolve an open alert with no new event for this long; empty = never."><input type="number" {...text('auto_resolve_after_s')} /></Field>
       <div className="checks">
-        <Field label="Create a case"><input type="checkbox" checked={draft.create_case} onChange={(e) => setDraft({ ...draft, create_case: e.target.checked })} /></Field>
-        <Field label="Enabled"><input type="checkbox" checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} /></Field>
+        <Field label="Create a case" name="create_case"><input type="checkbox" checked={draft.create_case} onChange={(e) => setDraft({ ...draft, create_case: e.target.checked })} /></Field>
+        <Field label="Enabled" name="enabled"><input type="checkbox" checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} /></Field>
       </div>
       <div><ActionButton label={definition ? 'Save definition' : 'Create definition'} className="primary" run={save} /></div>
-    </div>
+    </Form>
   );
 }

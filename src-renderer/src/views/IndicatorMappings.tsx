@@ -6,6 +6,7 @@ import { ActionButton } from '../components/Action';
 import { DataTable, type Column } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { Field } from '../components/Field';
+import { Form } from '../components/FormErrors';
 import { SelectField } from '../components/SelectField';
 import { Time } from '../components/Time';
 import { unpaged } from '../hooks/unpaged';
@@ -26,11 +27,11 @@ export function IndicatorMappings() {
       <h3>Indicator mappings</h3>
       <DataTable rows={mappings.data?.items ?? []} columns={columns} rowKey={(m) => m.id} paged={unpaged(mappings)}
         empty={<EmptyState title="No custom indicator mappings."><p>Map a path in your payloads (e.g. <code>event.sourceIp</code> or <code>alerts[*].labels.host</code>) to an indicator type to extract it from every event.</p></EmptyState>} />
-      <div className="toolbar mapping-form">
-        <Field label="Payload path"><input value={path} onChange={(e) => setPath(e.target.value)} /></Field>
-        <SelectField label="Indicator type" value={type} options={INDICATOR_TYPES} onChange={(v) => setType(v as IndicatorType)} />
+      <Form className="toolbar mapping-form" aria-label="Add a mapping">
+        <Field label="Payload path" name="path"><input value={path} onChange={(e) => setPath(e.target.value)} /></Field>
+        <SelectField label="Indicator type" name="type" value={type} options={INDICATOR_TYPES} onChange={(v) => setType(v as IndicatorType)} />
         <ActionButton label="Add mapping" run={async () => { await sourceApi.addMapping({ path, type }); setPath(''); await mappings.reload(); return 'Added'; }} />
-      </div>
+      </Form>
     </section>
   );
 }

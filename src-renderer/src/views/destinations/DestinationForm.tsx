@@ -1,6 +1,6 @@
 // Create or edit a destination: common fields, then the fields its kind takes. Every value
-// goes to the API as typed; its field messages (e.g. `uri: is not a valid URL`) are shown as
-// they come. Editing starts from the destination as the API shows it: masked header values
+// goes to the API as typed; its field messages (e.g. `uri: must start with http:// or https://`,
+// or the address check's refusal) are shown beside their fields. Editing starts from the destination as the API shows it: masked header values
 // go back as shown, which keeps the saved secrets; the HEC token field starts blank (keep).
 import { useState } from 'react';
 import {
@@ -11,6 +11,7 @@ import { EVENT_TYPES, type EventType } from '../../api/transform';
 import { ActionButton } from '../../components/Action';
 import { CheckList } from '../../components/CheckList';
 import { Field } from '../../components/Field';
+import { Form } from '../../components/FormErrors';
 import { KeyValueRows } from '../../components/KeyValueRows';
 
 const KIND_HINTS: Record<DestinationKind, string> = {
@@ -80,38 +81,38 @@ export function DestinationForm({ editing, onCreated, onSaved, onCancel }: {
   const set = (patch: Partial<FormState>) => setF((prev) => ({ ...prev, ...patch }));
   const text = (key: 'name' | 'uri' | 'token' | 'emailTo' | 'emailForError') => ({ value: f[key], onChange: (e: { target: { value: string } }) => set({ [key]: e.target.value }) });
   return (
-    <form className="form dest-form" aria-label={editing ? 'Edit destination' : 'New destination'} onSubmit={(e) => e.preventDefault()}>
-      <Field label="Name"><input {...text('name')} placeholder="Ops webhook" /></Field>
-      <Field label="Kind" hint={editing ? `${KIND_HINTS[f.kind]} (a kind cannot change: create a new destination for another)` : KIND_HINTS[f.kind]}>
+    <Form className="form dest-form" aria-label={editing ? 'Edit destination' : 'New destination'}>
+      <Field label="Name" name="name"><input {...text('name')} placeholder="Ops webhook" /></Field>
+      <Field label="Kind" name="kind" hint={editing ? `${KIND_HINTS[f.kind]} (a kind cannot change: create a new destination for another)` : KIND_HINTS[f.kind]}>
         <select value={f.kind} disabled={!!editing} onChange={(e) => set({ kind: e.target.value as DestinationKind })}>
           {DESTINATION_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
         </select>
       </Field>
-      {usesUri(f.kind) && <Field label="URI" hint={f.kind === 'webhook' ? `try the built-in request bin: ${location.origin}/bin/demo` : 'the incoming-webhook URL'}><input {...text('uri')} placeholder="https://" /></Field>}
+      {usesUri(f.kind) && <Field label="URI" name="uri" hint={f.kind === 'webhook' ? `try the built-in request bin: ${location.origin}/bin/demo` : 'the incoming-webhook URL'}><input {...text('uri')} placeholder="https://" /></Field>}
       {f.kind === 'webhook' && (
         <>
-          <Field label="Format" hint="default: JSON array of records; splunk: HEC envelopes; envelope: {type, action, attributes, metadata}">
+          <Field label="Format" name="format" hint="default: JSON array of records; splunk: HEC envelopes; envelope: {type, action, attributes, metadata}">
             <select value={f.format} onChange={(e) => set({ format: e.target.value as WebhookFormat })}>
               {WEBHOOK_FORMATS.map((x) => <option key={x} value={x}>{x}</option>)}
             </select>
           </Field>
-          <KeyValueRows legend="Headers" rows={f.headers} max={HEADERS_MAX} onChange={(headers) => set({ headers })} />
+          <KeyValueRows legend="Headers" name="headers" rows={f.headers} max={HEADERS_MAX} onChange={(headers) => set({ headers })} />
           {editing && f.headers.some((h) => h.value.endsWith('***')) && <p className="hint">Values shown as <code>***</code> are saved secrets: left as they are, they are kept; type a new value to replace one.</p>}
         </>
       )}
       {f.kind === 'splunk_hec' && (
-        <Field label="HEC token" hint={editing ? 'leave blank to keep the saved token; a new one replaces it (never shown again)' : 'sent as Authorization: Splunk <token>; never shown again'}>
+        <Field label="HEC token" name="token" hint={editing ? 'leave blank to keep the saved token; a new one replaces it (never shown again)' : 'sent as Authorization: Splunk <token>; never shown again'}>
           <input type="password" autoComplete="off" {...text('token')} placeholder={editing ? 'saved (unchanged)' : undefined} />
         </Field>
       )}
       {f.kind === 'email' && (
         <>
-          <Field label="Send to"><input type="email" {...text('emailTo')} placeholder="soc@example.com" /></Field>
+          <Field label="Send to" name="email_to"><input type="email" {...text('emailTo')} placeholder="soc@example.com" /></Field>
           <label className="check"><input type="checkbox" checked={f.enriched} onChange={(e) => set({ enriched: e.target.checked })} /> Enriched (the event's context, not only a link)</label>
         </>
       )}
-      <CheckList legend="Event types" options={EVENT_TYPES} value={f.eventTypes} onChange={(eventTypes) => set({ eventTypes })} />
-      <Field label="E-mail on failure" hint="optional: told when deliveries to this destination fail"><input type="email" {...text('emailForError')} /></Field>
+      <CheckList legend="Event types" name="event_type" options={EVENT_TYPES} value={f.eventTypes} onChange={(eventTypes) => set({ eventTypes })} />
+      <Field label="E-mail on failure" name="email_for_error" hint="optional: told when deliveries to this destination fail"><input type="email" {...text('emailForError')} /></Field>
       <label className="check"><input type="checkbox" checked={f.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Enabled</label>
       <div className="toolbar">
         {editing ? (
@@ -126,6 +127,6 @@ export function DestinationForm({ editing, onCreated, onSaved, onCancel }: {
         )}
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
-    </form>
+    </Form>
   );
 }

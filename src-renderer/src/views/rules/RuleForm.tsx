@@ -7,6 +7,7 @@ import { EVENT_TYPES, type EventType } from '../../api/transform';
 import { ActionButton } from '../../components/Action';
 import { CheckList } from '../../components/CheckList';
 import { Field } from '../../components/Field';
+import { Form } from '../../components/FormErrors';
 import { DryRun } from './DryRun';
 
 /** Comma-separated text ↔ a list (sources, definition ids, tags). */
@@ -59,7 +60,7 @@ function ActionRow({ action, index, destinations, onChange, onRemove }: {
     onChange(type === 'destination' ? { type, destination_id: destinations[0]?.id ?? '' } : type === 'email' ? { type, to: '' } : { type });
   return (
     <div className="rule-action">
-      <Field label={`Action ${n}`}>
+      <Field label={`Action ${n}`} name={`actions[${index}].type`}>
         <select value={action.type} onChange={(e) => retype(e.target.value as RuleAction['type'])}>
           <option value="destination">send to a destination</option>
           <option value="in_app">in-app notification (bell)</option>
@@ -67,7 +68,7 @@ function ActionRow({ action, index, destinations, onChange, onRemove }: {
         </select>
       </Field>
       {action.type === 'destination' && (
-        <Field label={`Action ${n} destination`}>
+        <Field label={`Action ${n} destination`} name={`actions[${index}].destination_id`}>
           <select value={action.destination_id} onChange={(e) => onChange({ type: 'destination', destination_id: e.target.value })}>
             {!destinations.length && <option value="">no destinations yet</option>}
             {destinations.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.kind})</option>)}
@@ -75,7 +76,7 @@ function ActionRow({ action, index, destinations, onChange, onRemove }: {
         </Field>
       )}
       {action.type === 'email' && (
-        <Field label={`Action ${n} e-mail to`}>
+        <Field label={`Action ${n} e-mail to`} name={`actions[${index}].to`}>
           <input type="email" value={action.to} onChange={(e) => onChange({ type: 'email', to: e.target.value })} />
         </Field>
       )}
@@ -95,19 +96,19 @@ export function RuleForm({ rule, destinations, onSaved, onCancel }: {
   const set = (patch: Partial<Draft>) => setD((prev) => ({ ...prev, ...patch }));
   const text = (key: 'name' | 'source' | 'definition_id' | 'tags_any' | 'text') => ({ value: d[key], onChange: (e: { target: { value: string } }) => set({ [key]: e.target.value }) });
   return (
-    <form className="form rule-form" aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'} onSubmit={(e) => e.preventDefault()}>
-      <Field label="Rule name"><input {...text('name')} placeholder="High severity to the SOC webhook" /></Field>
+    <Form className="form rule-form" aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'}>
+      <Field label="Rule name" name="name"><input {...text('name')} placeholder="High severity to the SOC webhook" /></Field>
       <label className="check"><input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Enabled</label>
       <h4>When an event matches (every condition given; none = every event)</h4>
-      <CheckList legend="Severity" options={SEVERITIES} value={d.severity} onChange={(severity) => set({ severity })} />
-      <CheckList legend="Priority" options={PRIORITIES} value={d.priority} onChange={(priority) => set({ priority })} />
-      <CheckList legend="Status" options={STATUSES} value={d.status} onChange={(status) => set({ status })} />
-      <CheckList legend="Dialect" options={DIALECTS} value={d.dialect} onChange={(dialect) => set({ dialect })} />
-      <CheckList legend="Event type" options={EVENT_TYPES} value={d.event_type} onChange={(event_type) => set({ event_type })} />
-      <Field label="Sources" hint="comma-separated: a source's id, or the dialect name for events without a configured source"><input {...text('source')} /></Field>
-      <Field label="Signal definitions" hint="comma-separated definition ids"><input {...text('definition_id')} /></Field>
-      <Field label="Tags (any of)" hint="comma-separated, exact match"><input {...text('tags_any')} /></Field>
-      <Field label="Text" hint="case-insensitive, in the title or the body"><input {...text('text')} /></Field>
+      <CheckList legend="Severity" name="conditions.severity" options={SEVERITIES} value={d.severity} onChange={(severity) => set({ severity })} />
+      <CheckList legend="Priority" name="conditions.priority" options={PRIORITIES} value={d.priority} onChange={(priority) => set({ priority })} />
+      <CheckList legend="Status" name="conditions.status" options={STATUSES} value={d.status} onChange={(status) => set({ status })} />
+      <CheckList legend="Dialect" name="conditions.dialect" options={DIALECTS} value={d.dialect} onChange={(dialect) => set({ dialect })} />
+      <CheckList legend="Event type" name="conditions.event_type" options={EVENT_TYPES} value={d.event_type} onChange={(event_type) => set({ event_type })} />
+      <Field label="Sources" name="conditions.source" hint="comma-separated: a source's id, or the dialect name for events without a configured source"><input {...text('source')} /></Field>
+      <Field label="Signal definitions" name="conditions.definition_id" hint="comma-separated definition ids"><input {...text('definition_id')} /></Field>
+      <Field label="Tags (any of)" name="conditions.tags_any" hint="comma-separated, exact match"><input {...text('tags_any')} /></Field>
+      <Field label="Text" name="conditions.text" hint="case-insensitive, in the title or the body"><input {...text('text')} /></Field>
       <h4>Then</h4>
       {d.actions.map((a, i) => (
         <ActionRow key={i} action={a} index={i} destinations={destinations}
@@ -123,6 +124,6 @@ export function RuleForm({ rule, destinations, onSaved, onCancel }: {
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
       <DryRun rule={() => inputOf(d)} />
-    </form>
+    </Form>
   );
 }

@@ -8,6 +8,7 @@ import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { Errors } from '../../components/Errors';
 import { Field } from '../../components/Field';
+import { Form } from '../../components/FormErrors';
 import { SecretOnce } from '../../components/SecretOnce';
 import { Time } from '../../components/Time';
 import { useLoad } from '../../hooks/useLoad';
@@ -33,9 +34,9 @@ export function ApiKeys() {
         ]}
       />
       <h4>New key</h4>
-      <div className="form">
-        <Field label="Key name"><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my monitoring tool" /></Field>
-        <CheckList legend="Scopes" options={SCOPES} value={scopes} onChange={setScopes} />
+      <Form className="form" aria-label="New key">
+        <Field label="Key name" name="name"><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my monitoring tool" /></Field>
+        <CheckList legend="Scopes" name="scopes" options={SCOPES} value={scopes} onChange={setScopes} />
         <div>
           <ActionButton className="primary" label="Create key" run={async () => {
             const created = await keyApi.create(name, scopes);
@@ -45,7 +46,7 @@ export function ApiKeys() {
             return 'Created';
           }} />
         </div>
-      </div>
+      </Form>
       {fresh && <SecretOnce label={`API key "${fresh.name}"`} secret={fresh.key} onDismiss={() => setFresh(null)} />}
     </>
   );

@@ -7,6 +7,7 @@ import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { Errors } from '../../components/Errors';
 import { Field } from '../../components/Field';
+import { Form } from '../../components/FormErrors';
 import { useLoad } from '../../hooks/useLoad';
 
 export function Tags({ onChange }: { onChange: () => void }) {
@@ -31,9 +32,9 @@ export function Tags({ onChange }: { onChange: () => void }) {
           { label: '', cell: (t) => <ConfirmButton label="Delete" question={`Delete {{${t.key}}}?`} run={async () => { await transformApi.deleteTag(t.key); await changed(); }} /> },
         ]}
       />
-      <div className="toolbar tx-tag-form">
-        <Field label="Tag key"><input value={key} onChange={(e) => setKey(e.target.value)} placeholder="provider_id" /></Field>
-        <Field label="Tag value"><input value={value} onChange={(e) => setValue(e.target.value)} /></Field>
+      <Form className="toolbar tx-tag-form" aria-label="Set a tag">
+        <Field label="Tag key" name="key"><input value={key} onChange={(e) => setKey(e.target.value)} placeholder="provider_id" /></Field>
+        <Field label="Tag value" name="value"><input value={value} onChange={(e) => setValue(e.target.value)} /></Field>
         <ActionButton label="Save tag" run={async () => {
           await transformApi.setTag(key, value);
           setKey('');
@@ -41,7 +42,7 @@ export function Tags({ onChange }: { onChange: () => void }) {
           await changed();
           return 'Saved';
         }} />
-      </div>
+      </Form>
     </>
   );
 }
