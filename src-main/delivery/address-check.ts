@@ -3,6 +3,7 @@
 // when connected (DNS rebinding). Node's BlockList also matches IPv4-mapped IPv6 forms
 // (::ffff:169.254.169.254, ::ffff:a9fe:a9fe) against IPv4 rules.
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { AddressPolicyView } from '../../src-shared/outgoing';
 
 export interface AddressPolicy {
   /** 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7 (a LAN receiver). */
@@ -54,15 +55,6 @@ function category(ranges: Range[], refused: Category['refused'], reason: string)
 }
 
 /** The policy as the API shows it (GET /api/settings), read from the tables the check uses. */
-export interface AddressPolicyView {
-  allow_loopback: boolean;
-  allow_private: boolean;
-  loopback_ranges: string[];
-  private_ranges: string[];
-  /** Refused whatever the policy, each with why. */
-  always_refused: { range: string; why: string }[];
-}
-
 export function describePolicy(policy: AddressPolicy): AddressPolicyView {
   const cidrs = (ranges: Range[]) => ranges.map(([address, prefix]) => `${address}/${prefix}`);
   return {

@@ -5,6 +5,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { DELIVERY_RESPONSE_BODY_MAX, DELIVERY_TIMEOUT_MS, DESTINATION_LOOKUP_TIMEOUT_MS } from '../limits';
+import type { SendErrorClass } from '../../src-shared/outgoing';
 import { AddressRefusedError, checkAddress, checkHost, guardedLookup, type AddressPolicy } from './address-check';
 
 export interface SenderOptions {
@@ -22,7 +23,7 @@ export interface SendRequest {
   body?: string | Uint8Array;
 }
 
-export type SendErrorClass = 'timeout' | 'connection' | 'refused_address' | 'tls' | 'other';
+export type { SendErrorClass };
 
 export interface SendResult {
   /** A complete 2xx response. */

@@ -6,24 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { DELIVERED_KINDS, type Destination } from '../core/destination-types';
 import { ValidationError } from '../core/errors';
 import { maskHeaders } from './headers';
-import type { SendErrorClass, Sender } from './http-sender';
+import type { TestSendResult } from '../../src-shared/outgoing';
+import type { Sender } from './http-sender';
 import type { Mailer } from './mailer';
 import { outgoingHeaders } from './outgoing-request';
 
-export interface TestSendResult {
-  /** A 2xx answer (or the SMTP server took the message). */
-  ok: boolean;
-  /** HTTP status; null when no response arrived (refused, timeout, connection) or for e-mail. */
-  status: number | null;
-  duration_ms: number;
-  /** The first bytes of the response body (DELIVERY_RESPONSE_BODY_MAX), or the e-mail's message id. */
-  response_excerpt: string | null;
-  /** Set when it failed: `refused_address` when the address check refused the host. */
-  error_class: SendErrorClass | null;
-  error: string | null;
-  /** What was sent: URL (or mailto:) and headers with secrets masked. */
-  request: { url: string; headers: Record<string, string> };
-}
+export type { TestSendResult };
 
 export interface TestSendDeps {
   sender: Sender;

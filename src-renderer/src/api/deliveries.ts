@@ -52,28 +52,3 @@ export const deliveryApi = {
   get: (id: string) => http.get<Delivery>(`/api/deliveries/${seg(id)}`),
   redeliver: (id: string) => http.post<DeliverySummary>(`/api/deliveries/${seg(id)}/redeliver`),
 };
-
-/** A pending delivery with no failed attempt yet is still on its first try. */
-export const settled = (d: Pick<DeliverySummary, 'status' | 'attempt_count'>) => d.status !== 'pending' || d.attempt_count > 0;
-
-/**
- * Polls a delivery until its first attempt is recorded (or it succeeded or died), so an
- * action can report how the send went. Gives up after `timeoutMs` with the last state.
- */
-export async function waitForOutcome(id: string, timeoutMs = 15_000, everyMs = 400): Promise<Delivery> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const d = await deliveryApi.get(id);
-    if (settled(d) || Date.now() > until) return d;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** One line about where a delivery stands, e.g. "succeeded (HTTP 200 in 12 ms)". */
-export function outcomeText(d: Delivery): string {
-  const last = d.attempts[d.attempts.length - 1];
-  if (!last) return `${d.status}: no attempt yet`;
-  const how = last.response ? `HTTP ${last.response.status}` : (last.error ?? last.error_class ?? 'no response');
-  const next = d.status === 'pending' && d.next_attempt_at ? `, next attempt ${new Date(d.next_attempt_at).toLocaleTimeString()}` : '';
-  return `${d.status === 'pending' ? 'failed, retrying' : d.status} (${how} in ${last.duration_ms} ms${next})`;
-}

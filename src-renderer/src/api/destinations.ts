@@ -2,7 +2,10 @@
 // Routes: src-main/server/routes/destinations.ts; records: src-main/core/destination-types.ts.
 import type { Destination as StoredDestination, DestinationInput } from '../../../src-main/core/destination-types';
 import type { CircuitSnapshot } from '../../../src-main/delivery/circuit-breaker';
+import type { TestSendResult } from '../../../src-shared/outgoing';
 import { http, seg, type Page } from './client';
+
+export type { TestSendResult };
 import type { DeliverySummary } from './deliveries';
 
 export { DELIVERED_KINDS, DESTINATION_KINDS, WEBHOOK_FORMATS, type DestinationInput, type DestinationKind, type HeaderEntry, type WebhookFormat } from '../../../src-main/core/destination-types';
@@ -35,7 +38,8 @@ export const destinationApi = {
   update: (id: string, patch: DestinationPatch) => http.patch<Destination>(`/api/destinations/${seg(id)}`, patch),
   remove: (id: string) => http.del(`/api/destinations/${seg(id)}`),
   rotateSecret: (id: string) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`),
-  test: (id: string) => http.post<DeliverySummary>(`/api/destinations/${seg(id)}/test`),
+  /** One attempt at once, outside the queue: its outcome, never a pending delivery. */
+  test: (id: string) => http.post<TestSendResult>(`/api/destinations/${seg(id)}/test`),
 };
 
 /** One word for the list and the badge: the circuit state, and whether sends have been failing. */
@@ -43,6 +47,13 @@ export function healthOf(c: CircuitSnapshot): 'healthy' | 'failing' | 'open-circ
   if (c.state === 'open') return 'open-circuit';
   if (c.state === 'half_open') return 'half-open';
   return c.failures > 0 ? 'failing' : 'healthy';
+}
+
+/** A test send's outcome in one line, e.g. "Test succeeded: HTTP 200 in 12 ms". */
+export function testOutcomeText(r: TestSendResult): string {
+  if (r.error_class === 'refused_address') return `Test refused: ${r.error}`;
+  const how = r.status !== null ? `HTTP ${r.status}` : (r.error ?? r.error_class ?? 'no response');
+  return `${r.ok ? 'Test succeeded' : 'Test failed'}: ${how} in ${r.duration_ms} ms`;
 }
 
 /** Where a destination sends, in a few words (URI, recipient, or the bell). */

@@ -1,6 +1,9 @@
 // Appliance settings: SMTP with a test e-mail, API keys, the search URL template,
 // retention and flap detection. Shapes: src-main/server/routes/{settings,config,transform,signals}.ts.
+import type { AddressPolicyView } from '../../../src-shared/outgoing';
 import { http, seg, type Page } from './client';
+
+export type { AddressPolicyView };
 
 export interface SmtpSettings {
   host: string;
@@ -25,17 +28,11 @@ export interface Retention {
   max_bytes: number | null;
 }
 
-export interface OutgoingPolicy {
-  allow_loopback: boolean;
-  allow_private: boolean;
-  private_ranges: string[];
-  always_refused: string[];
-}
 
 export interface Settings {
   smtp: SmtpSettings | null;
   flap: FlapSettings;
-  outgoing: OutgoingPolicy;
+  outgoing: AddressPolicyView;
   retention: Retention;
   /** Your organization's link template for add_log_search_url; null when none is set. */
   search_url_template: string | null;

@@ -2,8 +2,7 @@
 // them) with an edit form and an enable/disable switch, a test send that reports how it went,
 // secret rotation, recent deliveries.
 import { useState, type ReactNode } from 'react';
-import { waitForOutcome, outcomeText } from '../api/deliveries';
-import { DELIVERED_KINDS, destinationApi, healthOf, targetOf, type DestinationDetail as Detail } from '../api/destinations';
+import { DELIVERED_KINDS, destinationApi, healthOf, targetOf, testOutcomeText, type DestinationDetail as Detail, type TestSendResult } from '../api/destinations';
 import { ActionButton } from '../components/Action';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -53,6 +52,7 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
   const [secret, setSecret] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [tested, setTested] = useState<TestSendResult | null>(null);
   const reload = useThrottled(() => void detail.reload(), 500);
   useStream('delivery.changed', (c: { destination_id: string }) => c.destination_id === id && reload());
   const back = <a href="#/destinations">← Destinations</a>;
@@ -101,12 +101,12 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
         <section className="panel" aria-label="Circuit and health"><h3>Circuit and health</h3><Facts items={circuitOf(d)} /></section>
       </div>
       <section className="toolbar">
-        <ActionButton className="primary" label="Send test" run={async () => {
-          const started = await destinationApi.test(d.id);
-          const outcome = await waitForOutcome(started.id);
-          await detail.reload();
-          return `Test delivery ${outcomeText(outcome)}`;
-        }} />
+        {delivered && <ActionButton className="primary" label="Send test" run={async () => {
+          setTested(null);
+          const outcome = await destinationApi.test(d.id);
+          setTested(outcome);
+          return testOutcomeText(outcome);
+        }} />}
         <ActionButton label="Rotate signing secret" run={async () => {
           const rotated = await destinationApi.rotateSecret(d.id);
           setSecret(rotated.signing_secret);
@@ -117,6 +117,7 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
           go('#/destinations');
         }} />
       </section>
+      {tested && <TestOutcome result={tested} />}
       {secret && <SecretOnce label="New signing secret" secret={secret} onDismiss={() => setSecret(null)} />}
       <section>
         <h3>Recent deliveries</h3>
@@ -134,5 +135,23 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
         <p><a href={`#/deliveries?destination=${encodeURIComponent(d.id)}`}>All deliveries to {d.name} →</a></p>
       </section>
     </div>
+  );
+}
+
+/** What the test attempt sent and got back: status, duration, the first bytes of the answer, or why it was refused. */
+function TestOutcome({ result }: { result: TestSendResult }) {
+  return (
+    <section className="panel test-outcome" aria-label="Test result">
+      <h3>Test result</h3>
+      <Facts items={[
+        ['Outcome', <Badge value={result.ok ? 'succeeded' : result.error_class === 'refused_address' ? 'refused' : 'failed'} />],
+        ['Sent to', <code>{result.request.url}</code>],
+        ['HTTP status', result.status],
+        ['Duration', `${result.duration_ms} ms`],
+        ['Error', result.error],
+      ]} />
+      {result.response_excerpt && <pre className="excerpt" aria-label="Test response excerpt">{result.response_excerpt}</pre>}
+      <p className="muted">A test is one attempt made at once; it is not queued, retried or kept in the delivery history.</p>
+    </section>
   );
 }

@@ -1,7 +1,7 @@
 // The one-form settings: search URL template, retention, flap detection; and the outgoing
 // address policy, which is fixed (shown read-only).
 import { useState } from 'react';
-import { settingsApi, type FlapSettings, type OutgoingPolicy, type Retention } from '../../api/settings';
+import { settingsApi, type AddressPolicyView, type FlapSettings, type Retention } from '../../api/settings';
 import { ActionButton } from '../../components/Action';
 import { Facts } from '../../components/Facts';
 import { Field } from '../../components/Field';
@@ -61,12 +61,13 @@ export function FlapForm({ saved }: { saved: FlapSettings }) {
   );
 }
 
-export function OutgoingPolicyView({ policy }: { policy: OutgoingPolicy }) {
+/** The address check's own tables, as the API serves them; checked when a destination is saved and at every connection. */
+export function OutgoingPolicyView({ policy }: { policy: AddressPolicyView }) {
   return (
     <Facts items={[
-      ['Receivers on this machine (loopback)', policy.allow_loopback ? 'allowed' : 'refused'],
-      ['Receivers on the LAN (private ranges)', policy.allow_private ? `allowed: ${policy.private_ranges.join(', ')}` : 'refused'],
-      ['Always refused', policy.always_refused.join(', ')],
+      ['Receivers on this machine (loopback)', `${policy.allow_loopback ? 'allowed' : 'refused'}: ${policy.loopback_ranges.join(', ')}`],
+      ['Receivers on the LAN (private ranges)', `${policy.allow_private ? 'allowed' : 'refused'}: ${policy.private_ranges.join(', ')}`],
+      ['Always refused', <ul className="plain" aria-label="Always refused">{policy.always_refused.map((r) => <li key={r.range}><code>{r.range}</code> — {r.why}</li>)}</ul>],
     ]} />
   );
 }
