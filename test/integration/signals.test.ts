@@ -61,6 +61,30 @@ describe('grouping by idempotency key', () => {
     expect((await get('/api/alerts?severity=loud')).errors[0]).toMatch(/^severity: must be one of /);
   });
 
+  it('counts every alert that matches the filters (total), whatever the page size', async () => {
+    const made = [];
+    for (const title of ['t1', 't2', 't3']) made.push((await post('/v1/ingest/generic', { title })).json);
+    await post(`/api/alerts/${made[0].alert_id}/resolve`, undefined);
+    const open = await get('/api/alerts?status=open&limit=1');
+    expect(open.items).toHaveLength(1);
+    expect(open.total).toBe(2);
+    expect(open.next_cursor).toEqual(expect.any(String));
+    expect((await get('/api/alerts')).total).toBe(3);
+    expect((await get('/api/alerts?status=resolved')).total).toBe(1);
+    expect((await get('/api/alerts?text=t3')).total).toBe(1);
+  });
+
+  it("lists an alert's events by title and time, oldest first", async () => {
+    const open = await fixture('event-open.json');
+    const first = (await post('/v1/ingest/event', open)).json;
+    advance(60);
+    const second = (await post('/v1/ingest/event', { ...open, summary: 'the same thing again' })).json;
+    const events = await get(`/api/alerts/${first.alert_id}/events`);
+    expect(events.items.map((e: any) => e.id)).toEqual([first.event_id, second.event_id]);
+    expect(events.items[1]).toMatchObject({ title: 'the same thing again', received_at: '2026-11-01T10:01:00.000Z', severity: expect.any(String), source_name: expect.any(String) });
+    expect((await h.http('GET', '/api/alerts/nope/events')).status).toBe(404);
+  });
+
   it('acknowledges, resolves and dismisses by hand, refusing impossible moves', async () => {
     const a = (await post('/v1/ingest/generic', { title: 'hand' })).json;
     expect((await post(`/api/alerts/${a.alert_id}/ack`, undefined)).json.status).toBe('acknowledged');

@@ -11,8 +11,9 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { parseLimit } from './events';
 import { SEVERITIES, type Severity } from '../../core/types';
+import type { AlertEventView } from '../../../src-shared/alerts';
 
-/** Pages an in-memory list (newest first); the cursor is the id of the last item shown. */
+/** Pages an in-memory list (newest first); the cursor is the id of the last item shown; `total` counts every match. */
 function page<T extends { id: string }>(items: T[], ctx: Context) {
   const errors: string[] = [];
   const limit = parseLimit(ctx.query.limit, errors);
@@ -24,7 +25,7 @@ function page<T extends { id: string }>(items: T[], ctx: Context) {
   }
   if (errors.length) throw new HttpError(400, errors);
   const slice = items.slice(start, start + limit);
-  return { items: slice, next_cursor: start + limit < items.length ? slice[slice.length - 1].id : null };
+  return { items: slice, next_cursor: start + limit < items.length ? slice[slice.length - 1].id : null, total: items.length };
 }
 
 function enumQuery<T extends string>(ctx: Context, name: string, allowed: readonly T[]): T | undefined {
@@ -154,8 +155,8 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/api/alerts', summary: 'Alerts, newest first', tag: 'alerts', auth: 'admin',
-      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      method: 'get', path: '/api/alerts', summary: 'Alerts, newest first, with the total that match the filters', tag: 'alerts', auth: 'admin',
+      query: listQuery, responses: { '200': '{items, next_cursor, total}', '400': 'bad filter' },
       handler: (ctx, { principal }) => {
         const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), severity: enumQuery<Severity>(ctx, 'severity', SEVERITIES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
         ctx.body = page(engine().listAlerts(principal.organization.id, filter), ctx);
@@ -168,6 +169,19 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         ctx.body = alert;
+      },
+    },
+    {
+      method: 'get', path: '/api/alerts/:id/events', summary: "The events an alert's timeline names, by title and time, oldest first (events gone by retention are left out)", tag: 'alerts', auth: 'admin',
+      responses: { '200': '{items: [{id, title, received_at, severity, source_name}], next_cursor}', '404': 'no such alert' },
+      handler: async (ctx, { principal }) => {
+        const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
+        const ids = [...new Set(alert.timeline.flatMap((t) => (t.event_id ? [t.event_id] : [])))];
+        const events = await Promise.all(ids.map((id) => deps.store.getEvent(id)));
+        const items: AlertEventView[] = events.flatMap((e) => (e && e.organization === principal.organization.id
+          ? [{ id: e.id, title: e.title, received_at: e.received_at, severity: e.severity, source_name: e.source_name }] : []));
+        ctx.body = { items, next_cursor: null };
       },
     },
     ...ALERT_ACTIONS.map((action): RouteDef => ({
