@@ -30,8 +30,9 @@ export const routes: RouteDef[] = [
   { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
   { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
-  // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so).
-  { nav: { href: '#/alerts', label: 'Alerts', group: 'Signals' }, match: /^#\/alerts(?:\?(.*))?$/, render: ([q], go) => <Alerts key={q ?? ''} text={new URLSearchParams(q ?? '').get('text') ?? ''} go={go} /> },
+  // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so);
+  // `status` (default open; `all`), `severity` and `text` are the list's filters.
+  { nav: { href: '#/alerts', label: 'Alerts', group: 'Signals' }, match: /^#\/alerts(?:\?(.*))?$/, render: ([q], go) => <Alerts key={q ?? ''} query={new URLSearchParams(q ?? '')} go={go} /> },
   { match: /^#\/alerts\/([^?]+)$/, render: ([id], go) => <AlertDetail id={decodeURIComponent(id)} go={go} /> },
   { nav: { href: '#/cases', label: 'Cases', group: 'Signals' }, match: /^#\/cases$/, render: (_, go) => <Cases go={go} /> },
   { match: /^#\/cases\/([^?]+)$/, render: ([id], go) => <CaseDetail id={decodeURIComponent(id)} go={go} /> },

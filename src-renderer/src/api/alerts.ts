@@ -1,6 +1,9 @@
 // Alerts and their timelines; ack / resolve / dismiss (src-main/server/routes/signals.ts).
 import type { Alert, AlertStatus, TimelineEntry } from '../../../src-main/core/signals/types';
+import type { AlertEventView } from '../../../src-shared/alerts';
 import { http, seg, type Page, type Query } from './client';
+
+export type { AlertEventView };
 
 // The records are the server's own types; the UI reads them as the API answers them.
 export { ALERT_STATUSES, type Alert, type AlertStatus, type CatalogLink, type TimelineEntry } from '../../../src-main/core/signals/types';
@@ -21,6 +24,8 @@ export const alertApi = {
   list: (filters: AlertFilters, cursor?: string) => http.get<Page<Alert>>('/api/alerts', { ...filters, cursor }),
   get: (id: string) => http.get<Alert>(`/api/alerts/${seg(id)}`),
   act: (id: string, action: AlertAction) => http.post<Alert>(`/api/alerts/${seg(id)}/${action}`),
+  /** The events its timeline names, by title and time, oldest first. */
+  events: (id: string) => http.get<Page<AlertEventView>>(`/api/alerts/${seg(id)}/events`),
 };
 
 /** Which actions the server allows from a status (engine.ts ALERT_TRANSITIONS). */

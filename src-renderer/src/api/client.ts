@@ -7,6 +7,8 @@ export type { EventSummary };
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
+  /** How many match in all (lists that count: alerts, cases, definitions). */
+  total?: number;
 }
 
 export interface Session {

@@ -7,8 +7,10 @@ import { useFormFailure } from './FormErrors';
 
 export type Report = (done: number, total: number) => void;
 
-export function ActionButton({ label, run, className, disabled }: {
+export function ActionButton({ label, run, className, disabled, 'aria-label': ariaLabel }: {
   label: string;
+  /** The button's accessible name when the label alone is ambiguous (e.g. one per table row). */
+  'aria-label'?: string;
   /** Returns the text to show when done (or nothing). */
   run: (report: Report) => Promise<string | void>;
   className?: string;
@@ -36,7 +38,7 @@ export function ActionButton({ label, run, className, disabled }: {
   };
   return (
     <span className="action">
-      <button type="button" className={className} disabled={busy || disabled} onClick={() => void go()}>{busy ? `${label}…` : label}</button>
+      <button type="button" className={className} aria-label={ariaLabel} disabled={busy || disabled} onClick={() => void go()}>{busy ? `${label}…` : label}</button>
       {busy && progress && <progress max={progress[1]} value={progress[0]} aria-label={`${label} progress`} />}
       {busy && progress && <span className="muted">{progress[0]} / {progress[1]}</span>}
       {!busy && result && <span className="result" role="status">{result}</span>}

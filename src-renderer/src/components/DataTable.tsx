@@ -5,6 +5,8 @@ import { Errors } from './Errors';
 
 export interface Column<T> {
   label: string;
+  /** Shown in the header instead of the label (e.g. a select-all checkbox). */
+  header?: ReactNode;
   cell: (row: T) => ReactNode;
 }
 
@@ -24,7 +26,7 @@ export function DataTable<T>({ rows, columns, rowKey, onOpen, empty, paged }: {
         paged?.loading ? <p className="muted">Loading…</p> : empty
       ) : (
         <table>
-          <thead><tr>{columns.map((c) => <th key={c.label}>{c.label}</th>)}</tr></thead>
+          <thead><tr>{columns.map((c) => <th key={c.label}>{c.header ?? c.label}</th>)}</tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={rowKey(r)} className={onOpen ? 'clickable' : undefined} onClick={onOpen ? () => onOpen(r) : undefined}>

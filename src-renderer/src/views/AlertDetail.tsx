@@ -18,6 +18,9 @@ const ACTION_DONE: Record<AlertAction, string> = { ack: 'Acknowledged', resolve:
 
 export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const alert = useLoad(() => alertApi.get(id), [id]);
+  const eventIds = alert.data ? timelineEventIds(alert.data.timeline) : [];
+  // Reloaded when the timeline names another event (a new one joined).
+  const events = useLoad(() => alertApi.events(id), [id, eventIds.join(',')]);
   useStream('alert.changed', (a: Alert) => {
     if (a.id === id || a.short_id === id) alert.set(a);
   });
@@ -25,7 +28,6 @@ export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void
   if (!alert.data) return <div className="view">{back}{alert.error ? <Errors error={alert.error} /> : <p>Loading…</p>}</div>;
   const a = alert.data;
   const allowed = allowedActions(a.status);
-  const eventIds = timelineEventIds(a.timeline);
   return (
     <div className="view alert-detail">
       <div className="toolbar">
@@ -62,15 +64,21 @@ export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void
       </section>
       <section>
         <h3>Timeline</h3>
-        <Timeline entries={a.timeline} />
+        <Timeline entries={a.timeline} eventTitles={new Map((events.data?.items ?? []).map((e) => [e.id, e.title]))} />
       </section>
       <section>
         <h3>Events</h3>
         {eventIds.length ? (
           <>
-            <ul className="event-links">
-              {eventIds.map((e) => <li key={e}><a href={`#/events/${encodeURIComponent(e)}`}>{e}</a></li>)}
+            <Errors error={events.error} />
+            <ul className="event-links" aria-label="Events of this alert">
+              {(events.data?.items ?? []).map((e) => (
+                <li key={e.id}>
+                  <a href={`#/events/${encodeURIComponent(e.id)}`}>{e.title}</a> <Time at={e.received_at} /> <Badge value={e.severity} /> <span className="muted">from {e.source_name}</span>
+                </li>
+              ))}
             </ul>
+            {events.data && events.data.items.length < eventIds.length && <p className="muted">{eventIds.length - events.data.items.length} earlier events are no longer stored (retention).</p>}
             {eventIds.length < a.event_count && <p className="muted">{a.event_count} events in all; the timeline keeps the first and the latest.</p>}
           </>
         ) : <p className="muted">No event is named in its timeline.</p>}
