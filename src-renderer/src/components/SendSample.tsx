@@ -1,11 +1,11 @@
 // "Send a sample": pick a dialect's sample pack and ingest it, no key or outside tool needed.
 import { useState } from 'react';
-import { eventsApi } from '../api/events';
+import { eventsApi, type Sent } from '../api/events';
 import { useLoad } from '../hooks/useLoad';
 import { ActionButton } from './Action';
 import { Errors } from './Errors';
 
-export function SendSample({ onSent }: { onSent?: (eventIds: string[]) => void }) {
+export function SendSample({ onSent }: { onSent?: (sent: Sent) => void }) {
   const packs = useLoad(() => eventsApi.samples(), []);
   const [name, setName] = useState('generic');
   const pack = packs.data?.items.find((p) => p.name === name);
@@ -16,7 +16,7 @@ export function SendSample({ onSent }: { onSent?: (eventIds: string[]) => void }
       </select>
       <ActionButton label="Send a sample" className="primary" disabled={!pack} run={async () => {
         const sent = await eventsApi.sendSample(name);
-        onSent?.(sent.event_ids);
+        onSent?.(sent);
         return `Sent to ${pack!.endpoint}: ${sent.event_ids.length} event${sent.event_ids.length === 1 ? '' : 's'}`;
       }} />
       <Errors error={packs.error} />

@@ -2,7 +2,9 @@
 // one-minute offline demo (request-bin destination + a sample).
 import { useState } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { eventsApi } from '../api/events';
+import { api } from '../api/client';
+import { deliveryApi } from '../api/deliveries';
+import { eventsApi, type Sent } from '../api/events';
 import { ActionButton } from '../components/Action';
 import { Badge } from '../components/Badge';
 import { EmptyState } from '../components/EmptyState';
@@ -16,8 +18,28 @@ const SEVERITY_COLOURS: Record<string, string> = { critical: '#7a0916', high: '#
 const WINDOWS = [[15, '15 min'], [60, '1 hour'], [360, '6 hours'], [1440, '24 hours']] as const;
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/** Links to what the sample became: its event, its alert and its delivery (once planned). */
+function SampleTrail({ sent }: { sent: Sent }) {
+  const eventId = sent.event_ids[0];
+  const alertId = sent.alert_ids[0];
+  const deliveries = useLoad(() => deliveryApi.list({ event: eventId }), [eventId]);
+  const event = useLoad(() => api.getEvent(eventId), [eventId]);
+  useStream(['delivery.changed'], (c: { event_id: string | null }) => c.event_id === eventId && void deliveries.reload());
+  const delivery = deliveries.data?.items[0];
+  return (
+    <ul className="sample-trail" aria-label="Your sample">
+      <li>Event: <a href={`#/events/${encodeURIComponent(eventId)}`}>{event.data?.title ?? eventId}</a></li>
+      <li>Alert: {alertId ? <a href={`#/alerts/${encodeURIComponent(alertId)}`}>open its alert</a> : <span className="muted">none (held back by a rule or filter)</span>}</li>
+      <li>Delivery: {delivery
+        ? <><a href={`#/deliveries/${encodeURIComponent(delivery.id)}`}>{`delivery ${delivery.status}`}</a>{delivery.attempt_count ? ` after ${delivery.attempt_count} attempt${delivery.attempt_count === 1 ? '' : 's'}` : ''}</>
+        : <span className="muted">none yet: set up the demo destination first, then send again</span>}</li>
+    </ul>
+  );
+}
+
 function GetStarted({ onChange }: { onChange: () => void }) {
   const bin = useLoad(() => eventsApi.bin('demo'), []);
+  const [sent, setSent] = useState<Sent | null>(null);
   useStream(['delivery.changed'], () => void bin.reload());
   return (
     <section className="panel get-started" aria-label="Get started">
@@ -31,9 +53,12 @@ function GetStarted({ onChange }: { onChange: () => void }) {
             return `Destination ready: delivers to ${demo.bin_url}`;
           }} />
         </li>
-        <li>Send a sample event: <SendSample onSent={onChange} /></li>
         <li>
-          Follow it: <a href="#/events">live events</a> → <a href="#/alerts">its alert</a> → <a href="#/deliveries">the delivery</a> → what the bin received:
+          Send a sample event: <SendSample onSent={(s) => { setSent(s); onChange(); }} />
+          {sent && sent.event_ids.length > 0 && <SampleTrail key={sent.event_ids[0]} sent={sent} />}
+        </li>
+        <li>
+          {sent ? 'Then' : 'Follow it:'} <a href="#/events">live events</a> → <a href="#/alerts">alerts</a> → <a href="#/deliveries">deliveries</a> → what the bin received:
           {bin.data?.items.length ? (
             <ul className="bin">
               {bin.data.items.slice(0, 3).map((r, i) => (
