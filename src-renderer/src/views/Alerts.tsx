@@ -132,19 +132,18 @@ export function Alerts({ query, go }: { query: URLSearchParams; go: (hash: strin
           {total.data == null ? '' : `${total.data} ${status ? status.replace(/_/g, ' ') : ''} alert${total.data === 1 ? '' : 's'}`.replace(/\s+/g, ' ')}
         </span>
       </div>
-      {chosen.length > 0 && (
-        <div className="toolbar bulk-actions" role="region" aria-label="Selected alerts">
-          <strong>{chosen.length} selected</strong>
-          {ALERT_ACTIONS.map((x) => (
-            <ActionButton key={x} className={x === 'dismiss' ? 'danger' : undefined} label={`${ACTION_LABEL[x]} selected`} run={async (report) => {
-              const done = await actOnAll(chosen, x, report);
-              setSelected(new Set());
-              return done;
-            }} />
-          ))}
-          <button type="button" onClick={() => setSelected(new Set())}>Clear selection</button>
-        </div>
-      )}
+      {/* Always there (disabled with nothing selected), so a bulk action's result stays in view. */}
+      <div className="toolbar bulk-actions" role="region" aria-label="Selected alerts">
+        <strong>{chosen.length} selected</strong>
+        {ALERT_ACTIONS.map((x) => (
+          <ActionButton key={x} className={x === 'dismiss' ? 'danger' : undefined} label={`${ACTION_LABEL[x]} selected`} disabled={!chosen.length} run={async (report) => {
+            const done = await actOnAll(chosen, x, report);
+            setSelected(new Set());
+            return done;
+          }} />
+        ))}
+        {chosen.length > 0 && <button type="button" onClick={() => setSelected(new Set())}>Clear selection</button>}
+      </div>
       <DataTable
         rows={rows}
         columns={columns}

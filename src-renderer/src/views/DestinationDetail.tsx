@@ -127,7 +127,7 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
           empty={
             <EmptyState title="Nothing delivered here yet.">
               {delivered
-                ? <p>Click <strong>Send test</strong>, or send an event of a subscribed type ({d.event_type.join(', ')}).</p>
+                ? <p>Deliveries appear here when an event of a subscribed type ({d.event_type.join(', ')}) arrives. <strong>Send test</strong> checks the destination at once without adding to this list.</p>
                 : <p>{d.kind === 'in_app' ? 'In-app destinations notify the bell instead of keeping deliveries.' : ''}</p>}
             </EmptyState>
           }
