@@ -59,6 +59,7 @@ ajv.addFormat('uri', {
 const FORMAT_MESSAGES: Record<string, string> = {
   'date-time': 'must be an ISO 8601 timestamp',
   uri: 'must be a full web address such as https://example.com/path',
+  email: 'must be an e-mail address such as soc@example.com',
 };
 
 const cache = new WeakMap<object, Validator>();
