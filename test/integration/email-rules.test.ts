@@ -152,6 +152,6 @@ describe('rules', () => {
     expect(mail.raw).toContain('[CRITICAL] page the lead');
     const delivery = await until(async () => (await h.http('GET', '/api/deliveries?status=succeeded')).json.items[0]);
     expect(delivery).toMatchObject({ destination_id: `rule:${rule.json.id}:email:0`, status: 'succeeded' });
-    expect((await h.http('GET', '/api/settings')).json.outgoing).toMatchObject({ allow_private: true, always_refused: expect.arrayContaining(['fd00:ec2::254']) });
+    expect((await h.http('GET', '/api/settings')).json.outgoing).toMatchObject({ allow_private: true, always_refused: expect.arrayContaining([{ range: 'fd00:ec2::254/128', why: 'cloud metadata or link-local address' }]) });
   });
 });
