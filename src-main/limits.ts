@@ -159,6 +159,8 @@ export const FAILURE_DIGEST_ITEMS_MAX = 100;
 export const RULES_MAX = 100;
 /** Actions one rule may trigger. */
 export const RULE_ACTIONS_MAX = 20;
+/** How many of the latest events a rule dry run may replay. */
+export const RULE_DRY_RUN_EVENTS_MAX = 1000;
 
 // Store: retention (Settings) and the index snapshot.
 /** Retention by age: whole segments whose newest event is older than this many days are deleted. */

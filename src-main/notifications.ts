@@ -2,21 +2,10 @@
 // state records, counted unread, marked read.
 import { randomUUID } from 'node:crypto';
 import { NOTIFICATIONS_KEPT } from './limits';
+import type { Notification } from '../src-shared/notifications';
 import type { StateRecord } from './store/types';
 
-export interface Notification {
-  id: string;
-  organization: string;
-  title: string;
-  text: string;
-  severity: string;
-  /** UI route of what it is about, e.g. `#/alerts/<id>`. */
-  link: string;
-  event_id: string | null;
-  alert_id: string | null;
-  created_at: string;
-  read_at: string | null;
-}
+export type { Notification };
 
 export function notificationRecord(n: Notification): StateRecord {
   return { kind: 'notification', id: n.id, data: n };

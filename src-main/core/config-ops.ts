@@ -1,6 +1,7 @@
 // Operations on configuration (organizations, API keys, sources, indicator mappings).
 // Each takes the draft the store hands to updateConfig and throws a DomainError on a
 // rule violation, so a failed operation changes nothing.
+import type { SourceInput } from '../../src-shared/sources';
 import { randomUUID } from 'node:crypto';
 import { KEYS_MAX, ORGS_MAX, SOURCES_MAX, CUSTOM_MAPPINGS_MAX } from '../limits';
 import { slugify } from './normalize';
@@ -85,13 +86,7 @@ export function publicSource(record: SourceRecord): PublicSource {
   return { ...rest, has_token: token_hash !== null };
 }
 
-export interface SourceInput {
-  name: string;
-  dialect: Dialect;
-  transposer?: string | null;
-  url_token?: boolean;
-  auto_resolve_after_s?: number | null;
-}
+export type { SourceInput };
 
 /** `checkTransposer` reports JSONata compile errors; injected so this module stays free of the engine. */
 export function createSource(

@@ -5,48 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { NAME_MAX, RULE_ACTIONS_MAX, RULES_MAX } from '../limits';
 import { LimitError, NotFoundError, ValidationError } from './errors';
 import { isValidEmail } from './indicators';
-import type { Dialect, EventType, NormalizedEvent, Priority, Severity, Status } from './types';
+import type { DryRunResult, Rule, RuleAction, RuleConditions, RuleInput, RulesConfig } from './rule-types';
+import type { NormalizedEvent } from './types';
 
-export interface RuleConditions {
-  severity?: Severity[];
-  priority?: Priority[];
-  status?: Status[];
-  /** Compared with `event.source`: a configured source's id, else the dialect name. */
-  source?: string[];
-  dialect?: Dialect[];
-  definition_id?: string[];
-  /** The event carries at least one of these tags (exact match). */
-  tags_any?: string[];
-  event_type?: EventType[];
-  /** Case-insensitive substring of the title or the body. */
-  text?: string;
-}
+export type { DryRunResult, Rule, RuleAction, RuleConditions, RuleInput, RulesConfig };
 
-export type RuleAction = { type: 'destination'; destination_id: string } | { type: 'in_app' } | { type: 'email'; to: string };
-
-export interface Rule {
-  id: string;
-  organization: string;
-  name: string;
-  enabled: boolean;
-  conditions: RuleConditions;
-  actions: RuleAction[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface RulesConfig {
-  rules: Rule[];
-}
-
-export interface RuleInput {
-  name: string;
-  enabled?: boolean;
-  conditions?: RuleConditions;
-  actions: RuleAction[];
-}
-
-/** What matching and dry runs need: a stored rule or a not-yet-saved input both fit. */
 export interface RuleShape {
   conditions?: RuleConditions;
   actions: RuleAction[];
@@ -221,10 +184,6 @@ export function describeAction(action: RuleAction, destinationNames: Readonly<Re
   }
 }
 
-export interface DryRunResult {
-  evaluated: number;
-  matched: { event_id: string; title: string; received_at: string; actions: string[] }[];
-}
 
 /**
  * What the rule would have done over past events, in the order given. `enabled` is ignored

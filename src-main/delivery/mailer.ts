@@ -2,23 +2,14 @@
 // a link, enriched = contextual information) and the failure e-mail to `email_for_error`,
 // rate-limited to one message per destination per quiet period followed by one digest.
 // Nothing here throws for SMTP trouble: callers get results they can record.
+import type { SmtpSettings } from '../../src-shared/settings';
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { NormalizedEvent } from '../core/types';
 import { FAILURE_DIGEST_ITEMS_MAX, FAILURE_QUIET_PERIOD_S } from '../limits';
 
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  /** Implicit TLS from the first byte (usually port 465). */
-  secure: boolean;
-  user: string | null;
-  password: string | null;
-  from: string;
-  /** Verify the server certificate; on unless explicitly turned off (self-signed relays). */
-  rejectUnauthorized?: boolean;
-}
+export type { SmtpSettings };
 
 /** Settings safe to log or return from the API: the password is never shown. */
 export function maskSmtp(settings: SmtpSettings): SmtpSettings {

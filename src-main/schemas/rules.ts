@@ -1,6 +1,6 @@
 // Request bodies of notification rules: create, update and dry run.
 import { DIALECTS, EVENT_TYPES, PRIORITIES, SEVERITIES, STATUSES } from '../core/types';
-import { IDENTIFIER_MAX, NAME_MAX, RULE_ACTIONS_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../limits';
+import { IDENTIFIER_MAX, NAME_MAX, RULE_ACTIONS_MAX, RULE_DRY_RUN_EVENTS_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../limits';
 
 const enumList = (values: readonly string[]) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...values] } });
 const stringList = (maxLength: number, maxItems: number) => ({
@@ -77,6 +77,6 @@ export const ruleDryRunSchema = {
   required: ['rule'],
   properties: {
     rule: ruleCreateSchema,
-    last: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'how many of the latest events to evaluate' },
+    last: { type: 'integer', minimum: 1, maximum: RULE_DRY_RUN_EVENTS_MAX, default: 100, description: 'how many of the latest events to evaluate' },
   },
 };

@@ -20,7 +20,7 @@ import {
 } from '../../src-main/core/rules';
 import { ruleCreateSchema, ruleDryRunSchema, ruleUpdateSchema } from '../../src-main/schemas/rules';
 import { validate } from '../../src-main/schemas/validate';
-import { RULES_MAX } from '../../src-main/limits';
+import { RULE_DRY_RUN_EVENTS_MAX, RULES_MAX } from '../../src-main/limits';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 
 const ORG = 'org-1';
@@ -273,7 +273,8 @@ describe('schemas', () => {
     expect(validate(ruleCreateSchema, { ...good, actions: [{ type: 'email', to: 'nope' }] })).not.toEqual([]);
     expect(validate(ruleUpdateSchema, {})).not.toEqual([]);
     expect(validate(ruleDryRunSchema, { rule: good, last: 0 })).not.toEqual([]);
-    expect(validate(ruleDryRunSchema, { rule: good, last: 1001 })).not.toEqual([]);
+    expect(validate(ruleDryRunSchema, { rule: good, last: RULE_DRY_RUN_EVENTS_MAX + 1 })).toEqual([`last: must be <= ${RULE_DRY_RUN_EVENTS_MAX}`]);
+    expect(validate(ruleDryRunSchema, { rule: good, last: RULE_DRY_RUN_EVENTS_MAX })).toEqual([]);
     expect(validate(ruleDryRunSchema, { last: 5 })).not.toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 // Organizations, API keys, sources and indicator mappings.
+import type { SourceWithToken } from '../../../src-shared/sources';
 import type { Context } from 'koa';
 import * as ops from '../../core/config-ops';
 import { checkTransposer, ingest } from '../../core/ingest';
@@ -35,7 +36,7 @@ const ENDPOINT_OF: Record<string, string> = {
   splunk_hec: '/services/collector/event',
 };
 
-function sourceView(deps: ServerDeps, s: SourceRecord, token: string | null = null) {
+function sourceView(deps: ServerDeps, s: SourceRecord, token: string | null = null): SourceWithToken {
   const base = deps.baseUrl();
   const org = deps.store.config().orgs.find((o) => o.id === s.organization);
   const ingestPath = s.dialect === 'custom' ? `/v1/ingest/custom/${s.slug}` : s.dialect === 'signal_instance' ? `/api/v1/${org?.slug ?? 'default'}/signals/instances` : ENDPOINT_OF[s.dialect];

@@ -1,5 +1,7 @@
 // Destinations (ours and Armor's notification config), deliveries with their attempt
 // history, redelivery, test sends, and the built-in request bin.
+import type { DeliverySummary, DeliveryView } from '../../../src-shared/deliveries';
+import type { NotificationList } from '../../../src-shared/notifications';
 import type { Context } from 'koa';
 import { HTTP_KINDS, type Destination, type DestinationInput } from '../../core/destination-types';
 import * as dst from '../../core/destinations';
@@ -148,7 +150,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       handler: (ctx, { principal }) => {
         const d = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
         if (!d) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
-        ctx.body = d;
+        ctx.body = d satisfies DeliveryView;
       },
     },
     {
@@ -170,7 +172,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': '{items, unread, next_cursor}' },
       handler: (ctx, { principal }) => {
         const center = deps.deliveries.notifications;
-        ctx.body = { items: center.list(principal.organization.id, ctx.query.unread === 'true').slice(0, 200), unread: center.unread(principal.organization.id), next_cursor: null };
+        ctx.body = { items: center.list(principal.organization.id, ctx.query.unread === 'true').slice(0, 200), unread: center.unread(principal.organization.id), next_cursor: null } satisfies NotificationList;
       },
     },
     {
@@ -213,7 +215,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   ];
 }
 
-function summary(d: { id: string; destination_id: string; event_id: string | null; alert_id: string | null; status: string; attempt_count: number; next_attempt_at: string | null; origin: string; created_at: string; updated_at: string }) {
+function summary(d: DeliverySummary): DeliverySummary {
   const { id, destination_id, event_id, alert_id, status, attempt_count, next_attempt_at, origin, created_at, updated_at } = d;
   return { id, destination_id, event_id, alert_id, status, attempt_count, next_attempt_at, origin, created_at, updated_at };
 }

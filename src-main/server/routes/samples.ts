@@ -1,5 +1,6 @@
 // The offline demo kit: sample payloads of every dialect sent from the UI, and a one-click
 // demo setup (a webhook destination to the built-in request bin).
+import type { SampleView, SentView } from '../../../src-shared/sources';
 import { createSource } from '../../core/config-ops';
 import * as dst from '../../core/destinations';
 import { checkTransposer } from '../../core/ingest';
@@ -29,7 +30,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': '{items, next_cursor}' },
       handler: (ctx, { principal }) => {
         ctx.body = {
-          items: SAMPLE_PACKS.map((p) => ({ name: p.name, dialect: p.dialect, title: p.title, description: p.description, endpoint: endpointOf(p, principal.organization.slug), body: p.body })),
+          items: SAMPLE_PACKS.map((p): SampleView => ({ name: p.name, dialect: p.dialect, title: p.title, description: p.description, endpoint: endpointOf(p, principal.organization.slug), body: p.body })),
           next_cursor: null,
         };
       },
@@ -47,7 +48,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
           request: uiRequest(ctx, principal, path, Buffer.byteLength(JSON.stringify(pack.body))), fresh: true,
         });
         ctx.status = 202;
-        ctx.body = { event_ids: accepted.ids, alert_ids: accepted.alertIds };
+        ctx.body = { event_ids: accepted.ids, alert_ids: accepted.alertIds } satisfies SentView;
       },
     },
     {

@@ -1,5 +1,6 @@
 // Appliance settings: SMTP (password write-only) with a test e-mail; event retention; the
 // organization's search URL template (set in routes/transform.ts).
+import type { SettingsView } from '../../../src-shared/settings';
 import { searchUrlTemplate } from '../../core/transform/config-ops';
 import { APPLIANCE_ADDRESS_POLICY, describePolicy } from '../../delivery/address-check';
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
@@ -30,7 +31,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': '{smtp, flap, retention, search_url_template, outgoing}' },
       handler: (ctx, { principal }) => {
         const s = smtp();
-        ctx.body = {
+        const view: SettingsView = {
           smtp: s ? maskSmtp(s) : null,
           flap: deps.store.config().flap,
           retention: deps.store.retention(),
@@ -39,6 +40,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
           // What deliveries may connect to, read from the address check's own tables.
           outgoing: describePolicy(APPLIANCE_ADDRESS_POLICY),
         };
+        ctx.body = view;
       },
     },
     {

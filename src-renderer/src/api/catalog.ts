@@ -1,24 +1,12 @@
 // The service catalog: components linked by `<kind>:<slug>` tags on events.
-// Shapes: src-main/core/signals/types.ts, src-main/schemas/signals.ts.
+// Records: src-main/core/signals/types.ts; body: src-main/schemas/signals.ts.
+import type { CatalogComponent, CatalogKind } from '../../../src-main/core/signals/types';
 import { http, seg, type Page } from './client';
 
-export const CATALOG_KINDS = ['service', 'environment', 'functionality'] as const;
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
+export { CATALOG_KINDS, type CatalogComponent, type CatalogKind } from '../../../src-main/core/signals/types';
 
-export interface CatalogComponent {
-  id: string;
-  kind: CatalogKind;
-  slug: string;
-  name: string;
-  created_at: string;
-}
-
-export interface CatalogInput {
-  kind: CatalogKind;
-  name: string;
-  /** Defaults to the slugified name. */
-  slug?: string;
-}
+/** POST /api/catalog: the slug defaults to the slugified name. */
+export type CatalogInput = Pick<CatalogComponent, 'kind' | 'name'> & { slug?: string };
 
 export const catalogApi = {
   list: (kind?: CatalogKind) => http.get<Page<CatalogComponent>>('/api/catalog', { kind }),

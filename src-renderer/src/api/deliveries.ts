@@ -1,41 +1,12 @@
-// Deliveries and their attempt history; redelivery. Shapes: src-main/delivery/engine.ts.
+// Deliveries and their attempt history; redelivery. Shapes: src-shared/deliveries.ts.
+import type { DeliveryStatus, DeliverySummary, DeliveryView as Delivery } from '../../../src-shared/deliveries';
 import { http, seg, type Page, type Query } from './client';
 
-export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type { AttemptView as Attempt, DeliveryChange, DeliveryStatus, DeliverySummary, DeliveryView as Delivery } from '../../../src-shared/deliveries';
 
-export interface DeliverySummary {
-  id: string;
-  destination_id: string;
-  event_id: string | null;
-  alert_id: string | null;
-  status: DeliveryStatus;
-  attempt_count: number;
-  next_attempt_at: string | null;
-  origin: 'event' | 'test' | 'redeliver';
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Attempt {
-  at: string;
-  duration_ms: number;
-  request: { url: string; headers: Record<string, string>; body: string };
-  response: { status: number; headers: Record<string, string>; body: string } | null;
-  error_class: string | null;
-  error: string | null;
-}
-
-export interface Delivery extends DeliverySummary {
-  organization: string;
-  body: string;
-  attempts: Attempt[];
-  dead_reason: string | null;
-  redelivery_of: string | null;
-}
-
-/** What the stream's delivery.changed carries. */
-export type DeliveryChange = Pick<DeliverySummary, 'id' | 'destination_id' | 'event_id' | 'alert_id' | 'status' | 'attempt_count' | 'next_attempt_at'>;
+/** Every status, for filters; keyed by the shared type, so the compiler notices a new one. */
+const STATUS_SET: Record<DeliveryStatus, true> = { pending: true, succeeded: true, dead: true };
+export const DELIVERY_STATUSES = Object.keys(STATUS_SET) as DeliveryStatus[];
 
 export interface DeliveryFilters extends Query {
   destination?: string;

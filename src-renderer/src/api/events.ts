@@ -1,45 +1,17 @@
 // Events, samples, the demo, replay and the dashboard's figures.
+import type { Dashboard } from '../../../src-main/core/dashboard';
+import type { DeliverySummary, DeliveryView } from '../../../src-shared/deliveries';
+import type { SampleView as SamplePack, SentView as Sent } from '../../../src-shared/sources';
 import { http, seg, type Page } from './client';
 
-export interface SamplePack {
-  name: string;
-  dialect: string;
-  title: string;
-  description: string;
-  endpoint: string;
-  body: unknown;
-}
+export type { SampleView as SamplePack, SentView as Sent } from '../../../src-shared/sources';
+export type { Dashboard } from '../../../src-main/core/dashboard';
 
-export interface Sent {
-  event_ids: string[];
-  alert_ids: (string | null)[];
-}
-
+/** POST /api/demo. */
 export interface Demo {
   destination_id: string;
   bin: string;
   bin_url: string;
-}
-
-export interface Dashboard {
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  events: ({ at: string } & Record<string, number>)[];
-  attempts: { at: string; succeeded: number; failed: number }[];
-  totals: { events: number; deliveries: Record<string, number>; attempts_succeeded: number; attempts_failed: number };
-  failing_destinations: { id: string; name: string; kind: string; failed_attempts: number; dead: number; circuit: string }[];
-  truncated: boolean;
-}
-
-export interface DeliverySummary {
-  id: string;
-  destination_id: string;
-  status: string;
-  attempt_count: number;
-  next_attempt_at: string | null;
-  created_at: string;
-  origin: string;
 }
 
 export interface BinRequest {
@@ -56,8 +28,8 @@ export const eventsApi = {
   setUpDemo: () => http.post<Demo>('/api/demo'),
   replay: (id: string) => http.post<Sent>(`/api/events/${seg(id)}/replay`),
   dashboard: (minutes: number) => http.get<Dashboard>('/api/dashboard', { minutes }),
-  deliveriesOf: (eventId: string) => http.get<Page<DeliverySummary & { body?: string }>>('/api/deliveries', { event: eventId }),
-  delivery: (id: string) => http.get<DeliverySummary & { body: string; attempts: unknown[] }>(`/api/deliveries/${seg(id)}`),
+  deliveriesOf: (eventId: string) => http.get<Page<DeliverySummary>>('/api/deliveries', { event: eventId }),
+  delivery: (id: string) => http.get<DeliveryView>(`/api/deliveries/${seg(id)}`),
   destinations: () => http.get<Page<{ id: string; name: string; kind: string }>>('/api/destinations'),
   preview: (eventId: string) => http.post<{ payload: unknown; unresolved: string[]; notes: string[] }>('/api/transform/preview', { event_id: eventId }),
   bin: (name: string) => http.get<Page<BinRequest>>(`/api/bins/${seg(name)}`),

@@ -1,54 +1,18 @@
 // Appliance settings: SMTP with a test e-mail, API keys, the search URL template,
-// retention and flap detection. Shapes: src-main/server/routes/{settings,config,transform,signals}.ts.
-import type { AddressPolicyView } from '../../../src-shared/outgoing';
+// retention and flap detection. Shapes: src-shared/settings.ts.
+import type { FlapSettings } from '../../../src-main/core/signals/types';
+import type { Scope } from '../../../src-main/core/types';
+import type { ApiKeyView as ApiKey, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
 import { http, seg, type Page } from './client';
 
-export type { AddressPolicyView };
+export type { AddressPolicyView } from '../../../src-shared/outgoing';
 
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string | null;
-  /** Masked ('***') when one is saved; null when none. Never the real value. */
-  password: string | null;
-  from: string;
-}
+export type { ApiKeyView as ApiKey, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
+export type { FlapSettings } from '../../../src-main/core/signals/types';
+export { SCOPES, type Scope } from '../../../src-main/core/types';
 
 /** PUT body: omit `password` to keep the saved one. */
 export type SmtpInput = Omit<SmtpSettings, 'password'> & { password?: string | null };
-
-export interface FlapSettings {
-  max_transitions: number;
-  window_s: number;
-}
-
-export interface Retention {
-  max_age_days: number | null;
-  max_bytes: number | null;
-}
-
-
-export interface Settings {
-  smtp: SmtpSettings | null;
-  flap: FlapSettings;
-  outgoing: AddressPolicyView;
-  retention: Retention;
-  /** Your organization's link template for add_log_search_url; null when none is set. */
-  search_url_template: string | null;
-}
-
-export const SCOPES = ['ingest', 'read', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export interface ApiKey {
-  id: string;
-  organization: string;
-  name: string;
-  scopes: Scope[];
-  prefix: string;
-  created_at: string;
-}
 
 export const settingsApi = {
   get: () => http.get<Settings>('/api/settings'),

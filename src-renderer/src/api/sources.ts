@@ -1,57 +1,12 @@
 // Sources (ingest endpoints of a dialect, custom ones with a JSONata transposer), their URL
 // tokens, transposer tests, and custom indicator mappings.
-// Shapes: src-main/server/routes/config.ts, src-main/schemas/management.ts.
+// Shapes: src-shared/sources.ts; bodies: src-main/schemas/management.ts.
+import type { Dialect, IndicatorType } from '../../../src-main/core/types';
+import type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack, SourceInput, SourceView as Source, SourceWithToken } from '../../../src-shared/sources';
 import { http, seg, type Page } from './client';
 
-export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
-export type Dialect = (typeof DIALECTS)[number];
-export const INDICATOR_TYPES = ['ip', 'domain', 'hash_md5', 'hash_sha1', 'hash_sha256', 'url', 'email', 'account'] as const;
-export type IndicatorType = (typeof INDICATOR_TYPES)[number];
-
-export interface Source {
-  id: string;
-  name: string;
-  slug: string;
-  dialect: Dialect;
-  transposer: string | null;
-  has_token: boolean;
-  token_prefix: string | null;
-  auto_resolve_after_s: number | null;
-  /** Built from the server's own base URL; the UI shows it against location.origin. */
-  ingest_url: string;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Create and rotate-token answers carry the token in clear, this once. */
-export interface SourceWithToken extends Source {
-  url_token?: string;
-  hook_url?: string;
-}
-
-export interface SourceInput {
-  name: string;
-  dialect: Dialect;
-  transposer?: string | null;
-  url_token?: boolean;
-  auto_resolve_after_s?: number | null;
-}
-
-export interface IndicatorMapping {
-  id: string;
-  path: string;
-  type: IndicatorType;
-  created_at: string;
-}
-
-/** A sample payload of a dialect (GET /api/samples). */
-export interface SamplePack {
-  name: string;
-  dialect: Dialect;
-  title: string;
-  endpoint: string;
-  body: unknown;
-}
+export { DIALECTS, INDICATOR_TYPES, type Dialect, type IndicatorType } from '../../../src-main/core/types';
+export type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack, SourceInput, SourceView as Source, SourceWithToken } from '../../../src-shared/sources';
 
 export const sourceApi = {
   list: () => http.get<Page<Source>>('/api/sources'),
