@@ -75,7 +75,7 @@ export class DeliveryRuntime {
       logger,
       now,
     });
-    this.engine.load(store.latestState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
+    this.engine.load(store.liveState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
     this.failures = new FailureNotifier({
       send: async (m) => this.mailer()?.send(m) ?? { ok: false, error: 'SMTP is not configured' },
       quietPeriodS: opts.failureQuietPeriodS,
@@ -85,7 +85,7 @@ export class DeliveryRuntime {
     this.flushTimer = setInterval(() => void this.failures.flush().catch((err) => logger.warn('failure digest could not be sent', { err })), 5_000);
     this.flushTimer.unref();
     this.notifications = new NotificationCenter((records) => store.appendState(records), now);
-    this.notifications.load(store.latestState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
+    this.notifications.load(store.liveState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
   }
 
   /**
