@@ -253,7 +253,8 @@ export class StateIndex {
     let before = t.count;
     if (cursor !== undefined) {
       const row = t.row(cursor);
-      if (row === undefined) return false;
+      // A cursor is a record of this list: of the organization asked about.
+      if (row === undefined || (filter.organization !== undefined && t.dicts.org.values[t.cols.org.a[row]] !== filter.organization)) return false;
       before = row;
     }
     t.scan(filter, before, (row, id) => {
