@@ -115,6 +115,20 @@ describe('paths', () => {
   });
 });
 
+describe('the contract', () => {
+  it('documents every HEC path in /openapi.json with its token forms and Splunk\'s error shape', async () => {
+    const doc = (await h.http('GET', '/openapi.json', { key: null })).json;
+    for (const path of ['/services/collector', '/services/collector/event', '/services/collector/event/1.0', '/services/collector/raw', '/services/collector/raw/1.0']) {
+      const op = doc.paths[path].post;
+      expect(op.security).toEqual([{ hecToken: [] }]);
+      expect(op.responses['400'].content['application/json'].schema.required).toEqual(['text', 'code', 'errors']);
+    }
+    expect(doc.paths['/services/collector/event'].post.requestBody.content['application/json'].schema.title).toBe('SplunkHec');
+    expect(doc.paths['/services/collector/health'].get.security).toEqual([]);
+    expect(doc.components.securitySchemes.hecToken).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+  });
+});
+
 describe('content type and encoding', () => {
   it.each([[undefined], ['text/plain'], ['application/x-www-form-urlencoded'], ['application/json'], ['application/octet-stream']])('ignores Content-Type %s', async (type) => {
     const res = await hec('/services/collector/event', '{"event":"typed"}', type ? { 'content-type': type } : {});
