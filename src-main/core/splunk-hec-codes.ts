@@ -14,6 +14,7 @@ export const HEC_CODES = {
   11: { status: 400, text: 'Invalid data channel' },
   12: { status: 400, text: 'Event field is required' },
   13: { status: 400, text: 'Event field cannot be blank' },
+  14: { status: 400, text: 'ACK is disabled' },
   16: { status: 400, text: 'Query string authorization is not enabled' },
   17: { status: 200, text: 'HEC is healthy' },
   18: { status: 503, text: 'HEC is unhealthy, queues are full' },

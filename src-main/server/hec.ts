@@ -116,6 +116,16 @@ export async function hecEndpoint(ctx: Context, deps: ServerDeps, kind: HecKind,
   }
 }
 
+/** Indexer acknowledgement is not offered: a 200 already means the events are on disk. */
+function refuseAck(ctx: Context, deps: ServerDeps): void {
+  try {
+    hecPrincipal(ctx, deps);
+    throw new HecFailure(14, ['ack: indexer acknowledgement is not offered; a 200 already means the events are on disk']);
+  } catch (err) {
+    answerFailure(ctx, asFailure(err, deps, ctx));
+  }
+}
+
 const HEC_RESPONSES = {
   '200': '{"text":"Success","code":0}: stored durably (with "duplicate": true for an exact retry)',
   '400': 'code 5 no data, 6 invalid data format (with invalid-event-number), 11 invalid data channel, 12 event field is required, 13 event field cannot be blank, 16 key in the query string',
@@ -150,6 +160,11 @@ export function hecRoutes(deps: ServerDeps): RouteDef[] {
     post('/services/collector/event/1.0', 'event', events),
     post('/services/collector/raw', 'raw', raw),
     post('/services/collector/raw/1.0', 'raw', raw),
+    {
+      method: 'post', path: '/services/collector/ack', summary: 'Splunk HEC indexer acknowledgement: not offered (code 14, ACK is disabled)', tag: 'ingest', auth: 'hec',
+      responses: { '400': 'code 14: ACK is disabled; a 200 from the event paths already means the events are on disk', '401': HEC_RESPONSES['401'], '403': HEC_RESPONSES['403'] },
+      handler: (ctx) => refuseAck(ctx, deps),
+    },
     health('/services/collector/health'),
     health('/services/collector/health/1.0'),
   ];

@@ -216,6 +216,12 @@ describe('failures, each with Splunk\'s code', () => {
     expect(res.text).not.toContain(ingestKey);
   });
 
+  it('asking for indexer acknowledgement: 400 code 14 (after the token is checked)', async () => {
+    const res = await hec('/services/collector/ack', '{"acks":[0]}', { 'x-splunk-request-channel': 'FE0ECFAD-13D5-401B-847D-77833BD77131' });
+    expect([res.status, res.json]).toEqual([400, { text: 'ACK is disabled', code: 14, errors: ['ack: indexer acknowledgement is not offered; a 200 already means the events are on disk'] }]);
+    expect((await sent(null, '/services/collector/ack', '{"acks":[0]}')).json.code).toBe(2);
+  });
+
   it('a data channel that is not a GUID: 400 code 11', async () => {
     const res = await hec('/services/collector/event', '{"event":"x"}', { 'x-splunk-request-channel': 'my-channel' });
     expect([res.status, res.json]).toEqual([400, { text: 'Invalid data channel', code: 11, errors: ['channel: "my-channel" is not a GUID'] }]);
