@@ -18,6 +18,8 @@ export const HEC_CODES = {
   16: { status: 400, text: 'Query string authorization is not enabled' },
   17: { status: 200, text: 'HEC is healthy' },
   18: { status: 503, text: 'HEC is unhealthy, queues are full' },
+  // Not in the table, but what Splunk answers for a path it does not serve.
+  404: { status: 404, text: 'The requested URL was not found on this server.' },
 } as const;
 
 export type HecCode = keyof typeof HEC_CODES;

@@ -3,7 +3,7 @@
 // as {"text","code"} (plus our `errors`), any Content-Type, gzip bodies, and the token as
 // "Splunk <t>", "Bearer <t>" or Basic with the token as password. The dialect (envelopes,
 // raw lines, which code a bad event gets) lives in core/dialects/splunk-hec.ts.
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { checkHecEnvelopes, hecEventBody, hecRawBody, type HecEnvelopes, type HecProblem, type HecRawMeta } from '../core/dialects/splunk-hec';
 import { HEC_CODES, hecAnswer, type HecCode } from '../core/splunk-hec-codes';
 import { splunkHecSchema } from '../schemas/ingest';
@@ -24,10 +24,15 @@ class HecFailure extends HttpError {
 
 const fromProblem = (p: HecProblem): HecFailure => new HecFailure(p.code, p.errors, p.invalidEventNumber);
 
-/** Splunk's code for a failure raised by the parts HEC shares with every endpoint (body, rate limit, store). */
+/**
+ * Splunk's code for a failure raised by the parts HEC shares with every endpoint (Host check,
+ * body, rate limit, store): the code Splunk gives that HTTP status.
+ */
 function codeForStatus(status: number): HecCode {
   if (status === 429 || status === 503) return 9;
   if (status >= 500) return 8;
+  if (status === 401) return 3;
+  if (status === 403) return 4; // a refused Host; `errors` says which
   return 6; // 400 (a broken body), 413 (too large), 415 (an encoding other than gzip)
 }
 
@@ -45,6 +50,35 @@ function answerFailure(ctx: Context, failure: HecFailure): void {
   ctx.status = failure.status;
   ctx.set(failure.headers);
   ctx.body = { ...hecAnswer(failure.code, failure.invalidEventNumber), errors: failure.errors };
+}
+
+/** Runs `fn`, answering whatever fails in Splunk's shape. */
+export async function answeringAsHec(ctx: Context, deps: ServerDeps, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    answerFailure(ctx, asFailure(err, deps, ctx));
+  }
+}
+
+const isHecPath = (path: string): boolean => path === '/services/collector' || path.startsWith('/services/collector/');
+
+/**
+ * Everything under /services/collector answers in Splunk's shape, also what fails before a
+ * route runs (a refused Host) and a path or method that does not exist: a sender that only
+ * reads `code` would take a bare {"errors"} for success and lose its events.
+ */
+export function hecAnswers(deps: ServerDeps): Middleware {
+  return (ctx, next) => {
+    if (!isHecPath(ctx.path)) return next();
+    return answeringAsHec(ctx, deps, async () => {
+      await next();
+      if ((ctx.status === 404 || ctx.status === 405) && ctx.body == null) {
+        const allowed = ctx.response.get('Allow');
+        throw new HecFailure(404, [allowed ? `method: ${ctx.method} is not allowed on ${ctx.path}; allowed: ${allowed}` : `path: no endpoint ${ctx.method} ${ctx.path}; see /openapi.json`], undefined, ctx.status, allowed ? { Allow: allowed } : {});
+      }
+    });
+  };
 }
 
 const TOKEN_FORMS = '"Authorization: Splunk <key>", "Bearer <key>", or Basic auth with the key as password';
@@ -103,27 +137,19 @@ async function envelopesOf(ctx: Context, kind: HecKind): Promise<unknown[]> {
   return read.envelopes;
 }
 
-/** One HEC request; `principal` is given when a source's URL token already authenticated it. */
+/** One HEC request; `principal` is given when a source's URL token already authenticated it. Failures are thrown, for answeringAsHec. */
 export async function hecEndpoint(ctx: Context, deps: ServerDeps, kind: HecKind, path: string, principal?: Principal): Promise<void> {
-  try {
-    const caller = principal ?? hecPrincipal(ctx, deps);
-    checkChannel(ctx);
-    const { duplicate } = await acceptRequest(ctx, deps, 'splunk_hec', caller, path, () => envelopesOf(ctx, kind));
-    ctx.status = 200;
-    ctx.body = { ...hecAnswer(0), ...(duplicate ? { duplicate: true } : {}) };
-  } catch (err) {
-    answerFailure(ctx, asFailure(err, deps, ctx));
-  }
+  const caller = principal ?? hecPrincipal(ctx, deps);
+  checkChannel(ctx);
+  const { duplicate } = await acceptRequest(ctx, deps, 'splunk_hec', caller, path, () => envelopesOf(ctx, kind));
+  ctx.status = 200;
+  ctx.body = { ...hecAnswer(0), ...(duplicate ? { duplicate: true } : {}) };
 }
 
 /** Indexer acknowledgement is not offered: a 200 already means the events are on disk. */
-function refuseAck(ctx: Context, deps: ServerDeps): void {
-  try {
-    hecPrincipal(ctx, deps);
-    throw new HecFailure(14, ['ack: indexer acknowledgement is not offered; a 200 already means the events are on disk']);
-  } catch (err) {
-    answerFailure(ctx, asFailure(err, deps, ctx));
-  }
+function refuseAck(ctx: Context, deps: ServerDeps): never {
+  hecPrincipal(ctx, deps);
+  throw new HecFailure(14, ['ack: indexer acknowledgement is not offered; a 200 already means the events are on disk']);
 }
 
 const HEC_RESPONSES = {

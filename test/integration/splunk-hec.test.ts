@@ -227,6 +227,16 @@ describe('failures, each with Splunk\'s code', () => {
     expect([res.status, res.json]).toEqual([400, { text: 'Invalid data channel', code: 11, errors: ['channel: "my-channel" is not a GUID'] }]);
   });
 
+  it('a path or method HEC does not serve, or a refused Host: Splunk\'s shape with a code, never a bare {"errors"}', async () => {
+    const typo = await hec('/services/collector/events', '{"event":"x"}');
+    expect([typo.status, typo.json]).toEqual([404, { text: 'The requested URL was not found on this server.', code: 404, errors: ['path: no endpoint POST /services/collector/events; see /openapi.json'] }]);
+    const get = await h.http('GET', '/services/collector/event', { key: null });
+    expect([get.status, get.headers.allow, get.json.code]).toEqual([405, 'POST', 404]);
+    const foreign = await hec('/services/collector/event', '{"event":"x"}', { host: 'splunk.example' });
+    expect([foreign.status, foreign.json.text, foreign.json.code]).toEqual([403, 'Invalid token', 4]);
+    expect(foreign.json.errors[0]).toMatch(/^host: "splunk.example" is not an allowed host/);
+  });
+
   it('no data: 400 code 5 (empty, blank, an empty array, a raw body of blank lines)', async () => {
     const noData = { text: 'No data', code: 5, errors: ['body: no data; send at least one event'] };
     for (const [path, body] of [['/services/collector/event', ''], ['/services/collector', ' \n '], ['/services/collector/event', '[]'], ['/services/collector/raw', '\n\n']]) {

@@ -7,7 +7,7 @@ import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
 import type { ServerDeps } from '../deps';
-import { hecEndpoint, hecRoutes } from '../hec';
+import { answeringAsHec, hecEndpoint, hecRoutes } from '../hec';
 import { HttpError } from '../http-error';
 import { acceptRequest } from '../ingest-request';
 import type { RouteDef } from '../route';
@@ -72,7 +72,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
         requireScope(principal, 'ingest');
         const dialect = principal.source!.dialect;
         // A Splunk sender pointed at a token URL gets Splunk's answers, as on /services/collector.
-        if (dialect === 'splunk_hec') return hecEndpoint(ctx, deps, 'event', '/v1/hooks/{token}', principal);
+        if (dialect === 'splunk_hec') return answeringAsHec(ctx, deps, () => hecEndpoint(ctx, deps, 'event', '/v1/hooks/{token}', principal));
         await accept(ctx, deps, dialect, principal, dialect === 'alertmanager' ? 'batch' : 'single', '/v1/hooks/{token}');
       },
     },
