@@ -156,7 +156,7 @@ const HEC_RESPONSES = {
   '200': '{"text":"Success","code":0}: stored durably (with "duplicate": true for an exact retry)',
   '400': 'code 5 no data, 6 invalid data format (with invalid-event-number), 11 invalid data channel, 12 event field is required, 13 event field cannot be blank, 16 key in the query string',
   '401': 'code 2 token is required, 3 invalid authorization',
-  '403': 'code 4 invalid token (unknown key, or a key without the ingest scope)',
+  '403': 'code 4 invalid token (an unknown key, a key without the ingest scope, or a Host the appliance does not answer to)',
   '413': 'code 6: body (or its decompressed form) over the limit',
   '415': 'code 6: a Content-Encoding other than gzip',
   '429': 'code 9: over the per-key rate limit (see Retry-After)',
