@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { COLUMNS, type IndexImage, type UintArray } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
-import { nodeStoreFs, type StoreFile, type StoreFs } from './segment-log';
+import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './segment-log';
 
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP3\n', 'latin1');
@@ -77,17 +77,10 @@ interface Meta {
   corrupt: number;
 }
 
-/** sha256 of the bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of an open file. */
-export async function tailHash(file: StoreFile, end: number): Promise<string> {
+/** sha256 of the (logical) bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of a segment. */
+export async function tailHash(read: RangeReader, end: number): Promise<string> {
   const start = Math.max(0, end - SNAPSHOT_TAIL_BYTES);
-  const buf = Buffer.alloc(end - start);
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await file.read(buf, done, buf.length - done, start + done);
-    if (bytesRead === 0) throw new Error('short read');
-    done += bytesRead;
-  }
-  return createHash('sha256').update(buf).digest('hex');
+  return createHash('sha256').update(await read(start, end - start)).digest('hex');
 }
 
 function u32(n: number): Buffer {
