@@ -10,6 +10,7 @@ import type { TestSendResult } from '../../src-shared/outgoing';
 import type { Sender } from './http-sender';
 import type { Mailer } from './mailer';
 import { outgoingHeaders } from './outgoing-request';
+import { withHecAnswer } from './splunk-hec-answer';
 
 export type { TestSendResult };
 
@@ -36,7 +37,9 @@ export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promis
   }
   const body = JSON.stringify([payload]);
   const headers = outgoingHeaders(dest, `test_${randomUUID()}`, body, at);
-  const result = await deps.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+  const sent = await deps.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+  // A HEC's {text, code} refusal is the error, as for deliveries.
+  const result = dest.kind === 'splunk_hec' ? withHecAnswer(sent) : sent;
   return {
     ok: result.ok,
     status: result.status ?? null,
