@@ -35,7 +35,7 @@ export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promis
       ? { ok: true, status: null, duration_ms, response_excerpt: sent.message_id, error_class: null, error: null, request }
       : { ok: false, status: null, duration_ms, response_excerpt: null, error_class: 'connection', error: sent.error, request };
   }
-  const body = JSON.stringify([payload]);
+  const body = testBody(dest, payload);
   const headers = outgoingHeaders(dest, `test_${randomUUID()}`, body, at);
   const sent = await deps.sender.send({ url: dest.uri!, method: 'POST', headers, body });
   // A HEC's {text, code} refusal is the error, as for deliveries.
@@ -49,4 +49,11 @@ export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promis
     error: result.error ?? null,
     request: { url: dest.uri!, headers: maskHeaders(headers) },
   };
+}
+
+/** The test payload in the form the destination's receiver reads: HEC envelopes, a chat message's text, or our records. */
+function testBody(dest: Destination, payload: { title: string; destination: string }): string {
+  if (dest.kind === 'splunk_hec') return JSON.stringify({ event: payload, sourcetype: 'switchyard:test' });
+  if (dest.kind === 'slack' || dest.kind === 'mattermost' || dest.kind === 'teams') return JSON.stringify({ text: `${payload.title} to "${payload.destination}"` });
+  return JSON.stringify([payload]);
 }

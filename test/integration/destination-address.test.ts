@@ -142,6 +142,18 @@ describe('Send test', () => {
     expect(egress.offMachine()).toEqual([]);
   });
 
+  it('sends the test in the form the receiver reads: a HEC envelope with the token, a chat message', async () => {
+    const h = await app({ delivery: { timeoutMs: 1000, lookup: stubLookup } });
+    const r = await receiver();
+    const hec = (await h.http('POST', '/api/destinations', { body: { name: 'hec', kind: 'splunk_hec', uri: `${r.url}/services/collector/event`, token: 'hec-token' } })).json;
+    expect((await h.http('POST', `/api/destinations/${hec.id}/test`)).json).toMatchObject({ ok: true, status: 200 });
+    expect(r.received[0].headers.authorization).toBe('Splunk hec-token');
+    expect(JSON.parse(r.received[0].body)).toMatchObject({ event: { test: true, destination: 'hec' }, sourcetype: 'switchyard:test' });
+    const chat = (await h.http('POST', '/api/destinations', { body: { name: 'ops chat', kind: 'slack', uri: `${r.url}/slack` } })).json;
+    expect((await h.http('POST', `/api/destinations/${chat.id}/test`)).json).toMatchObject({ ok: true });
+    expect(JSON.parse(r.received[1].body)).toEqual({ text: 'Switchyard test delivery to "ops chat"' });
+  });
+
   it('refuses a test of an in-app destination (nothing to send)', async () => {
     const h = await app({ delivery: { timeoutMs: 1000, lookup: stubLookup } });
     const bell = (await h.http('POST', '/api/destinations', { body: { name: 'bell', kind: 'in_app' } })).json;

@@ -201,7 +201,7 @@ describe('splunk HEC bodies and Splunk\'s codes', () => {
     expect(checkHecEnvelopes([{ event: null }])).toMatchObject({ code: 12, invalidEventNumber: 0 });
     expect(checkHecEnvelopes([{ event: 'ok' }, { event: '' }])).toMatchObject({ code: 13, invalidEventNumber: 1 });
     expect(checkHecEnvelopes([{ event: {} }])).toMatchObject({ code: 13, invalidEventNumber: 0 });
-    expect(checkHecEnvelopes([{ event: 'x', time: 'noon' }])).toEqual({ code: 6, invalidEventNumber: 0, errors: ['time: must match the pattern ^\\d{1,11}(\\.\\d+)?$'] });
+    expect(checkHecEnvelopes([{ event: 'x', time: 'noon' }])).toEqual({ code: 6, invalidEventNumber: 0, errors: ['time: must be epoch seconds, e.g. 1700000000 or 1700000000.5'] });
     expect(checkHecEnvelopes(['text'])).toMatchObject({ code: 6, invalidEventNumber: 0, errors: ['body: must be an object'] });
     expect(checkHecEnvelopes([{ event: 'a' }, { event: { title: 't' } }])).toBeNull();
   });
