@@ -2,7 +2,8 @@
 // chromium driven by playwright-core. Each test logs in by the one-time URL, like a user.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CLI, ROOT, requireBuild, spawnChild, type Child } from '../helpers/child';
 import { tempDir } from '../helpers/harness';
 
@@ -80,4 +81,10 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       await child.exited;
     },
   };
+}
+
+/** The API message shown beside an input once it is marked invalid (aria-invalid, aria-describedby). */
+export async function fieldMessage(page: Page, input: Locator): Promise<string> {
+  await expect.poll(() => input.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+  return (await page.locator(`[id="${await input.getAttribute('aria-describedby')}"]`).textContent()) ?? '';
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startE2E, type E2E } from './browser';
+import { fieldMessage, startE2E, type E2E } from './browser';
 
 let e: E2E;
 let page: Page;
@@ -77,8 +77,7 @@ test("a destination's URI is edited through its form (the masked secret header i
   // A value the API refuses shows its field message and saves nothing.
   await field('URI').fill('not a url');
   await form.getByRole('button', { name: 'Save changes' }).click();
-  await expect.poll(() => field('URI').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.locator(`[id="${await field('URI').getAttribute('aria-describedby')}"]`).textContent()).toBe('must start with http:// or https://');
+  expect(await fieldMessage(page, field('URI'))).toBe('must start with http:// or https://');
   expect((await e.api('GET', `/api/destinations/${created.body.id}`)).body.uri).toBe(`${e.url}/bin/before`);
 
   await field('URI').fill(receiverUrl);

@@ -4,7 +4,7 @@
 // refused beside its URI; Send test shows its outcome at once. Every receiver is local.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startE2E, type E2E } from './browser';
+import { fieldMessage, startE2E, type E2E } from './browser';
 
 let e: E2E;
 let page: Page;
@@ -19,18 +19,7 @@ afterAll(() => e?.close());
 /** The form field whose label starts with `label` (labels also hold hints and messages). */
 const field = (label: string) => page.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}`)).and(page.locator('input, select, textarea'));
 
-/** The message an invalid input points to with aria-describedby. */
-async function messageOf(input: Locator): Promise<string> {
-  expect(await input.getAttribute('aria-invalid')).toBe('true');
-  const id = await input.getAttribute('aria-describedby');
-  expect(id).toBeTruthy();
-  return (await page.locator(`[id="${id}"]`).textContent()) ?? '';
-}
-
-async function waitInvalid(input: Locator): Promise<string> {
-  await expect.poll(() => input.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
-  return messageOf(input);
-}
+const waitInvalid = (input: Locator) => fieldMessage(page, input);
 
 test('the destination form shows each API message beside its field, in words; a metadata address is refused beside the URI', async () => {
   await e.nav('Destinations');
@@ -57,7 +46,7 @@ test('the destination form shows each API message beside its field, in words; a 
   await page.getByRole('button', { name: 'Remove headers 1' }).click();
   await field('URI').fill('http://169.254.169.254/latest/meta-data/');
   await form.getByRole('button', { name: 'Create destination' }).click();
-  await expect.poll(async () => (await field('URI').getAttribute('aria-describedby')) && messageOf(field('URI'))).toBe('169.254.169.254 is a cloud metadata or link-local address');
+  await expect.poll(() => fieldMessage(page, field('URI'))).toBe('169.254.169.254 is a cloud metadata or link-local address');
   expect((await e.api('GET', '/api/destinations')).body.items).toEqual([]);
   await e.shot('field-errors-refused-destination');
 

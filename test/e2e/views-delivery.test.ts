@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../helpers/child';
-import { startE2E, type E2E } from './browser';
+import { fieldMessage, startE2E, type E2E } from './browser';
 
 let e: E2E;
 let page: Page;
@@ -70,11 +70,7 @@ const nav = (name: string) => page.locator('nav.side').getByRole('link', { name,
 /** The form field whose label starts with `label` (labels also hold their hints). */
 const field = (label: string) => page.getByLabel(new RegExp(`^${label.replace(/[()]/g, '\\$&')}`)).and(page.locator('input, select, textarea'));
 const alertText = () => page.getByRole('alert').first().textContent();
-/** The API message shown beside a field (aria-invalid, aria-describedby). */
-async function messageBeside(input: ReturnType<typeof field>): Promise<string> {
-  await expect.poll(() => input.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
-  return (await page.locator(`[id="${await input.getAttribute('aria-describedby')}"]`).textContent()) ?? '';
-}
+const messageBeside = (input: Locator) => fieldMessage(page, input);
 
 test('destinations: the form shows the API field messages, then creates a webhook to the request bin', async () => {
   await nav('Destinations');

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../helpers/child';
-import { startE2E, type E2E } from './browser';
+import type { Locator } from 'playwright-core';
+import { fieldMessage, startE2E, type E2E } from './browser';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures', name), 'utf8'));
 
@@ -32,11 +33,7 @@ async function openNav(label: string): Promise<void> {
 
 const row = (text: string) => e.page.locator('tbody tr', { hasText: text });
 
-/** The API message shown beside an input (aria-invalid, aria-describedby). */
-async function messageBeside(input: ReturnType<typeof e.page.getByLabel>): Promise<string> {
-  await expect.poll(() => input.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
-  return (await e.page.locator(`[id="${await input.getAttribute('aria-describedby')}"]`).textContent()) ?? '';
-}
+const messageBeside = (input: Locator) => fieldMessage(e.page, input);
 
 beforeAll(async () => {
   e = await startE2E();

@@ -11,6 +11,9 @@ export { ALERT_STATUSES, type Alert, type AlertStatus, type CatalogLink, type Ti
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational', 'pending'] as const;
 export const ALERT_ACTIONS = ['ack', 'resolve', 'dismiss'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
+/** What a button says, and what it says once done. */
+export const ACTION_LABEL: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', dismiss: 'Dismiss' };
+export const ACTION_DONE: Record<AlertAction, string> = { ack: 'Acknowledged', resolve: 'Resolved', dismiss: 'Dismissed' };
 
 export interface AlertFilters extends Query {
   status?: string;

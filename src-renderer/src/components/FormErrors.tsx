@@ -1,7 +1,7 @@
 // Errors where the mistake is. A form keeps the API's last answer ("<field path>: <message>",
 // one per problem); each field claims the messages of its path and shows them beside itself
 // (aria-invalid, aria-describedby). What no field claims stays with the action that failed.
-import { createContext, useContext, useEffect, useId, useMemo, useState, type FormHTMLAttributes, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useState, type FormHTMLAttributes, type ReactNode } from 'react';
 import { errorMessages } from './Errors';
 
 export interface FieldMessage {
@@ -33,22 +33,20 @@ const Ctx = createContext<FormErrorsState | null>(null);
 function useFormErrorsState(): FormErrorsState {
   const [messages, setMessages] = useState<FieldMessage[]>([]);
   const [claimed, setClaimed] = useState<ReadonlyMap<string, number>>(new Map());
-  return useMemo(() => ({
-    messages,
-    claimed,
-    show: (error: unknown) => setMessages(errorMessages(error).map(splitFieldMessage)),
-    claim: (name: string) => {
-      const bump = (by: number) => setClaimed((prev) => {
-        const next = new Map(prev);
-        const n = (next.get(name) ?? 0) + by;
-        if (n > 0) next.set(name, n);
-        else next.delete(name);
-        return next;
-      });
-      bump(1);
-      return () => bump(-1);
-    },
-  }), [messages, claimed]);
+  // Stable: fields claim their path once per mount, whatever the messages do.
+  const show = useCallback((error: unknown) => setMessages(errorMessages(error).map(splitFieldMessage)), []);
+  const claim = useCallback((name: string) => {
+    const bump = (by: number) => setClaimed((prev) => {
+      const next = new Map(prev);
+      const n = (next.get(name) ?? 0) + by;
+      if (n > 0) next.set(name, n);
+      else next.delete(name);
+      return next;
+    });
+    bump(1);
+    return () => bump(-1);
+  }, []);
+  return useMemo(() => ({ messages, claimed, show, claim }), [messages, claimed, show, claim]);
 }
 
 /** A form whose fields show the API's messages beside themselves. */
@@ -80,7 +78,7 @@ export function useFieldError(name: string | undefined): FieldError {
   const form = useContext(Ctx);
   const id = useId();
   const claim = form?.claim;
-  useEffect(() => (name && claim ? claim(name) : undefined), [name, claim === undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => (name && claim ? claim(name) : undefined), [name, claim]);
   const mine = name && form ? form.messages.filter((m) => m.path && ownerOf(m.path, form.claimed) === name) : [];
   if (!mine.length) return { inputProps: {}, note: null };
   const noteId = `${id}-error`;

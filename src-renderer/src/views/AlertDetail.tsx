@@ -1,6 +1,6 @@
 // One alert: its facts, ack / resolve / dismiss, its timeline with the decision texts, the
 // events it names and its deliveries. Kept live by alert.changed.
-import { ALERT_ACTIONS, alertApi, allowedActions, timelineEventIds, type Alert, type AlertAction } from '../api/alerts';
+import { ACTION_DONE, ACTION_LABEL, ALERT_ACTIONS, alertApi, allowedActions, timelineEventIds, type Alert } from '../api/alerts';
 import { ActionButton } from '../components/Action';
 import { AlertDeliveries } from '../components/AlertDeliveries';
 import { Badge } from '../components/Badge';
@@ -13,8 +13,6 @@ import { Timeline } from '../components/Timeline';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
 
-const ACTION_LABEL: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', dismiss: 'Dismiss' };
-const ACTION_DONE: Record<AlertAction, string> = { ack: 'Acknowledged', resolve: 'Resolved', dismiss: 'Dismissed' };
 
 export function AlertDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const alert = useLoad(() => alertApi.get(id), [id]);

@@ -3,7 +3,7 @@
 // row, and acknowledge / resolve / dismiss of the selected rows with progress. Kept live by
 // alert.changed; a row opens the alert.
 import { useState } from 'react';
-import { ALERT_ACTIONS, ALERT_STATUSES, SEVERITIES, alertApi, alertMatchesText, allowedActions, type Alert, type AlertAction } from '../api/alerts';
+import { ACTION_DONE, ACTION_LABEL, ALERT_ACTIONS, ALERT_STATUSES, SEVERITIES, alertApi, alertMatchesText, allowedActions, type Alert, type AlertAction } from '../api/alerts';
 import { sourceApi } from '../api/sources';
 import { ActionButton, type Report } from '../components/Action';
 import { Badge } from '../components/Badge';
@@ -19,8 +19,6 @@ import { useStream } from '../hooks/useStream';
 import { useThrottled } from '../hooks/useThrottled';
 import './Alerts.css';
 
-export const ACTION_LABEL: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', dismiss: 'Dismiss' };
-const ACTION_DONE: Record<AlertAction, string> = { ack: 'Acknowledged', resolve: 'Resolved', dismiss: 'Dismissed' };
 /** The status filter when the URL names none: what needs a person. */
 const DEFAULT_STATUS = 'open';
 /** The URL's word for "every status". */
