@@ -238,7 +238,8 @@ test('sources: a custom source with a URL token shown once and rotated, URLs and
   await e.page.keyboard.press('ControlOrMeta+a');
   await e.page.keyboard.insertText('{ "summary": ');
   await card.getByRole('button', { name: 'Test on a sample' }).click();
-  await card.getByRole('alert').getByText(/transposer/).waitFor();
+  expect(await messageBeside(card.getByLabel('transposer of Acme Monitor'))).toMatch(/\S/);
+  await card.getByRole('alert').getByText('Check the field marked above.').waitFor();
 
   // Rotating issues a new token, shown once in place of the old one.
   const first = await card.getByRole('region', { name: 'URL token' }).locator('pre').textContent();

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { ApiError } from '../api/client';
 import { sourceApi, type Source } from '../api/sources';
 import { ActionButton } from '../components/Action';
+import { Form } from '../components/FormErrors';
 import { CodeEditor } from '../components/CodeEditor';
 import { Json } from '../components/Json';
 
@@ -35,22 +36,22 @@ export function SourceTester({ source, sample, onSample, onSaved }: {
     return 'Transposer saved';
   };
   return (
-    <div className="source-tester">
+    <Form className="source-tester" aria-label={`transposer and sample of ${source.name}`}>
       <div className="columns">
         {custom && (
           <div>
             <h4>Transposer (JSONata)</h4>
-            <CodeEditor label={`transposer of ${source.name}`} language="text" value={transposer} onChange={setTransposer} height="180px" />
+            <CodeEditor name="transposer" label={`transposer of ${source.name}`} language="text" value={transposer} onChange={setTransposer} height="180px" />
             <ActionButton label="Save transposer" disabled={transposer === (source.transposer ?? '')} run={save} />
           </div>
         )}
         <div>
           <h4>Sample payload</h4>
-          <CodeEditor label={`sample for ${source.name}`} value={sample} onChange={onSample} height="180px" />
+          <CodeEditor name="sample" label={`sample for ${source.name}`} value={sample} onChange={onSample} height="180px" />
           <ActionButton label="Test on a sample" className="primary" run={test} />
         </div>
       </div>
       {result && <Json label="Normalized events (not stored)" data={result} expand={2} />}
-    </div>
+    </Form>
   );
 }
