@@ -132,6 +132,10 @@ export const DESTINATION_HEADER_VALUE_MAX = 8 * 1024;
 export const SIGNING_SECRET_BYTES = 32;
 /** verify(): largest accepted distance between webhook-timestamp and now. */
 export const SIGNATURE_TOLERANCE_S = 5 * 60;
+/** After a secret rotation the previous secret still signs, beside the new one, for this long by default (receivers switch without downtime). */
+export const SIGNING_SECRET_GRACE_DEFAULT_S = 24 * 60 * 60;
+/** The longest grace a rotation may ask for: a replaced secret must stop signing within a week. */
+export const SIGNING_SECRET_GRACE_MAX_S = 7 * 24 * 60 * 60;
 
 // Destinations, deliveries and the request bin.
 /** Destinations per organization (Armor: up to 25 notification configs; the 26th is a 400). */

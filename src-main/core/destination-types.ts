@@ -31,6 +31,12 @@ export interface Destination {
   token: string | null;
   /** Standard Webhooks `whsec_` secret every outgoing request is signed with. */
   signing_secret: string;
+  /**
+   * The secret the last rotation replaced: requests carry its signature too, after the new
+   * one's, until `expires_at`, so receivers can switch secrets without refusing anything.
+   * Absent (or null) when there is none, on records saved before rotations had a grace.
+   */
+  previous_signing_secret?: { secret: string; expires_at: string } | null;
   /** email: the recipient, and whether the message carries the event's context (enriched) or only a link. */
   email_to: string | null;
   email_enriched: boolean;

@@ -139,6 +139,9 @@ test('destination detail: circuit, a test send that reports its outcome, a rotat
   const secret = page.getByRole('region', { name: 'New signing secret' });
   await secret.waitFor();
   expect(await secret.textContent()).toMatch(/whsec_[A-Za-z0-9+/=]{10,}/);
+  // The default grace: the replaced secret keeps signing for 24 h, and the settings say until when.
+  await page.getByRole('status').getByText(/requests carry both signatures until/).waitFor();
+  await page.getByText('still signs too, until').waitFor();
   await e.shot('view-destination-detail');
 });
 
