@@ -8,7 +8,12 @@ export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 export const HTTP_KINDS: readonly DestinationKind[] = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams'];
 /** Kinds the delivery engine sends, with retries and history. */
 export const DELIVERED_KINDS: readonly DestinationKind[] = [...HTTP_KINDS, 'email'];
-export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope'] as const;
+/**
+ * `transform`: whatever `format` the organization's transform config has when a delivery is
+ * made (default when it has none), so changing the transform changes the next deliveries —
+ * what destinations made through Armor's notifications API get.
+ */
+export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope', 'transform'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export interface HeaderEntry {

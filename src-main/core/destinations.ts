@@ -175,7 +175,7 @@ export function signingSecrets(d: Pick<Destination, 'signing_secret' | 'previous
   return previous && now.getTime() < Date.parse(previous.expires_at) ? [d.signing_secret, previous.secret] : [d.signing_secret];
 }
 
-/** Armor's notification config → a webhook destination (`properties`: one uri, headers). */
+/** Armor's notification config → a webhook destination (`properties`: one uri, headers) following the transform's format. */
 export function fromArmorNotification(body: {
   name: string;
   email_for_error?: string;
@@ -191,6 +191,8 @@ export function fromArmorNotification(body: {
     email_for_error: body.email_for_error ?? null,
     uri: uris[0].value,
     headers: body.properties.filter((p) => p.type === 'header').map((p) => ({ key: p.key, value: p.value })),
+    // Armor's notification config has no format: deliveries take the transform config's, as it is at the time.
+    format: 'transform',
   };
 }
 

@@ -53,7 +53,7 @@ export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: Pa
       metadata: { version: 2, created_at: event.received_at, community_uuid: event.organization, avatar_uuid: null, user_uuid: null, permissions: [] },
     });
   }
-  const format = dest.format === 'splunk' ? 'splunk' : 'default';
+  const format = dest.format === 'transform' ? (ctx.transform?.format ?? 'default') : dest.format === 'splunk' ? 'splunk' : 'default';
   const result = render(asFormat(event.organization, ctx.transform, format), { records: [recordOf(event)] }, { tags: ctx.tags, searchUrlTemplate: ctx.searchUrlTemplate, parents: ctx.parents });
   return JSON.stringify(result.payload);
 }

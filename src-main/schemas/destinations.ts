@@ -19,7 +19,7 @@ export const destinationCreateSchema = {
     enabled: { type: 'boolean' },
     uri: { type: ['string', 'null'], maxLength: 2048 },
     headers: { type: 'array', maxItems: DESTINATION_HEADERS_MAX, items: header },
-    format: { enum: [...WEBHOOK_FORMATS] },
+    format: { enum: [...WEBHOOK_FORMATS], description: "webhook: default or splunk (Armor's records), envelope (alert envelope), or transform: the format of the organization's transform config at each delivery (what Armor's notifications API makes)" },
     token: { type: ['string', 'null'], maxLength: 512, description: 'splunk_hec: the HEC token' },
     email_to: { type: ['string', 'null'], format: 'email', description: 'email: the recipient' },
     email_enriched: { type: 'boolean', description: 'email: include contextual information, not only a link' },

@@ -58,11 +58,11 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         if (!org) throw new HttpError(404, [`org: no organization "${wanted}" under yours`]);
         const armor = body as Parameters<typeof dst.fromArmorNotification>[0];
         const input = dst.fromArmorNotification(armor);
-        const transform = deps.store.config().transforms.find((t) => t.organization === org.id);
         // Header problems name the field the caller sent (properties[i]), not the destination's headers[j].
         const headerAt = armor.properties.flatMap((p, i) => (p.type === 'header' ? [i] : []));
         const armorOps = { ...opsDeps, validateHeaders: (h: Parameters<typeof validateHeaders>[0]) => validateHeaders(h).map((e) => e.replace(/^headers\[(\d+)\]/, (_, j: string) => `properties[${headerAt[Number(j)]}]`)) };
-        await create(ctx, org.id, { ...input, format: transform?.format ?? 'default' }, armorOps);
+        // Armor semantics: the destination follows its organization's transform config (format 'transform').
+        await create(ctx, org.id, input, armorOps);
       },
     },
     {

@@ -24,7 +24,7 @@ function settingsOf(d: Detail): [string, ReactNode][] {
     ['Kind', d.kind],
     ['Sends to', <span className="dest-target">{targetOf(d)}</span>],
     ...(d.kind === 'webhook' ? [
-      ['Format', d.format],
+      ['Format', d.format === 'transform' ? 'transform (follows the transform config)' : d.format],
       ['Headers', d.headers.length ? <ul className="plain">{d.headers.map((h, i) => <li key={i}><code>{h.key}: {h.value}</code></li>)}</ul> : 'none'],
     ] as [string, ReactNode][] : []),
     ...(d.kind === 'splunk_hec' ? [['HEC token', <code>{d.token ?? '—'}</code>]] as [string, ReactNode][] : []),
