@@ -137,6 +137,9 @@ export const SIGNING_SECRET_GRACE_DEFAULT_S = 24 * 60 * 60;
 /** The longest grace a rotation may ask for: a replaced secret must stop signing within a week. */
 export const SIGNING_SECRET_GRACE_MAX_S = 7 * 24 * 60 * 60;
 
+/** Longest public base URL (SWITCHYARD_PUBLIC_URL, --public-url, Settings); links append paths to it. */
+export const PUBLIC_URL_MAX = 512;
+
 // Destinations, deliveries and the request bin.
 /** Destinations per organization (Armor: up to 25 notification configs; the 26th is a 400). */
 export const DESTINATIONS_MAX = 25;

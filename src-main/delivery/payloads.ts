@@ -26,16 +26,20 @@ function asFormat(organization: string, transform: TransformConfig | null, forma
   return { ...base, format };
 }
 
+/** The UI page of the alert (or of the event, when it opened none). */
+function linkOf(event: NormalizedEvent, ctx: PayloadContext): string {
+  return ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
+}
+
 function chatText(event: NormalizedEvent, ctx: PayloadContext): string {
-  const link = ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
+  const link = linkOf(event, ctx);
   const tags = event.tags.length ? `\nTags: ${event.tags.join(', ')}` : '';
   return `[${event.severity.toUpperCase()}] ${event.title}${tags}\n${ctx.alert ? `Alert ${ctx.alert.short_id}` : 'Event'}: ${link}`;
 }
 
 export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: PayloadContext): string {
   if (dest.kind === 'email') {
-    const link = ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
-    return JSON.stringify({ to: dest.email_to, ...eventEmail(event, { enriched: dest.email_enriched, link }) });
+    return JSON.stringify({ to: dest.email_to, ...eventEmail(event, { enriched: dest.email_enriched, link: linkOf(event, ctx) }) });
   }
   switch (dest.kind) {
     case 'slack':
@@ -49,7 +53,11 @@ export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: Pa
     return JSON.stringify({
       type: 'alert',
       action: ctx.alert?.created ? 'created' : 'updated',
-      attributes: { uuid: ctx.alert?.id ?? null, short_id: ctx.alert?.short_id ?? null, event_uuid: event.id },
+      // url: the UI page; api_url: the full alert for a key with the read scope (what Sekoia's receivers fetch next).
+      attributes: {
+        uuid: ctx.alert?.id ?? null, short_id: ctx.alert?.short_id ?? null, event_uuid: event.id,
+        url: linkOf(event, ctx), api_url: ctx.alert ? `${ctx.baseUrl}/v1/alerts/${ctx.alert.id}` : null,
+      },
       metadata: { version: 2, created_at: event.received_at, community_uuid: event.organization, avatar_uuid: null, user_uuid: null, permissions: [] },
     });
   }
