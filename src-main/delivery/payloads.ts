@@ -1,10 +1,11 @@
 // What a destination receives for an event: transformed records (default / splunk), the
-// Sekoia-style envelope, or a readable chat message. Pure: built once when the delivery
+// Sekoia-style envelope, or a chat message in the platform's shape (chat-messages.ts). Pure: built once when the delivery
 // is created, so every retry sends the same bytes.
 import type { Destination } from '../core/destination-types';
 import { render, recordOf } from '../core/transform/render';
 import type { TransformConfig } from '../core/transform/types';
 import type { NormalizedEvent } from '../core/types';
+import { mattermostMessage, slackMessage, teamsMessage, type ChatFacts } from './chat-messages';
 import { eventEmail } from './mailer';
 
 export interface PayloadContext {
@@ -31,10 +32,9 @@ function linkOf(event: NormalizedEvent, ctx: PayloadContext): string {
   return ctx.alert ? `${ctx.baseUrl}/#/alerts/${ctx.alert.id}` : `${ctx.baseUrl}/#/events/${event.id}`;
 }
 
-function chatText(event: NormalizedEvent, ctx: PayloadContext): string {
-  const link = linkOf(event, ctx);
-  const tags = event.tags.length ? `\nTags: ${event.tags.join(', ')}` : '';
-  return `[${event.severity.toUpperCase()}] ${event.title}${tags}\n${ctx.alert ? `Alert ${ctx.alert.short_id}` : 'Event'}: ${link}`;
+
+function chatFacts(event: NormalizedEvent, ctx: PayloadContext): ChatFacts {
+  return { event, link: linkOf(event, ctx), alertShortId: ctx.alert?.short_id ?? null };
 }
 
 export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: PayloadContext): string {
@@ -43,9 +43,11 @@ export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: Pa
   }
   switch (dest.kind) {
     case 'slack':
+      return JSON.stringify(slackMessage(chatFacts(event, ctx)));
     case 'mattermost':
+      return JSON.stringify(mattermostMessage(chatFacts(event, ctx)));
     case 'teams':
-      return JSON.stringify({ text: chatText(event, ctx) });
+      return JSON.stringify(teamsMessage(chatFacts(event, ctx)));
     default:
       break;
   }
