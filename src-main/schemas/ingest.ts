@@ -60,9 +60,22 @@ export const signalInstanceSchema = {
   title: 'SignalInstance',
   description: 'Dispatch signal instance. POST /api/v1/{organization}/signals/instances',
   type: 'object',
-  required: ['project', 'raw'],
+  required: ['raw'],
   properties: {
-    project: { type: 'string', minLength: 1, maxLength: NAME_MAX, description: 'project label inside the organization' },
+    // Type-specific keywords apply to their type only, so each form gets its own precise error.
+    project: {
+      type: ['string', 'object', 'null'],
+      minLength: 1,
+      maxLength: NAME_MAX,
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: NAME_MAX } },
+      description: 'project label inside the organization: a name, or an object with `name` (Dispatch\'s SignalInstanceCreate sends its ProjectRead); absent or null: none (the organization\'s default project)',
+    },
+    external_id: {
+      type: ['string', 'null'],
+      maxLength: IDENTIFIER_MAX,
+      description: 'Dispatch\'s top-level external id: attaches the signal to its definition when raw.externalId is absent',
+    },
     raw: {
       type: 'object',
       description: 'the signal as the tool produced it; kept as received',
