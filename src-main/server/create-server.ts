@@ -1,10 +1,11 @@
 // Koa app factory: middleware order is the security order — errors shape every
-// answer, then Host/Origin checks, then routes, then the static UI.
+// answer, then the Host check, then the static UI and the routes (each management
+// route checks Origin before its credentials: route.ts).
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ServerDeps } from './deps';
 import { errorHandler } from './middleware/errors';
-import { hostOriginGuard } from './middleware/host-origin';
+import { hostGuard } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
@@ -48,7 +49,7 @@ export function createKoaApp(deps: ServerDeps): Koa {
   mountRoutes(router, allRoutes(deps), deps);
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders);
-  app.use(hostOriginGuard(deps.allowedHosts));
+  app.use(hostGuard(deps.allowedHosts));
   app.use(staticUi(deps.uiDir));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -47,7 +47,7 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       },
     },
     {
-      method: 'get', path: '/login', summary: 'Redeem a one-time login link: sets the UI session cookie and opens the UI', tag: 'session', auth: 'public',
+      method: 'get', path: '/login', summary: 'Redeem a one-time login link: sets the UI session cookie and opens the UI', tag: 'session', auth: 'public', sameOriginOnly: true,
       query: [{ name: 'token', description: 'the one-time token printed at start' }],
       responses: { '302': 'to the UI, with the session cookie', '401': 'token unknown, used or expired' },
       handler: (ctx) => {
