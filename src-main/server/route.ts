@@ -29,8 +29,14 @@ export interface RouteDef {
   /** Documented body the handler validates itself (ingest dialects). */
   documentedBody?: JsonSchema;
   query?: { name: string; description: string; schema?: JsonSchema }[];
-  /** Status code → description, for the OpenAPI document. */
+  /** Descriptions of path parameters (`:name` → text), for the OpenAPI document. */
+  pathParams?: Record<string, string>;
+  /** Status code → description, for the OpenAPI document (the errors every route shares are added there). */
   responses: Record<string, string>;
+  /** Schema of the 2xx answer's body (schemas/responses.ts). */
+  returns?: JsonSchema;
+  /** Its media type when not application/json. */
+  returnsType?: string;
   handler: (ctx: Context, req: { principal: Principal; body: unknown }) => Promise<void> | void;
 }
 
