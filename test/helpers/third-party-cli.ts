@@ -46,10 +46,11 @@ export async function runOffline(script: string, args: string[], opts: { cwd: st
 }
 
 export function redoclyVersion(): string {
-  return execFileSync(process.execPath, [REDOCLY_BIN, '--version'], { encoding: 'utf8', env: { ...process.env, ...REDOCLY_OFFLINE_ENV } }).trim().split('\n').pop()!.trim();
+  const out = execFileSync(process.execPath, [REDOCLY_BIN, '--version'], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...REDOCLY_OFFLINE_ENV } });
+  return out.trim().split('\n').pop()!.trim();
 }
 
 export function promtoolVersion(): string {
-  const out = execFileSync('promtool', ['--version'], { encoding: 'utf8' });
+  const out = execFileSync('promtool', ['--version'], { encoding: 'utf8', stdio: 'pipe' });
   return /version (\S+)/.exec(out)?.[1] ?? out.trim();
 }
