@@ -1,9 +1,10 @@
 // Koa app factory: middleware order is the security order — errors shape every
-// answer, then the Host check, then the static UI and the routes (each management
-// route checks Origin before its credentials: route.ts).
+// answer (Splunk HEC paths in Splunk's shape), then the Host check, then the static UI and
+// the routes (each management route checks Origin before its credentials: route.ts).
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ServerDeps } from './deps';
+import { hecAnswers } from './hec';
 import { errorHandler } from './middleware/errors';
 import { hostGuard } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
@@ -48,6 +49,7 @@ export function createKoaApp(deps: ServerDeps): Koa {
   const router = new Router();
   mountRoutes(router, allRoutes(deps), deps);
   app.use(errorHandler(deps.logger));
+  app.use(hecAnswers(deps));
   app.use(securityHeaders);
   app.use(hostGuard(deps.allowedHosts));
   app.use(staticUi(deps.uiDir));

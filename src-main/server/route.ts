@@ -19,9 +19,10 @@ export interface RouteDef {
   tag: string;
   /**
    * public: no credentials; a scope: API key with that scope (admin routes also take the
-   * UI session cookie); custom: the handler authenticates (URL tokens).
+   * UI session cookie); custom: the handler authenticates (URL tokens); hec: the handler
+   * authenticates a key sent the ways Splunk HEC senders send a token.
    */
-  auth: 'public' | Scope | 'custom';
+  auth: 'public' | Scope | 'custom' | 'hec';
   /** A public route a browser must only reach from the appliance's own pages (the login link). */
   sameOriginOnly?: boolean;
   /** Request body schema: validated before the handler runs. */
@@ -57,7 +58,7 @@ export function mountRoutes(router: Router, routes: RouteDef[], deps: AuthDeps):
     router[route.method](route.path, async (ctx) => {
       if (sameOrigin) requireSameOrigin(ctx);
       let principal = NO_PRINCIPAL;
-      if (route.auth !== 'public' && route.auth !== 'custom') {
+      if (route.auth !== 'public' && route.auth !== 'custom' && route.auth !== 'hec') {
         principal = authenticate(ctx, deps, { allowSession: route.auth === 'admin' });
         requireScope(principal, route.auth);
       }
