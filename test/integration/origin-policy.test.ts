@@ -34,16 +34,19 @@ async function managementWrites(): Promise<Operation[]> {
 const concrete = (path: string) => path.replace('{org}', 'default').replace(/\{\w+\}/g, 'x');
 
 describe('foreign Origin on management writes', () => {
-  it('is refused with the same 403 on every management write, with a bearer key and with the UI cookie', async () => {
+  it('is refused with the same 403 on every management write, with the env key, a stored admin key and the UI cookie', async () => {
     const writes = await managementWrites();
     // The route table really lists the writes that used to differ.
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual(expect.arrayContaining([
       'POST /api/keys', 'POST /v1/accounts/{org}/notifications', 'POST /v1/accounts/{org}/transform', 'DELETE /api/keys/{id}',
     ]));
     const s = await uiSession(h);
+    const storedKey = await h.key(['admin']);
     for (const w of writes) {
-      const withKey = await h.http(w.method, concrete(w.path), { body: {}, headers: { origin: FOREIGN } });
-      expect([withKey.status, withKey.json], `${w.method} ${w.path} with a key`).toEqual([403, REFUSED]);
+      const withEnvKey = await h.http(w.method, concrete(w.path), { body: {}, headers: { origin: FOREIGN } });
+      expect([withEnvKey.status, withEnvKey.json], `${w.method} ${w.path} with SWITCHYARD_API_KEY`).toEqual([403, REFUSED]);
+      const withKey = await h.http(w.method, concrete(w.path), { body: {}, key: storedKey, headers: { origin: FOREIGN } });
+      expect([withKey.status, withKey.json], `${w.method} ${w.path} with an admin key`).toEqual([403, REFUSED]);
       const withCookie = await h.http(w.method, concrete(w.path), { body: {}, key: null, headers: { origin: FOREIGN, cookie: s.cookie, 'x-csrf-token': s.csrf } });
       expect([withCookie.status, withCookie.json], `${w.method} ${w.path} with the UI cookie`).toEqual([403, REFUSED]);
     }
