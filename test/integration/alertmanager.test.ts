@@ -140,6 +140,11 @@ describe('the Alertmanager body limit', () => {
       expect(fits.status, fits.text).toBe(202);
       const over = await small.http('POST', '/v1/ingest/alertmanager', { raw: group(limit), key, headers: { 'content-type': 'application/json' } });
       expect([over.status, over.json]).toEqual([413, { errors: [`body: larger than the limit of ${limit} bytes`] }]);
+      // A source's URL token for Alertmanager takes the same limit.
+      const hook = new URL((await small.http('POST', '/api/sources', { body: { name: 'AM by token', dialect: 'alertmanager', url_token: true } })).json.hook_url).pathname;
+      const hooked = await small.http('POST', hook, { raw: group(limit - 1024), key: null, headers: { 'content-type': 'application/json' } });
+      expect(hooked.status, hooked.text).toBe(202);
+      expect((await small.http('POST', hook, { raw: group(limit), key: null, headers: { 'content-type': 'application/json' } })).status).toBe(413);
       const generic = await small.http('POST', '/v1/ingest/generic', { raw: JSON.stringify({ title: 't', description: 'd'.repeat(BODY_LIMIT_BYTES) }), key, headers: { 'content-type': 'application/json' } });
       expect([generic.status, generic.json]).toEqual([413, { errors: [`body: larger than the limit of ${BODY_LIMIT_BYTES} bytes`] }]);
     } finally {
