@@ -178,7 +178,11 @@ export const ruleSchema = record('Rule', { id: str, organization: str, name: str
 export const dryRunSchema = record('RuleDryRun', { evaluated: int, matched: arrayOf(record('RuleMatch', { event_id: str, title: str, received_at: time, actions: strings })) });
 export const retentionSchema = record('Retention', { max_age_days: intOrNull, max_bytes: intOrNull });
 export const smtpAnswerSchema = record('SmtpSettingsAnswer', { smtp: { type: ['object', 'null'], description: 'password masked' } });
-export const settingsSchema = record('Settings', { smtp: { type: ['object', 'null'], description: 'password masked' }, flap: anyObject, retention: anyObject, search_url_template: strOrNull, outgoing: anyObject });
+const publicUrl = record('PublicUrl', { saved: strOrNull, environment: strOrNull, served: str, effective: str });
+export const publicUrlAnswerSchema = record('PublicUrlAnswer', { public_url: publicUrl });
+export const settingsSchema = record('Settings', {
+  smtp: { type: ['object', 'null'], description: 'password masked' }, flap: anyObject, retention: anyObject, search_url_template: strOrNull, public_url: publicUrl, outgoing: anyObject,
+});
 export const smtpTestSchema = record('SmtpTestSent', { message_id: str });
 export const dashboardSchema = record('Dashboard', {
   from: time, to: time, bucket_seconds: num,

@@ -98,8 +98,6 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
   return {
     openapi: '3.1.0',
     info: { title: 'Switchyard', version, description: 'Signal hub appliance: ingest, normalize, group, transform and deliver alerts.' },
-    // Relative: the appliance that served this document.
-    servers: [{ url: '/', description: 'this appliance' }],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'API key with the named scope (admin implies every scope)' },

@@ -27,8 +27,11 @@ export interface OriginFacts {
   secFetchSite: string | undefined;
 }
 
+/** Host names the appliance answers to. */
+export type HostAllowList = Pick<ReadonlySet<string>, 'has'>;
+
 /** Answers null when the Host header names this appliance, else the reason it is refused. */
-export function checkHost(host: string | undefined, allowed: Set<string>): string | null {
+export function checkHost(host: string | undefined, allowed: HostAllowList): string | null {
   if (!host) return 'host: the Host header is required';
   const hostname = hostnameOf(host);
   if (!allowed.has(hostname)) {
@@ -59,7 +62,7 @@ function hostLines(rawHeaders: readonly string[]): number {
   return n;
 }
 
-export function hostGuard(allowed: Set<string>): Middleware {
+export function hostGuard(allowed: HostAllowList): Middleware {
   return async (ctx, next) => {
     // RFC 9112 §3.2: a request with several Host lines is a 400; whichever one counted, the other could be a foreign name.
     if (hostLines(ctx.req.rawHeaders) > 1) throw new HttpError(400, ['host: more than one Host header']);
