@@ -22,12 +22,25 @@ export interface RetentionView {
   max_bytes: number | null;
 }
 
+/** The base of every link the appliance sends out, and where it comes from. */
+export interface PublicUrlView {
+  /** Saved in Settings (takes precedence); null when none. */
+  saved: string | null;
+  /** SWITCHYARD_PUBLIC_URL / --public-url; null when not given. */
+  environment: string | null;
+  /** The address the appliance serves on. */
+  served: string;
+  /** What links use now. */
+  effective: string;
+}
+
 export interface SettingsView {
   smtp: SmtpSettings | null;
   flap: FlapSettings;
   retention: RetentionView;
   /** The organization's add_log_search_url link template; null when none is set. */
   search_url_template: string | null;
+  public_url: PublicUrlView;
   outgoing: AddressPolicyView;
 }
 

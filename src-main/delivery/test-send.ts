@@ -7,6 +7,8 @@ import { DELIVERED_KINDS, type Destination } from '../core/destination-types';
 import { ValidationError } from '../core/errors';
 import { maskHeaders } from './headers';
 import type { TestSendResult } from '../../src-shared/outgoing';
+import type { NormalizedEvent } from '../core/types';
+import { mattermostMessage, slackMessage, teamsMessage, type ChatFacts } from './chat-messages';
 import type { Sender } from './http-sender';
 import type { Mailer } from './mailer';
 import { outgoingHeaders } from './outgoing-request';
@@ -18,6 +20,8 @@ export interface TestSendDeps {
   sender: Sender;
   mailer: () => Mailer | null;
   now: () => Date;
+  /** The public base URL: chat messages link to the destination's page. */
+  baseUrl: () => string;
 }
 
 export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promise<TestSendResult> {
@@ -35,7 +39,7 @@ export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promis
       ? { ok: true, status: null, duration_ms, response_excerpt: sent.message_id, error_class: null, error: null, request }
       : { ok: false, status: null, duration_ms, response_excerpt: null, error_class: 'connection', error: sent.error, request };
   }
-  const body = testBody(dest, payload);
+  const body = testBody(dest, payload, `${deps.baseUrl()}/#/destinations/${encodeURIComponent(dest.id)}`);
   const headers = outgoingHeaders(dest, `test_${randomUUID()}`, body, at);
   const sent = await deps.sender.send({ url: dest.uri!, method: 'POST', headers, body });
   // A HEC's {text, code} refusal is the error, as for deliveries.
@@ -51,9 +55,17 @@ export async function sendTestNow(dest: Destination, deps: TestSendDeps): Promis
   };
 }
 
-/** The test payload in the form the destination's receiver reads: HEC envelopes, a chat message's text, or our records. */
-function testBody(dest: Destination, payload: { title: string; destination: string }): string {
+/** The test payload in the form the destination's receiver reads: HEC envelopes, each chat platform's message, or our records. */
+function testBody(dest: Destination, payload: { title: string; destination: string; sent_at: string }, link: string): string {
   if (dest.kind === 'splunk_hec') return JSON.stringify({ event: payload, sourcetype: 'switchyard:test' });
-  if (dest.kind === 'slack' || dest.kind === 'mattermost' || dest.kind === 'teams') return JSON.stringify({ text: `${payload.title} to "${payload.destination}"` });
-  return JSON.stringify([payload]);
+  const chat = CHAT_MESSAGES[dest.kind];
+  if (!chat) return JSON.stringify([payload]);
+  // The fields chat messages show of an event (chat-messages.ts reads no other).
+  const event = {
+    id: 'test', title: payload.title, severity: 'informational', status: 'OPEN', source_name: 'Switchyard',
+    body: `A test delivery to "${payload.destination}" at ${payload.sent_at}.`, tags: [],
+  } as Pick<NormalizedEvent, 'id' | 'title' | 'severity' | 'status' | 'source_name' | 'body' | 'tags'>;
+  return JSON.stringify(chat({ event: event as NormalizedEvent, link, alertShortId: null }));
 }
+
+const CHAT_MESSAGES: Partial<Record<Destination['kind'], (f: ChatFacts) => unknown>> = { slack: slackMessage, mattermost: mattermostMessage, teams: teamsMessage };

@@ -151,7 +151,11 @@ describe('Send test', () => {
     expect(JSON.parse(r.received[0].body)).toMatchObject({ event: { test: true, destination: 'hec' }, sourcetype: 'switchyard:test' });
     const chat = (await h.http('POST', '/api/destinations', { body: { name: 'ops chat', kind: 'slack', uri: `${r.url}/slack` } })).json;
     expect((await h.http('POST', `/api/destinations/${chat.id}/test`)).json).toMatchObject({ ok: true });
-    expect(JSON.parse(r.received[1].body)).toEqual({ text: 'Switchyard test delivery to "ops chat"' });
+    // Slack's own Block Kit shape, as deliveries to it are (chat-messages.ts), linking to the destination.
+    const slack = JSON.parse(r.received[1].body);
+    expect(slack.text).toContain('Switchyard test delivery');
+    expect(slack.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Switchyard test delivery' } });
+    expect(JSON.stringify(slack.blocks)).toContain(`/#/destinations/${chat.id}`);
   });
 
   it('refuses a test of an in-app destination (nothing to send)', async () => {

@@ -1,13 +1,13 @@
-// Appliance settings: SMTP with a test e-mail, API keys, the search URL template,
-// retention and flap detection. Shapes: src-shared/settings.ts.
+// Appliance settings: SMTP with a test e-mail, API keys, the public URL, the search URL
+// template, retention and flap detection. Shapes: src-shared/settings.ts.
 import type { FlapSettings } from '../../../src-main/core/signals/types';
 import type { Scope } from '../../../src-main/core/types';
-import type { ApiKeyView as ApiKey, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
+import type { ApiKeyView as ApiKey, PublicUrlView as PublicUrl, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
 import { http, seg, type Page } from './client';
 
 export type { AddressPolicyView } from '../../../src-shared/outgoing';
 
-export type { ApiKeyView as ApiKey, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
+export type { ApiKeyView as ApiKey, PublicUrlView as PublicUrl, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
 export type { FlapSettings } from '../../../src-main/core/signals/types';
 export { SCOPES, type Scope } from '../../../src-main/core/types';
 
@@ -19,6 +19,7 @@ export const settingsApi = {
   saveSmtp: (input: SmtpInput) => http.put<{ smtp: SmtpSettings }>('/api/settings/smtp', input),
   testSmtp: (to: string) => http.post<{ message_id: string }>('/api/settings/smtp/test', { to }),
   saveSearchUrlTemplate: (template: string | null) => http.put<{ template: string | null }>('/api/settings/search-url-template', { template }),
+  savePublicUrl: (url: string | null) => http.put<{ public_url: PublicUrl }>('/api/settings/public-url', { public_url: url }),
   saveRetention: (retention: Retention) => http.put<Retention>('/api/settings/retention', retention),
   saveFlap: (flap: FlapSettings) => http.put<{ flap: FlapSettings }>('/api/signals/settings/flap', flap),
 };
