@@ -157,6 +157,7 @@ describe('/openapi.json and @redocly/cli', () => {
     await call('POST', `/api/events/${generic.event_id}/replay`);
     await call('GET', '/api/alerts');
     await call('GET', `/api/alerts/${generic.alert_id}`);
+    await call('GET', `/api/alerts/${generic.alert_id}/events`);
     await call('GET', `/v1/alerts/${generic.alert_id}`, undefined, { key: readKey });
     await call('POST', `/api/alerts/${generic.alert_id}/ack`);
     const kase = (await call('GET', `/api/alerts/${instance.alert_id}`)).json.case_id;
@@ -181,11 +182,14 @@ describe('/openapi.json and @redocly/cli', () => {
     await call('GET', `/api/destinations/${destination.id}`);
     await call('PATCH', `/api/destinations/${destination.id}`, { name: 'Still nowhere' });
     await call('POST', `/api/destinations/${destination.id}/rotate-secret`);
-    const test = (await call('POST', `/api/destinations/${destination.id}/test`)).json;
+    // A test send answers its outcome at once (here: nothing listens on port 1).
+    expect((await call('POST', `/api/destinations/${destination.id}/test`)).json).toMatchObject({ ok: false, error_class: 'connection' });
+    const owed = (await call('POST', '/v1/ingest/generic', { title: 'To nowhere' }, { key: ingestKey })).json;
+    const delivery = await until(async () => (await h.http('GET', `/api/deliveries?event=${owed.event_id}&destination=${destination.id}`)).json.items[0], 10_000, 'a delivery to nowhere');
     await call('GET', '/api/deliveries');
-    await until(async () => ((await h.http('GET', `/api/deliveries/${test.id}`)).json.attempt_count > 0 ? true : undefined), 10_000, 'a first attempt');
-    await call('GET', `/api/deliveries/${test.id}`);
-    await call('POST', `/api/deliveries/${test.id}/redeliver`);
+    await until(async () => ((await h.http('GET', `/api/deliveries/${delivery.id}`)).json.attempt_count > 0 ? true : undefined), 10_000, 'a first attempt');
+    await call('GET', `/api/deliveries/${delivery.id}`);
+    await call('POST', `/api/deliveries/${delivery.id}/redeliver`);
 
     const rule = (await call('POST', '/api/rules', { name: 'Bell', actions: [{ type: 'in_app' }] })).json;
     await call('GET', '/api/rules');
