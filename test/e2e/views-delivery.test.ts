@@ -327,7 +327,7 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
   const publicUrl = page.getByRole('region', { name: 'Public URL' });
   await field('Public URL').fill('hub.example.test');
   await page.getByRole('button', { name: 'Save public URL' }).click();
-  await publicUrl.getByRole('alert').getByText(/not an absolute URL/).waitFor();
+  expect(await messageBeside(field('Public URL'))).toMatch(/not an absolute URL/);
   await field('Public URL').fill('https://hub.example.test/sy/');
   await page.getByRole('button', { name: 'Save public URL' }).click();
   await publicUrl.getByRole('status').getByText('Saved: links use https://hub.example.test/sy').waitFor();
