@@ -15,7 +15,7 @@ import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import { DELIVERY_DRAIN_MS } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, type Notification } from './notifications';
-import type { EventBus } from './server/stream';
+import type { EventBus } from './bus';
 import type { Store } from './store/types';
 
 export interface DeliveryOptions {

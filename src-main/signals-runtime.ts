@@ -6,7 +6,7 @@ import { SignalsEngine } from './core/signals/engine';
 import type { StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import type { Logger } from './logger';
-import type { EventBus } from './server/stream';
+import type { EventBus } from './bus';
 import type { StateRecord, Store } from './store/types';
 
 export function stateRecords(changes: readonly StateChange[]): StateRecord[] {

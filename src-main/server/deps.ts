@@ -1,4 +1,5 @@
 // What the routes are given: the store and the shared services of one appliance.
+import type { EventBus } from '../bus';
 import type { Logger } from '../logger';
 import type { DeliveryRuntime } from '../delivery-runtime';
 import type { SignalsRuntime } from '../signals-runtime';
@@ -8,7 +9,7 @@ import type { Metrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
 import type { SessionManager } from './sessions';
 import type { StoreHealth } from './store-health';
-import type { EventBus, StreamHub } from './stream';
+import type { StreamHub } from './stream';
 import type { RequestBins } from './request-bins';
 
 export interface ServerDeps extends AuthDeps {
