@@ -1,5 +1,6 @@
 // Composition root: wires store, core services and the HTTP server for either shell
 // (headless `serve` or the Electron main process).
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, sep } from 'node:path';
@@ -9,6 +10,7 @@ import * as ops from './core/config-ops';
 import { sha256Hex } from './core/secrets';
 import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
+import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
 import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
@@ -125,15 +127,21 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
   const deliveries = new DeliveryRuntime(store, bus, logger, now, () => baseUrl, opts.delivery);
+  const metrics = createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable });
+  const pipeline = createPipeline({
+    store, signals, deliveries, bus, now, newId: randomUUID,
+    counted: (dialect, outcome, n) => metrics.events.inc({ dialect, outcome }, n),
+  });
   const deps: ServerDeps = {
     store,
+    pipeline,
     health,
     sessions,
     envKeyHash: opts.apiKey ? sha256Hex(opts.apiKey) : null,
     limiter: new RateLimiter(opts.rateLimit ?? { perSecond: RATE_PER_SECOND, burst: RATE_BURST }),
     bus,
     hub: new StreamHub(bus),
-    metrics: createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable }),
+    metrics,
     signals,
     deliveries,
     bins: new RequestBins(),

@@ -3,20 +3,20 @@
 import type { LookupFunction } from 'node:net';
 import { DELIVERED_KINDS, type Destination } from './core/destination-types';
 import { matchingRules, type Rule } from './core/rules';
-import type { SignalsEngine } from './core/signals/engine';
+import type { Alert } from './core/signals/types';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
-import { DeliveryEngine, type Delivery } from './delivery/engine';
+import { DeliveryEngine, deliveryRecord, type Delivery } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import { DELIVERY_DRAIN_MS } from './limits';
 import type { Logger } from './logger';
-import { NotificationCenter, type Notification } from './notifications';
+import { NotificationCenter, notificationRecord, type Notification } from './notifications';
 import type { EventBus } from './bus';
-import type { Store } from './store/types';
+import type { StateRecord, Store } from './store/types';
 
 export interface DeliveryOptions {
   /** Quiet period between failure e-mails to one destination's email_for_error. */
@@ -30,6 +30,17 @@ export interface DeliveryOptions {
   drainMs?: number;
   /** Name resolution for outgoing requests (default dns.lookup); tests stub it. The address check always wraps it. */
   lookup?: LookupFunction;
+}
+
+/** What one event owes: deliveries to send and bell notifications to ring. */
+export interface Owed {
+  deliveries: Delivery[];
+  notifications: Notification[];
+}
+
+/** Where planning reads the alert an event joined or opened (for its short id in payloads). */
+export interface AlertLookup {
+  getAlert(organization: string, id: string): Alert | undefined;
 }
 
 /** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
@@ -53,7 +64,7 @@ export class DeliveryRuntime {
 
   private readonly drainMs: number;
 
-  constructor(private readonly store: Store, bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
+  constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
     // metadata addresses are refused whatever the settings.
@@ -92,7 +103,7 @@ export class DeliveryRuntime {
    * What an event owes: a delivery to each enabled HTTP destination subscribed to its event
    * type, and a bell notification for each such in-app destination.
    */
-  plan(event: NormalizedEvent, signals: SignalsEngine): { deliveries: Delivery[]; notifications: Notification[] } {
+  plan(event: NormalizedEvent, alerts: AlertLookup): Owed {
     const none = { deliveries: [], notifications: [] };
     if (event.decision && !event.decision.notify) return none; // snoozed or flapping: held back
     const config = this.store.config();
@@ -116,7 +127,7 @@ export class DeliveryRuntime {
     const chain = tx.orgChainOf(config.orgs, event.organization);
     const effective = tx.effectiveTransforms(config, chain);
     const own = effective.find((t) => t.organization === event.organization) ?? null;
-    const alert = event.alert_id ? signals.getAlert(event.organization, event.alert_id) : undefined;
+    const alert = event.alert_id ? alerts.getAlert(event.organization, event.alert_id) : undefined;
     const ctx = {
       transform: own ?? effective[effective.length - 1] ?? null,
       parents: effective.filter((t) => t !== (own ?? effective[effective.length - 1])),
@@ -126,6 +137,19 @@ export class DeliveryRuntime {
       baseUrl: this.baseUrl(),
     };
     return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
+  }
+
+  /** The records that make what events owe durable, committed with the events. */
+  records(owed: readonly Owed[]): StateRecord[] {
+    return [...owed.flatMap((o) => o.deliveries.map(deliveryRecord)), ...owed.flatMap((o) => o.notifications.map(notificationRecord))];
+  }
+
+  /** After the commit that holds them: deliveries start, notifications ring the bell. */
+  enqueue(owed: readonly Owed[]): void {
+    this.engine.enqueue(owed.flatMap((o) => o.deliveries));
+    const notes = owed.flatMap((o) => o.notifications);
+    this.notifications.added(notes);
+    for (const n of notes) this.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
   }
 
   /** A configured destination, or the e-mail action of a rule (`rule:<id>:email:<n>`). */

@@ -3,7 +3,7 @@
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
 import { SignalsEngine } from './core/signals/engine';
-import type { StateChange } from './core/signals/types';
+import type { Alert, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import type { Logger } from './logger';
 import type { EventBus } from './bus';
@@ -37,6 +37,15 @@ export class SignalsRuntime {
       out.perEvent.push(r.changes);
     }
     return out;
+  }
+
+  /** The state records that make changes durable (committed with their events). */
+  records(changes: readonly StateChange[]): StateRecord[] {
+    return stateRecords(changes);
+  }
+
+  getAlert(organization: string, id: string): Alert | undefined {
+    return this.engine.getAlert(organization, id);
   }
 
   /** Undoes changes that did not reach the disk, latest first. */

@@ -2,6 +2,7 @@
 import type { EventBus } from '../bus';
 import type { Logger } from '../logger';
 import type { DeliveryRuntime } from '../delivery-runtime';
+import type { Pipeline } from '../pipeline/accept';
 import type { SignalsRuntime } from '../signals-runtime';
 import type { Store } from '../store/types';
 import type { AuthDeps } from './auth';
@@ -14,6 +15,8 @@ import type { RequestBins } from './request-bins';
 
 export interface ServerDeps extends AuthDeps {
   store: Store;
+  /** Every submitted body (ingest, samples, replays) goes through it. */
+  pipeline: Pipeline;
   /** Whether the store can write (GET /api/status, /healthz, `status.changed`). */
   health: StoreHealth;
   sessions: SessionManager;

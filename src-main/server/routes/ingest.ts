@@ -1,15 +1,16 @@
 // Ingest endpoints of every dialect (PRODUCT.md §2). Thin: authenticate, rate-limit,
-// read the body, hand it to core, store durably, answer.
+// read the body, hand it to the pipeline (which stores it durably), answer.
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
-import type { Dialect, RequestMeta } from '../../core/types';
+import { DomainError } from '../../core/errors';
+import type { Dialect } from '../../core/types';
 import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
-import { acceptEvents } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { ingestRequest } from '../request-meta';
 import type { RouteDef } from '../route';
 
 type Answer = 'single' | 'batch' | 'hec';
@@ -26,22 +27,9 @@ const INGEST_RESPONSES = {
   '503': 'write queue saturated or disk failing (see Retry-After)',
 };
 
-function requestMeta(ctx: Context, principal: Principal, path: string): RequestMeta {
-  return {
-    method: ctx.method,
-    path,
-    remote_address: ctx.req.socket.remoteAddress ?? null,
-    user_agent: ctx.get('user-agent') || null,
-    content_length: Number(ctx.get('content-length')) || 0,
-    content_type: ctx.get('content-type') || null,
-    auth: principal.via === 'url_token' ? 'url_token' : 'api_key',
-    key_id: principal.keyId,
-    idempotency_key: ctx.get('idempotency-key') || null,
-  };
-}
-
 function outcomeOf(err: unknown): string {
   if (err instanceof HttpError) return err.status === 429 ? 'rate_limited' : 'rejected';
+  if (err instanceof DomainError) return 'rejected';
   if (err instanceof StoreOverloadedError || err instanceof StoreUnavailableError) return 'overloaded';
   return 'failed';
 }
@@ -51,10 +39,11 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
     const wait = deps.limiter.take(principal.rateKey);
     if (wait) throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
     const body = await readJson(ctx, { lenientType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
-    const { status, ids, alertIds, duplicate } = await acceptEvents(deps, {
-      dialect, body, organization: principal.organization, source: principal.source, request: requestMeta(ctx, principal, path),
+    const { ids, alertIds, duplicate } = await deps.pipeline.accept({
+      dialect, body, organization: principal.organization, source: principal.source, request: ingestRequest(ctx, principal, path),
     });
-    ctx.status = status;
+    // 200 when every event was an exact retry: nothing new was stored.
+    ctx.status = duplicate ? 200 : 202;
     if (answer === 'hec') ctx.body = { text: 'Success', code: 0, ...(duplicate ? { duplicate: true } : {}) };
     else if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
     else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };

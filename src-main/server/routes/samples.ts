@@ -7,9 +7,9 @@ import { EVENT_TYPES, type SourceRecord } from '../../core/types';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
 import { endpointOf, SAMPLE_PACKS, type SamplePack } from '../../samples';
-import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { uiRequest } from '../request-meta';
 import type { RouteDef } from '../route';
 
 const DEMO_BIN = 'demo';
@@ -42,7 +42,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
         if (!pack) throw new HttpError(404, [`name: no sample "${ctx.params.name}"; one of ${SAMPLE_PACKS.map((p) => p.name).join(', ')}`]);
         const source = pack.source ? await customSource(principal.organization.id, pack) : null;
         const path = endpointOf(pack, principal.organization.slug, source?.slug);
-        const accepted = await acceptEvents(deps, {
+        const accepted = await deps.pipeline.accept({
           dialect: pack.dialect, body: structuredClone(pack.body), organization: principal.organization, source,
           request: uiRequest(ctx, principal, path, Buffer.byteLength(JSON.stringify(pack.body))), fresh: true,
         });
