@@ -7,7 +7,7 @@ import type { Alert } from './core/signals/types';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
-import { DeliveryEngine, deliveryRecord, type Delivery } from './delivery/engine';
+import { DeliveryEngine, deliveryRecord, type Delivery, type DeliveryFilter } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
@@ -53,7 +53,7 @@ function ruleEmailDestination(rule: Rule, index: number, to: string): Destinatio
 }
 
 export class DeliveryRuntime {
-  readonly engine: DeliveryEngine;
+  private readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
   private readonly sender: Sender;
   readonly policy: RetryPolicy;
@@ -150,6 +150,37 @@ export class DeliveryRuntime {
     const notes = owed.flatMap((o) => o.notifications);
     this.notifications.added(notes);
     for (const n of notes) this.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
+  }
+
+  // Read models: what the routes show.
+  get(organization: string, id: string): Delivery | undefined {
+    return this.engine.get(organization, id);
+  }
+
+  list(organization: string, filter: DeliveryFilter): Delivery[] {
+    return this.engine.list(organization, filter);
+  }
+
+  /** undefined when the cursor is not one of this list. */
+  page(organization: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): { items: Delivery[]; next_cursor: string | null } | undefined {
+    return this.engine.page(organization, filter, opts);
+  }
+
+  pendingCount(): number {
+    return this.engine.pendingCount();
+  }
+
+  /** A delivery not owed by an event (a test send, a redelivery): stored, then sent now. */
+  async send(dest: Destination, body: string, origin: Delivery['origin'], ids: { event_id: string | null; alert_id: string | null; redelivery_of?: string | null }): Promise<Delivery> {
+    const delivery = this.engine.create(dest, body, origin, ids);
+    await this.engine.start([delivery]);
+    return delivery;
+  }
+
+  /** A destination has a new receiver: the old one's failures are forgotten (closed circuit) and waiting deliveries go now. */
+  receiverChanged(destinationId: string): void {
+    this.breakers.delete(destinationId);
+    this.engine.reconsider();
   }
 
   /** A configured destination, or the e-mail action of a rule (`rule:<id>:email:<n>`). */

@@ -2,8 +2,8 @@
 // their alert/case snapshots are committed with it; time-based rules run on a timer;
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
-import { SignalsEngine } from './core/signals/engine';
-import type { Alert, StateChange } from './core/signals/types';
+import { SignalsEngine, type AlertAction, type AlertListFilter, type CaseListFilter } from './core/signals/engine';
+import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import type { Logger } from './logger';
 import type { EventBus } from './bus';
@@ -20,7 +20,7 @@ export interface Decided {
 }
 
 export class SignalsRuntime {
-  readonly engine: SignalsEngine;
+  private readonly engine: SignalsEngine;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
 
@@ -44,8 +44,31 @@ export class SignalsRuntime {
     return stateRecords(changes);
   }
 
+  // Read models: what the routes show (by UUID or short id).
   getAlert(organization: string, id: string): Alert | undefined {
     return this.engine.getAlert(organization, id);
+  }
+
+  listAlerts(organization: string, filter: AlertListFilter): Alert[] {
+    return this.engine.listAlerts(organization, filter);
+  }
+
+  getCase(organization: string, id: string): Case | undefined {
+    return this.engine.getCase(organization, id);
+  }
+
+  listCases(organization: string, filter: CaseListFilter): Case[] {
+    return this.engine.listCases(organization, filter);
+  }
+
+  /** A person acknowledges, resolves or dismisses an alert; committed and published before it returns. */
+  act(organization: string, alertId: string, action: AlertAction, actor: string): Promise<void> {
+    return this.commit(this.engine.act(organization, alertId, action, actor));
+  }
+
+  /** A person moves a case; committed and published before it returns. */
+  setCaseStatus(organization: string, caseId: string, status: CaseStatus, actor: string): Promise<void> {
+    return this.commit(this.engine.setCaseStatus(organization, caseId, status, actor));
   }
 
   /** Undoes changes that did not reach the disk, latest first. */

@@ -36,7 +36,7 @@ export function dashboardRoutes(deps: ServerDeps): RouteDef[] {
         const org = principal.organization.id;
         ctx.body = buildDashboard({
           now, windowSeconds: minutes * 60, buckets: DASHBOARD_BUCKETS, events, truncated,
-          deliveries: deps.deliveries.engine.list(org, {}),
+          deliveries: deps.deliveries.list(org, {}),
           destinations: deps.store.config().destinations.filter((d) => d.organization === org),
           circuitOf: (id) => deps.deliveries.breakers.snapshot(id).state,
           attemptSucceeded,

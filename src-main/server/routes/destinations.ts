@@ -31,9 +31,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const sendTest = async (principal: Principal, id: string) => {
     const d = dst.getDestination(deps.store.config(), principal.organization.id, id);
     const body = JSON.stringify([{ test: true, title: 'Switchyard test delivery', destination: d.name, sent_at: now().toISOString() }]);
-    const delivery = deps.deliveries.engine.create(d, body, 'test', { event_id: null, alert_id: null });
-    await deps.deliveries.engine.start([delivery]);
-    return delivery;
+    return deps.deliveries.send(d, body, 'test', { event_id: null, alert_id: null });
   };
   return [
     {
@@ -69,7 +67,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': 'the destination', '404': 'no such destination' },
       handler: (ctx, { principal }) => {
         const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
-        ctx.body = { ...view(d), recent_deliveries: deps.deliveries.engine.list(principal.organization.id, { destination_id: d.id }).slice(0, 20).map(summary) };
+        ctx.body = { ...view(d), recent_deliveries: deps.deliveries.list(principal.organization.id, { destination_id: d.id }).slice(0, 20).map(summary) };
       },
     },
     {
@@ -83,8 +81,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
           dst.updateDestination(draft, principal.organization.id, id, body as dst.DestinationPatch, { validateHeaders, maskHeader: maskHeaderValue }, now()));
         if (uri_changed) {
           // The failures were the old receiver's: the new one starts with a closed circuit.
-          deps.deliveries.breakers.delete(destination.id);
-          deps.deliveries.engine.reconsider();
+          deps.deliveries.receiverChanged(destination.id);
         }
         ctx.body = view(destination);
       },
@@ -134,7 +131,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         if (errors.length) throw new HttpError(400, errors);
         const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
         const filter = { destination_id: str(q.destination), status: status as DeliveryStatus | undefined, alert_id: str(q.alert), event_id: str(q.event) };
-        const page = deps.deliveries.engine.page(principal.organization.id, filter, { cursor: str(q.cursor), limit });
+        const page = deps.deliveries.page(principal.organization.id, filter, { cursor: str(q.cursor), limit });
         if (!page) throw new HttpError(400, ['cursor: not a cursor from this list']);
         ctx.body = { items: page.items.map(summary), next_cursor: page.next_cursor };
       },
@@ -143,7 +140,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       method: 'get', path: '/api/deliveries/:id', summary: 'One delivery with every attempt (request with secrets masked, response, duration, error class)', tag: 'deliveries', auth: 'admin',
       responses: { '200': 'the delivery', '404': 'no such delivery' },
       handler: (ctx, { principal }) => {
-        const d = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+        const d = deps.deliveries.get(principal.organization.id, String(ctx.params.id));
         if (!d) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
         ctx.body = d;
       },
@@ -152,11 +149,10 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       method: 'post', path: '/api/deliveries/:id/redeliver', summary: 'Send the same payload again as a new delivery', tag: 'deliveries', auth: 'admin',
       responses: { '202': 'the new delivery', '404': 'no such delivery or destination' },
       handler: async (ctx, { principal }) => {
-        const original = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+        const original = deps.deliveries.get(principal.organization.id, String(ctx.params.id));
         if (!original) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
         const d = dst.getDestination(deps.store.config(), principal.organization.id, original.destination_id);
-        const again = deps.deliveries.engine.create(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
-        await deps.deliveries.engine.start([again]);
+        const again = await deps.deliveries.send(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
         ctx.status = 202;
         ctx.body = summary(again);
       },

@@ -64,8 +64,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
         } else if (existing.uri !== binUrl) {
           // The appliance listens on another port than when the demo was set up.
           d = (await deps.store.updateConfig((draft) => dst.updateDestination(draft, org, existing.id, { uri: binUrl }, { validateHeaders, maskHeader: maskHeaderValue }, deps.now()))).destination;
-          deps.deliveries.breakers.delete(existing.id);
-          deps.deliveries.engine.reconsider();
+          deps.deliveries.receiverChanged(existing.id);
         }
         ctx.status = existing ? 200 : 201;
         ctx.body = { destination_id: d!.id, bin: DEMO_BIN, bin_url: binUrl };
