@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 import type { EventBus } from './bus';
 import type { StateRecord, Store } from './store/types';
 
-export function stateRecords(changes: readonly StateChange[]): StateRecord[] {
+function stateRecords(changes: readonly StateChange[]): StateRecord[] {
   return changes.map((c) => ({ kind: c.kind, id: c.kind === 'alert' ? c.alert.id : c.case.id, data: c }));
 }
 
@@ -84,7 +84,7 @@ export class SignalsRuntime {
   }
 
   /** Persists and publishes changes made outside ingest (actions by people, timers). */
-  async commit(changes: StateChange[]): Promise<void> {
+  private async commit(changes: StateChange[]): Promise<void> {
     if (changes.length === 0) return;
     try {
       await this.store.appendState(stateRecords(changes));
