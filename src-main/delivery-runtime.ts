@@ -1,6 +1,7 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
 import type { LookupFunction } from 'node:net';
+import type { EventBus } from './bus';
 import { DELIVERED_KINDS, type Destination } from './core/destination-types';
 import { matchingRules, type Rule } from './core/rules';
 import type { Alert } from './core/signals/types';
@@ -15,7 +16,6 @@ import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import { DELIVERY_DRAIN_MS } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, notificationRecord, type Notification } from './notifications';
-import type { EventBus } from './bus';
 import type { StateRecord, Store } from './store/types';
 
 export interface DeliveryOptions {

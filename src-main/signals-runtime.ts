@@ -2,11 +2,11 @@
 // their alert/case snapshots are committed with it; time-based rules run on a timer;
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
+import type { EventBus } from './bus';
 import { SignalsEngine, type AlertAction, type AlertListFilter, type CaseListFilter } from './core/signals/engine';
 import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import type { Logger } from './logger';
-import type { EventBus } from './bus';
 import type { StateRecord, Store } from './store/types';
 
 function stateRecords(changes: readonly StateChange[]): StateRecord[] {
