@@ -38,6 +38,8 @@ export const WRITE_QUEUE_MAX = 20_000;
 export const OVERLOAD_RETRY_AFTER_S = 1;
 /** A segment file is closed and a new one started above this size. */
 export const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
+/** Uncompressed bytes per block of a compressed (sealed) segment: one record read inflates one block. */
+export const SEGMENT_BLOCK_BYTES = 64 * 1024;
 
 /** Management API paging. */
 export const PAGE_SIZE_DEFAULT = 50;

@@ -6,7 +6,7 @@ import type { EventBus } from '../bus';
 import { ingest } from '../core/ingest';
 import type { StateChange } from '../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, Organization, RequestMeta, SourceRecord } from '../core/types';
-import type { AlertLookup, Owed } from '../delivery-runtime';
+import type { AlertLookup, OwedByEvent } from '../delivery-runtime';
 import type { Decided } from '../signals-runtime';
 import type { AppendResult, StateRecord, Store } from '../store/types';
 import { IdConflict, InvalidSubmission } from './errors';
@@ -39,9 +39,9 @@ export interface SignalsStage extends AlertLookup {
 
 /** What the pipeline calls on the delivery runtime. */
 export interface DeliveriesStage {
-  plan(event: NormalizedEvent, alerts: AlertLookup): Owed;
-  records(owed: readonly Owed[]): StateRecord[];
-  enqueue(owed: readonly Owed[]): void;
+  plan(event: NormalizedEvent, alerts: AlertLookup): OwedByEvent;
+  records(owed: readonly OwedByEvent[]): StateRecord[];
+  enqueue(owed: readonly OwedByEvent[]): void;
 }
 
 export interface PipelineDeps {
@@ -67,7 +67,7 @@ export function summaryOf(e: NormalizedEvent): EventSummary {
   };
 }
 
-const NOTHING_OWED: Owed = { deliveries: [], notifications: [] };
+const NOTHING_OWED: OwedByEvent = { deliveries: [], notifications: [] };
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { store, signals, deliveries, bus } = deps;
@@ -100,7 +100,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   /** The events with everything they cause, in one durable commit; a failed commit undoes the decisions. */
-  async function commit(events: NormalizedEvent[], changesOf: StateChange[][], owed: Owed[]): Promise<AppendResult[]> {
+  async function commit(events: NormalizedEvent[], changesOf: StateChange[][], owed: OwedByEvent[]): Promise<AppendResult[]> {
     let stored: AppendResult[];
     try {
       stored = await store.appendEvents(events, [...signals.records(changesOf.flat()), ...deliveries.records(owed)]);
@@ -115,7 +115,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return stored;
   }
 
-  function publish(events: NormalizedEvent[], changesOf: StateChange[][], owed: Owed[], fresh: number[]): void {
+  function publish(events: NormalizedEvent[], changesOf: StateChange[][], owed: OwedByEvent[], fresh: number[]): void {
     for (const i of fresh) bus.publish({ type: 'event.created', organization: events[i].organization, data: summaryOf(events[i]) });
     signals.publish(fresh.flatMap((i) => changesOf[i]));
     deliveries.enqueue(fresh.map((i) => owed[i]));

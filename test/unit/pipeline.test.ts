@@ -59,7 +59,7 @@ describe('the ingest pipeline', () => {
     const [id] = accepted.ids;
     const [alertId] = accepted.alertIds;
     expect(await r.store.getEvent(id)).toMatchObject({ id, title: 'disk full on db-1', alert_id: alertId, decision: { action: 'opened_alert' } });
-    expect(r.store.latestState().filter((s) => s.kind === 'alert').map((s) => s.id)).toEqual([alertId]);
+    expect(r.store.liveState().filter((s) => s.kind === 'alert').map((s) => s.id)).toEqual([alertId]);
     expect(r.messages.map((m) => m.type)).toEqual(['event.created', 'alert.changed']);
     expect(r.messages[0].data).toMatchObject({ id, alert_id: alertId, title: 'disk full on db-1' });
     expect(r.counts).toEqual([['generic', 'duplicate', 0], ['generic', 'accepted', 1]]);
@@ -124,7 +124,7 @@ describe('the ingest pipeline', () => {
     const r = await rig();
     await r.store.updateConfig((d) => createDestination(d, r.org.id, { name: 'bell', kind: 'in_app' }, { validateHeaders: () => [], newSecret: () => 'whsec_x' }, new Date()));
     const { ids } = await r.pipeline.accept(generic(r, { title: 'ring' }));
-    const notes = r.store.latestState().filter((s) => s.kind === 'notification');
+    const notes = r.store.liveState().filter((s) => s.kind === 'notification');
     expect(notes.map((s) => s.data)).toEqual([expect.objectContaining({ event_id: ids[0], title: 'ring', read_at: null })]);
     expect(r.messages.map((m) => m.type)).toEqual(['event.created', 'alert.changed', 'notification.created']);
   });

@@ -670,10 +670,12 @@ describe('lists and copies', () => {
     expect(engine.listAlerts(OTHER_ORG)).toEqual([]);
   });
 
-  it('hands out copies: changing a returned record does not change the engine', async () => {
+  it('hands out copies or frozen records: changing a returned record does not change the engine', async () => {
     const r = await decide(fromEventPayload(OPEN));
     const change = r.changes[0] as Extract<StateChange, { kind: 'alert' }>;
-    change.alert.status = 'dismissed';
+    // A change shares the committed record (no second copy in memory): it cannot be changed.
+    expect(() => (change.alert.status = 'dismissed')).toThrow(TypeError);
+    expect(() => change.alert.tags.push('x')).toThrow(TypeError);
     engine.getAlert(ORG, r.decision.alert_id!)!.event_count = 99;
     engine.listAlerts(ORG)[0].tags.push('x');
     expect(alertOf(r)).toMatchObject({ status: 'open', event_count: 1, tags: OPEN.tags });

@@ -300,6 +300,26 @@ function cloneCase(c: Case): Case {
   return { ...c, alert_ids: [...c.alert_ids], catalog: c.catalog.map((l) => ({ ...l })), timeline: c.timeline.map((e) => ({ ...e })) };
 }
 
+/** Committed records are shared with the changes handed out (and the store): frozen, so nobody can change them in place. */
+function freezeAlert(a: Alert): Alert {
+  for (const l of a.catalog) Object.freeze(l);
+  for (const e of a.timeline) Object.freeze(e);
+  Object.freeze(a.catalog);
+  Object.freeze(a.tags);
+  Object.freeze(a.dedup_values);
+  Object.freeze(a.timeline);
+  return Object.freeze(a);
+}
+
+function freezeCase(c: Case): Case {
+  for (const l of c.catalog) Object.freeze(l);
+  for (const e of c.timeline) Object.freeze(e);
+  Object.freeze(c.alert_ids);
+  Object.freeze(c.catalog);
+  Object.freeze(c.timeline);
+  return Object.freeze(c);
+}
+
 type Undo = { kind: 'alert'; id: string; before: Alert | null } | { kind: 'case'; id: string; before: Case | null };
 
 /** The working copies of one operation; commit() publishes them as snapshots. */
@@ -357,14 +377,15 @@ class Tx {
     const changes: StateChange[] = [];
     for (const [id, { before, after }] of this.alerts) {
       this.state.putAlert(after);
-      const change: StateChange = { kind: 'alert', alert: cloneAlert(after), notify: !after.flapping };
+      // The committed object itself, frozen (state objects are never mutated): no second copy per alert in memory.
+      const change: StateChange = { kind: 'alert', alert: freezeAlert(after), notify: !after.flapping };
       undo.set(change, { kind: 'alert', id, before });
       changes.push(change);
     }
     for (const [id, { before, after }] of this.cases) {
       this.state.putCase(after);
       const notify = !after.alert_ids.some((a) => this.state.alerts.get(a)?.flapping);
-      const change: StateChange = { kind: 'case', case: cloneCase(after), notify };
+      const change: StateChange = { kind: 'case', case: freezeCase(after), notify };
       undo.set(change, { kind: 'case', id, before });
       changes.push(change);
     }
