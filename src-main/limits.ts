@@ -81,6 +81,8 @@ export const SIGNAL_EXPRESSION_MAX = 4 * 1024;
 export const SIGNAL_EXPRESSION_TIMEOUT_MS = 100;
 /** Entries kept on an alert's or case's timeline: the first one and the latest others. */
 export const ALERT_TIMELINE_MAX = 200;
+/** Active alerts the auto-resolve sweep looks at per tick (once a second): bounds each tick's work however many are open. */
+export const TICK_SLICE = 20_000;
 
 // Ingest core: dialect normalizers, indicator extraction, transposers.
 /** Signal instance `raw.id` (it becomes the event id). */

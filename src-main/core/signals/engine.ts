@@ -6,7 +6,7 @@
 // never mutated (which is what lets rollback put the previous objects back).
 import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
-import { ALERT_TIMELINE_MAX, TAGS_MAX } from '../../limits';
+import { ALERT_TIMELINE_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
 import type { NormalizedEvent, Severity } from '../types';
 import { compileExpression, DEFAULT_FLAP_SETTINGS, describeExpressionError } from './config-ops';
@@ -37,6 +37,8 @@ export interface SignalsEngineOptions {
   newId: () => string;
   /** The current configuration, all organizations; the engine filters by organization. */
   config: () => SignalsConfig;
+  /** Active alerts looked at per tick for auto-resolve (default TICK_SLICE). */
+  tickSlice?: number;
 }
 
 export interface DecideResult {
@@ -433,6 +435,8 @@ export class SignalsEngine {
   /** Replaced on load(): changes from before a reload must not roll back into it. */
   private undo = new WeakMap<StateChange, Undo>();
   private readonly expressions = new ExpressionCache();
+  /** Where the auto-resolve sweep over active alerts goes on at the next tick. */
+  private sweep: Iterator<string> | null = null;
   /** decide() calls run one after another, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -535,8 +539,26 @@ export class SignalsEngine {
       pushTimeline(alert.timeline, entry(at, 'settled', `Settled: no open/resolve transition for ${flap.window_s} s; notifications resume.`));
     }
 
-    for (const id of this.state.active) {
-      const current = this.state.alerts.get(id)!;
+    // Auto-resolve looks at active alerts a slice per tick (a sweep resumes where the last one
+    // stopped), and not at all while no definition or source auto-resolves: with a million open
+    // alerts a full pass every tick would stall the event loop.
+    const autoResolves = config.definitions.some((d) => d.auto_resolve_after_s != null) || (config.sources ?? []).some((src) => src.auto_resolve_after_s != null);
+    if (!autoResolves) this.sweep = null;
+    const slice: string[] = [];
+    if (autoResolves) {
+      this.sweep ??= this.state.active.values();
+      while (slice.length < (this.opts.tickSlice ?? TICK_SLICE)) {
+        const next = this.sweep.next();
+        if (next.done) {
+          this.sweep = null;
+          break;
+        }
+        slice.push(next.value);
+      }
+    }
+    for (const id of slice) {
+      const current = this.state.alerts.get(id);
+      if (!current || !isActive(current)) continue;
       const def = current.definition_id === null ? undefined : findDefinition(config, current.organization, current.definition_id);
       const source = config.sources?.find((s) => s.organization === current.organization && s.id === current.source);
       // The definition's setting wins; a source's applies where the definition sets none.

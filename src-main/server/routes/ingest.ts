@@ -2,18 +2,17 @@
 // read the body, hand it to the pipeline (which stores it durably), answer.
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
-import { DomainError } from '../../core/errors';
 import type { Dialect } from '../../core/types';
-import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
 import type { ServerDeps } from '../deps';
+import { answeringAsHec, hecEndpoint, hecRoutes } from '../hec';
 import { HttpError } from '../http-error';
-import { ingestRequest } from '../request-meta';
+import { acceptRequest } from '../ingest-request';
 import type { RouteDef } from '../route';
 
-type Answer = 'single' | 'batch' | 'hec';
+type Answer = 'single' | 'batch';
 
 const INGEST_RESPONSES = {
   '202': 'accepted and durably stored',
@@ -27,33 +26,14 @@ const INGEST_RESPONSES = {
   '503': 'write queue saturated or disk failing (see Retry-After)',
 };
 
-function outcomeOf(err: unknown): string {
-  if (err instanceof HttpError) return err.status === 429 ? 'rate_limited' : 'rejected';
-  if (err instanceof DomainError) return 'rejected';
-  if (err instanceof StoreOverloadedError || err instanceof StoreUnavailableError) return 'overloaded';
-  return 'failed';
-}
-
 async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principal: Principal, answer: Answer, path: string): Promise<void> {
-  try {
-    const wait = deps.limiter.take(principal.rateKey);
-    if (wait) throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
-    const body = await readJson(ctx, { lenientType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
-    const { ids, alertIds, duplicate } = await deps.pipeline.accept({
-      dialect, body, organization: principal.organization, source: principal.source, request: ingestRequest(ctx, principal, path),
-    });
-    // 200 when every event was an exact retry: nothing new was stored.
-    ctx.status = duplicate ? 200 : 202;
-    if (answer === 'hec') ctx.body = { text: 'Success', code: 0, ...(duplicate ? { duplicate: true } : {}) };
-    else if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
-    else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
-  } catch (err) {
-    deps.metrics.events.inc({ dialect, outcome: outcomeOf(err) });
-    throw err;
-  }
+  const { ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx));
+  // 200 when every event was an exact retry: nothing new was stored.
+  ctx.status = duplicate ? 200 : 202;
+  if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
+  else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
 }
 
-/** HEC answers one object for one envelope; arrays and concatenated envelopes are batches. */
 export function ingestRoutes(deps: ServerDeps): RouteDef[] {
   const keyed = (dialect: Dialect, path: string, summary: string, documentedBody: object, answer: Answer): RouteDef => ({
     method: 'post', path, summary, tag: 'ingest', auth: 'ingest', documentedBody: documentedBody as Record<string, unknown>, responses: INGEST_RESPONSES,
@@ -63,7 +43,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     keyed('generic', '/v1/ingest/generic', 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
     keyed('event', '/v1/ingest/event', 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
     keyed('alertmanager', '/v1/ingest/alertmanager', 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
-    keyed('splunk_hec', '/services/collector/event', 'Ingest Splunk HEC envelopes (one, an array, or back to back); also "Authorization: Splunk <key>"', schemas.splunkHecSchema, 'hec'),
+    ...hecRoutes(deps),
     {
       method: 'post', path: '/api/v1/:organization/signals/instances', summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
       documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES,
@@ -92,8 +72,9 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
         const principal = authenticateToken(deps, String(ctx.params.token));
         requireScope(principal, 'ingest');
         const dialect = principal.source!.dialect;
-        const answer: Answer = dialect === 'splunk_hec' ? 'hec' : dialect === 'alertmanager' ? 'batch' : 'single';
-        await accept(ctx, deps, dialect, principal, answer, '/v1/hooks/{token}');
+        // A Splunk sender pointed at a token URL gets Splunk's answers, as on /services/collector.
+        if (dialect === 'splunk_hec') return answeringAsHec(ctx, deps, () => hecEndpoint(ctx, deps, 'event', '/v1/hooks/{token}', principal));
+        await accept(ctx, deps, dialect, principal, dialect === 'alertmanager' ? 'batch' : 'single', '/v1/hooks/{token}');
       },
     },
   ];
