@@ -7,6 +7,7 @@ import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
+import { receivedHeaders, receivedQuery } from '../received-request';
 import { acceptEvents } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
@@ -27,6 +28,7 @@ const INGEST_RESPONSES = {
 };
 
 function requestMeta(ctx: Context, principal: Principal, path: string): RequestMeta {
+  const { headers, omitted } = receivedHeaders(ctx.req.rawHeaders);
   return {
     method: ctx.method,
     path,
@@ -37,6 +39,9 @@ function requestMeta(ctx: Context, principal: Principal, path: string): RequestM
     auth: principal.via === 'url_token' ? 'url_token' : 'api_key',
     key_id: principal.keyId,
     idempotency_key: ctx.get('idempotency-key') || null,
+    headers,
+    ...(omitted > 0 ? { headers_omitted: omitted } : {}),
+    query: receivedQuery(ctx.querystring),
   };
 }
 
