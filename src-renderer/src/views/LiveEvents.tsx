@@ -24,6 +24,8 @@ const SEVERITIES = ['', 'critical', 'high', 'medium', 'low', 'informational', 'p
 /** One search request when typing pauses this long. */
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZE = 50;
+/** Stream updates reach the list in an animation frame, at most this often. */
+const REDRAW_MIN_MS = 100;
 
 /** Whether a key press belongs to a text field (so `/` types a slash there). */
 const typingIn = (target: EventTarget | null) =>
@@ -73,7 +75,7 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
     (!dialect || e.dialect === dialect) &&
     (!severity || e.severity === severity) &&
     (!filters.text || `${e.title} ${e.source_name} ${e.id}`.toLowerCase().includes(filters.text.toLowerCase()));
-  const arrive = useFrameBatch<EventSummary>(list.arrive, LIVE_EVENTS_ROWS_MAX);
+  const arrive = useFrameBatch<EventSummary>(list.arrive, LIVE_EVENTS_ROWS_MAX, REDRAW_MIN_MS);
   useStream('event.created', (e: EventSummary) => {
     if (matches(e)) arrive(e);
   });
@@ -118,7 +120,7 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
 
   const newer = list.newer;
   return (
-    <div className="view">
+    <div className="view live-events">
       <div className="toolbar">
         <h2>Live events</h2>
         {paused ? (

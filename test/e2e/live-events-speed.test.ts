@@ -1,0 +1,175 @@
+// Live events at speed, in Chromium against the built appliance: filters and search kept in
+// the URL (reload, Back), a list that stays bounded and responsive after a burst of 3,000
+// events, rows reachable by keyboard, and one search request per word typed.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { LIVE_EVENTS_ROWS_MAX } from '../../src-main/limits';
+import { startE2E, type E2E } from './browser';
+
+let e: E2E;
+let key: string;
+
+async function send(path: string, body: unknown): Promise<any> {
+  const res = await e.api('POST', path, body, key);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return res.body;
+}
+
+const rows = () => e.page.locator('table[aria-label="Events"] tbody tr');
+const focusedRowText = () => e.page.evaluate(() => (document.activeElement instanceof HTMLTableRowElement ? document.activeElement.textContent : null));
+
+beforeAll(async () => {
+  e = await startE2E();
+  key = (await e.api('POST', '/api/keys', { name: 'speed test', scopes: ['ingest'] })).body.key;
+  for (const [title, severity] of [['disk full on db-1', 'High'], ['disk slow on db-2', 'Low'], ['cpu hot on web-1', 'High'], ['disk full on db-3', 'High']]) {
+    await send('/v1/ingest/generic', { title, severity });
+  }
+}, 60_000);
+afterAll(() => e?.close());
+
+test('filters and search are in the URL: reload and Back keep them', async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
+  await page.getByLabel('severity').selectOption('high');
+  await page.getByLabel('dialect').selectOption('generic');
+  await page.getByLabel('search').fill('disk full');
+  await page.waitForURL(/#\/events\?/);
+  await page.waitForFunction(() => location.hash.includes('text=disk+full'));
+  const filtered = new URL(page.url()).hash;
+  expect(Object.fromEntries(new URLSearchParams(filtered.split('?')[1]))).toEqual({ dialect: 'generic', severity: 'high', text: 'disk full' });
+  await rows().filter({ hasText: 'disk slow' }).waitFor({ state: 'detached' });
+  await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor({ state: 'detached' });
+  expect(await rows().allTextContents()).toHaveLength(2);
+
+  const keptAfter = async () => {
+    await page.getByRole('cell', { name: 'disk full on db-1', exact: true }).waitFor();
+    expect(new URL(page.url()).hash).toBe(filtered);
+    expect(await page.getByLabel('severity').inputValue()).toBe('high');
+    expect(await page.getByLabel('dialect').inputValue()).toBe('generic');
+    expect(await page.getByLabel('search').inputValue()).toBe('disk full');
+    expect(await rows().count()).toBe(2);
+  };
+  await page.reload();
+  await keptAfter();
+
+  await page.getByRole('cell', { name: 'disk full on db-3', exact: true }).click();
+  await page.getByRole('heading', { name: 'disk full on db-3' }).waitFor();
+  await page.goBack();
+  await keptAfter();
+
+  await page.getByRole('cell', { name: 'disk full on db-1', exact: true }).click();
+  await page.getByRole('button', { name: '← Events' }).click();
+  await keptAfter();
+  await page.getByLabel('search').fill('');
+  await page.getByLabel('severity').selectOption('');
+  await page.getByLabel('dialect').selectOption('');
+  await page.waitForFunction(() => location.hash === '#/events');
+});
+
+test('typing a search sends one request when typing stops, not one per key', async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
+  const listed: string[] = [];
+  const onRequest = (r: { url(): string }) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/events') listed.push(u.search);
+  };
+  page.on('request', onRequest);
+  await page.getByLabel('search').pressSequentially('cpu hot', { delay: 60 });
+  await page.getByRole('cell', { name: 'disk full on db-1', exact: true }).waitFor({ state: 'detached' });
+  await page.waitForTimeout(600); // well past the debounce: nothing more may come
+  page.off('request', onRequest);
+  expect(listed).toHaveLength(1);
+  expect(new URLSearchParams(listed[0]).get('text')).toBe('cpu hot');
+  await page.getByLabel('search').fill('');
+  await page.waitForFunction(() => location.hash === '#/events');
+});
+
+test('rows are reachable by keyboard: / focuses search, Tab and arrows move between rows, Enter opens', async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
+  await page.getByRole('heading', { name: 'Live events' }).click();
+  await page.keyboard.press('/');
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('search');
+  expect(await page.getByLabel('search').inputValue()).toBe(''); // the slash focused, it was not typed
+
+  // Tab from the search box reaches the first row (newest first) without the mouse.
+  let text: string | null = null;
+  for (let i = 0; i < 15 && !text; i++) {
+    await page.keyboard.press('Tab');
+    text = await focusedRowText();
+  }
+  expect(text).toContain('disk full on db-3');
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedRowText()).toContain('cpu hot on web-1');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  expect(await focusedRowText()).toContain('cpu hot on web-1');
+  await page.keyboard.press('End');
+  expect(await focusedRowText()).toContain('disk full on db-1');
+  await page.keyboard.press('Home');
+  // Tab goes on to the row's own controls, then to the next row.
+  for (let i = 0; i < 4 && !(await focusedRowText())?.includes('cpu hot'); i++) await page.keyboard.press('Tab');
+  expect(await focusedRowText()).toContain('cpu hot on web-1');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'cpu hot on web-1' }).waitFor();
+  await e.shot('view-event-inspector-by-keyboard');
+});
+
+test(`a burst of 3,000 events keeps at most ${LIVE_EVENTS_ROWS_MAX} rows on the page, and the page answers a click at once`, async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
+  // 3,000 events as fast as the appliance takes them: 12 HEC batches of 250, all at once.
+  const batches = Array.from({ length: 12 }, (_, b) => Array.from({ length: 250 }, (_, i) => ({ event: { title: `burst ${b * 250 + i}`, severity: 'low' } })));
+  await Promise.all(batches.map((batch) => send('/services/collector/event', batch)));
+  await page.getByRole('cell', { name: /^burst \d+$/ }).first().waitFor();
+  // While the last of the burst is still arriving, the page takes a click within a frame or two.
+  const clickedIn = await page.evaluate(async () => {
+    const pause = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pause')!;
+    const start = performance.now();
+    pause.click();
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    return { ms: performance.now() - start, label: [...document.querySelectorAll('button')].some((b) => b.textContent?.startsWith('Resume')) };
+  });
+  expect(clickedIn.label).toBe(true);
+  expect(clickedIn.ms).toBeLessThan(500);
+  await page.getByRole('button', { name: /^Resume/ }).click();
+  // Resumed: the newest rows, never more than the cap in the DOM.
+  await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Events"] tbody tr')].some((r) => r.textContent?.includes('burst')));
+  const stored = (await e.api('GET', '/api/events?limit=1')).body.items[0].title;
+  await page.getByRole('cell', { name: stored, exact: true }).waitFor();
+  expect(await rows().count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX);
+  expect(await page.locator('tr').count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX + 1);
+  await e.shot('view-live-events-after-burst');
+
+  // Load more pages back in time without growing past the cap: the newest leave the top, counted.
+  for (let i = 0; i < 5; i++) {
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.waitForFunction(() => !(document.querySelector('button:disabled') && document.querySelector('button:disabled')!.textContent === 'Load more'));
+  }
+  expect(await rows().count()).toBe(LIVE_EVENTS_ROWS_MAX);
+  const newer = page.getByRole('button', { name: /^\d+ newer events — show$/ });
+  await newer.waitFor();
+  const hidden = Number((await newer.textContent())!.split(' ')[0]);
+  expect(hidden).toBeGreaterThan(0);
+  await newer.click();
+  await page.getByRole('cell', { name: stored, exact: true }).waitFor();
+  expect(await rows().count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX);
+});
+
+test('new events arrive live while the list is followed, and are only counted while a row has keyboard focus', async () => {
+  const { page } = e;
+  await e.nav('Live events');
+  await send('/v1/ingest/generic', { title: 'arrives live', severity: 'Low' });
+  await page.getByRole('cell', { name: 'arrives live', exact: true }).waitFor();
+  await rows().first().focus();
+  await send('/v1/ingest/generic', { title: 'arrives while focused', severity: 'Low' });
+  await page.getByRole('button', { name: '1 newer event — show' }).waitFor();
+  expect(await page.getByRole('cell', { name: 'arrives while focused', exact: true }).count()).toBe(0);
+  expect(await focusedRowText()).toContain('arrives live'); // the focused row did not move away
+  await page.getByRole('button', { name: '1 newer event — show' }).click();
+  await page.getByRole('cell', { name: 'arrives while focused', exact: true }).waitFor();
+});
