@@ -89,7 +89,7 @@ export function EventExport({ filters }: { filters: Query }) {
 
   const busy = progress !== null && !progress.done;
   return (
-    <span className="action">
+    <span className="action" role="group" aria-label="Export events">
       <select aria-label="export format" value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as Format)}>
         <option value="ndjson">NDJSON</option>
         <option value="csv">CSV</option>

@@ -29,6 +29,7 @@ function BatchItem({ event }: { event: NormalizedEvent }) {
       <h3>Item {batch.index + 1} of {batch.count} of this {BATCH_NAMES[event.dialect] ?? 'batch'}</h3>
       <p className="muted">
         This event came from <code>{batch.in_request}</code> of the request; the other {batch.count - 1} item{batch.count === 2 ? '' : 's'} became events of their own.
+        {event.dialect === 'alertmanager' && ' Its raw payload keeps the group\'s fields with only this alert.'}
       </p>
       {item !== undefined ? (
         <Json label={`The item that became this event (${batch.in_request})`} data={item} />

@@ -1,0 +1,114 @@
+// The inspector answers "what exactly was sent" (headers with secrets masked, the query
+// string, which batch item became the event, JSON open two levels), and Live events exports
+// the filtered events as NDJSON or CSV with progress — in Chromium against the built appliance.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startE2E, type E2E } from './browser';
+
+let e: E2E;
+let key: string;
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(e.url + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  expect(res.status).toBe(202);
+  return res.json();
+}
+
+/** Every id the list API gives for a query, paging to the end. */
+async function listedIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = '';
+  do {
+    const page = (await e.api('GET', `/api/events?${query}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).body;
+    ids.push(...page.items.map((x: { id: string }) => x.id));
+    cursor = page.next_cursor ?? '';
+  } while (cursor);
+  return ids;
+}
+
+beforeAll(async () => {
+  e = await startE2E();
+  key = (await e.api('POST', '/api/keys', { name: 'inspector test', scopes: ['ingest'] })).body.key;
+}, 60_000);
+afterAll(() => e?.close());
+
+test('the inspector shows the headers as received with secrets masked, and the query string', async () => {
+  const { page } = e;
+  const sent = await post('/v1/ingest/generic?team=blue&token=query-secret-1', { title: 'Sent with headers', severity: 'Low' }, {
+    'x-team': 'blue team', 'x-api-key': 'header-secret-2', cookie: 'sid=cookie-secret-3', 'x-hub-signature-256': 'sha256=sig-secret-4', 'user-agent': 'inspector-test/1.0',
+  });
+  await page.goto(`${e.url}/#/events/${sent.event_id}`);
+  const request = page.getByRole('region', { name: 'Request as received' });
+  await request.getByText('POST /v1/ingest/generic?team=blue&token=***').waitFor();
+  const headers = request.getByRole('table', { name: 'Request headers' });
+  const value = async (name: string) => (await headers.locator('tr', { has: page.getByRole('cell', { name, exact: true }) }).locator('td').nth(1).textContent());
+  expect(await value('x-team')).toBe('blue team');
+  expect(await value('user-agent')).toBe('inspector-test/1.0');
+  expect(await value('authorization')).toBe('Bearer ***');
+  expect(await value('x-api-key')).toBe('***');
+  expect(await value('cookie')).toBe('***');
+  expect(await value('x-hub-signature-256')).toBe('***');
+  const text = (await page.locator('main').textContent())!;
+  expect(text).not.toMatch(/-secret-\d/);
+  expect(text).not.toContain(key);
+  await e.shot('view-event-inspector-request');
+});
+
+test('for an Alertmanager group the inspector says which alert became the event and shows it; JSON opens two levels', async () => {
+  const { page } = e;
+  const alert = (name: string) => ({ status: 'firing', labels: { alertname: name, severity: 'warning' }, annotations: { summary: `${name} is firing` }, startsAt: '2026-12-01T10:00:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint: `fp-${name}` });
+  const group = { version: '4', groupKey: '{}:{}', status: 'firing', receiver: 'sy', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://127.0.0.1:9093', alerts: ['DiskFull', 'HighCPU', 'Down'].map(alert) };
+  const sent = await post('/v1/ingest/alertmanager', group);
+  await page.goto(`${e.url}/#/events/${sent.event_ids[1]}`);
+  const batch = page.getByRole('region', { name: 'Batch item' });
+  await batch.getByRole('heading', { name: 'Item 2 of 3 of this Alertmanager group' }).waitFor();
+  expect(await batch.textContent()).toContain('alerts[1]');
+  const item = batch.getByRole('region', { name: 'The item that became this event (alerts[1])' });
+  // Two levels open: the item's labels (level 1) show their keys and values; nothing of the other alerts.
+  await item.getByText('"HighCPU"').waitFor();
+  expect(await item.textContent()).toContain('alertname');
+  expect(await item.textContent()).not.toContain('DiskFull');
+  // In the raw payload, alerts (level 1) is open and its alert (level 2) closed.
+  const raw = page.getByRole('region', { name: 'Raw payload (as received)' });
+  await raw.getByText('groupKey').waitFor();
+  expect(await raw.textContent()).not.toContain('fingerprint');
+  await e.shot('view-event-inspector-batch');
+});
+
+test('export of the filtered events: NDJSON and CSV files with every event the filters select, progress shown', async () => {
+  const { page } = e;
+  const batch = Array.from({ length: 450 }, (_, i) => ({ event: { title: `export me ${i}, "quoted"`, severity: i % 3 === 0 ? 'high' : 'low' } }));
+  await post('/services/collector/event', batch);
+  await post('/v1/ingest/generic', { title: 'export me not: other dialect', severity: 'Low' });
+  await page.goto(`${e.url}/#/events?dialect=splunk_hec&severity=low&text=export+me`);
+  await page.getByRole('cell', { name: 'export me 449, "quoted"', exact: true }).waitFor();
+  const expected = await listedIds('dialect=splunk_hec&severity=low&text=export%20me');
+  expect(expected).toHaveLength(300);
+
+  const exportAs = async (format: 'NDJSON' | 'CSV') => {
+    await page.getByLabel('export format').selectOption({ label: format });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+    await page.getByRole('status', { name: 'export progress' }).filter({ hasText: /^Saved 300 events \(\d+ KB\) as switchyard-events-.*\.(ndjson|csv)$/ }).waitFor();
+    expect(download.suggestedFilename()).toMatch(format === 'CSV' ? /\.csv$/ : /\.ndjson$/);
+    return readFile((await download.path())!, 'utf8');
+  };
+
+  const ndjson = (await exportAs('NDJSON')).trim().split('\n').map((l) => JSON.parse(l));
+  expect(ndjson.map((x) => x.id)).toEqual(expected);
+  for (const x of ndjson) expect(x).toMatchObject({ dialect: 'splunk_hec', severity: 'low', raw: { event: { title: x.title } } });
+
+  const csv: Record<string, string>[] = parse(await exportAs('CSV'), { columns: true });
+  expect(csv.map((r) => r.id)).toEqual(expected);
+  expect(new Set(csv.map((r) => r.title))).toEqual(new Set(ndjson.map((x) => x.title)));
+  await e.shot('view-live-events-export');
+});
+
+test('an export the server refuses shows its reason', async () => {
+  const { page } = e;
+  await page.goto(`${e.url}/#/events?severity=nonsense`);
+  const exporter = page.getByRole('group', { name: 'Export events' });
+  await exporter.getByRole('button', { name: 'Export', exact: true }).click();
+  await exporter.getByRole('alert').filter({ hasText: /^severity: must be one of / }).waitFor();
+  expect(await exporter.getByRole('status').count()).toBe(0);
+});
