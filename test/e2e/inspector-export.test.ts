@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { allEventIds } from '../helpers/event-ids';
 import { startE2E, type E2E } from './browser';
 
 let e: E2E;
@@ -15,17 +16,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return res.json();
 }
 
-/** Every id the list API gives for a query, paging to the end. */
-async function listedIds(query: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor = '';
-  do {
-    const page = (await e.api('GET', `/api/events?${query}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).body;
-    ids.push(...page.items.map((x: { id: string }) => x.id));
-    cursor = page.next_cursor ?? '';
-  } while (cursor);
-  return ids;
-}
+const listedIds = (query: string) => allEventIds(async (path) => (await e.api('GET', path)).body, query);
 
 beforeAll(async () => {
   e = await startE2E();

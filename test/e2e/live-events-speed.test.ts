@@ -15,7 +15,8 @@ async function send(path: string, body: unknown): Promise<any> {
 }
 
 const rows = () => e.page.locator('table[aria-label="Events"] tbody tr');
-const focusedRowText = () => e.page.evaluate(() => (document.activeElement instanceof HTMLTableRowElement ? document.activeElement.textContent : null));
+// Strings run in the page (this file is type-checked without the DOM library).
+const focusedRowText = () => e.page.evaluate<string | null>('document.activeElement instanceof HTMLTableRowElement ? document.activeElement.textContent : null');
 
 beforeAll(async () => {
   e = await startE2E();
@@ -34,7 +35,7 @@ test('filters and search are in the URL: reload and Back keep them', async () =>
   await page.getByLabel('dialect').selectOption('generic');
   await page.getByLabel('search').fill('disk full');
   await page.waitForURL(/#\/events\?/);
-  await page.waitForFunction(() => location.hash.includes('text=disk+full'));
+  await page.waitForURL((u) => u.hash.includes('text=disk+full'));
   const filtered = new URL(page.url()).hash;
   expect(Object.fromEntries(new URLSearchParams(filtered.split('?')[1]))).toEqual({ dialect: 'generic', severity: 'high', text: 'disk full' });
   await rows().filter({ hasText: 'disk slow' }).waitFor({ state: 'detached' });
@@ -63,7 +64,7 @@ test('filters and search are in the URL: reload and Back keep them', async () =>
   await page.getByLabel('search').fill('');
   await page.getByLabel('severity').selectOption('');
   await page.getByLabel('dialect').selectOption('');
-  await page.waitForFunction(() => location.hash === '#/events');
+  await page.waitForURL((u) => u.hash === '#/events');
 });
 
 test('typing a search sends one request when typing stops, not one per key', async () => {
@@ -83,7 +84,7 @@ test('typing a search sends one request when typing stops, not one per key', asy
   expect(listed).toHaveLength(1);
   expect(new URLSearchParams(listed[0]).get('text')).toBe('cpu hot');
   await page.getByLabel('search').fill('');
-  await page.waitForFunction(() => location.hash === '#/events');
+  await page.waitForURL((u) => u.hash === '#/events');
 });
 
 test('rows are reachable by keyboard: / focuses search, Tab and arrows move between rows, Enter opens', async () => {
@@ -92,7 +93,7 @@ test('rows are reachable by keyboard: / focuses search, Tab and arrows move betw
   await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
   await page.getByRole('heading', { name: 'Live events' }).click();
   await page.keyboard.press('/');
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('search');
+  expect(await page.evaluate("document.activeElement.getAttribute('aria-label')")).toBe('search');
   expect(await page.getByLabel('search').inputValue()).toBe(''); // the slash focused, it was not typed
 
   // Tab from the search box reaches the first row (newest first) without the mouse.
@@ -127,18 +128,18 @@ test(`a burst of 3,000 events keeps at most ${LIVE_EVENTS_ROWS_MAX} rows on the 
   await Promise.all(batches.map((batch) => send('/services/collector/event', batch)));
   await page.getByRole('cell', { name: /^burst \d+$/ }).first().waitFor();
   // While the last of the burst is still arriving, the page takes a click within a frame or two.
-  const clickedIn = await page.evaluate(async () => {
-    const pause = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pause')!;
+  const clickedIn = await page.evaluate<{ ms: number; label: boolean }>(`(async () => {
+    const pause = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pause');
     const start = performance.now();
     pause.click();
     await new Promise((r) => requestAnimationFrame(() => r(null)));
-    return { ms: performance.now() - start, label: [...document.querySelectorAll('button')].some((b) => b.textContent?.startsWith('Resume')) };
-  });
+    return { ms: performance.now() - start, label: [...document.querySelectorAll('button')].some((b) => b.textContent.startsWith('Resume')) };
+  })()`);
   expect(clickedIn.label).toBe(true);
   expect(clickedIn.ms).toBeLessThan(500);
   await page.getByRole('button', { name: /^Resume/ }).click();
   // Resumed: the newest rows, never more than the cap in the DOM.
-  await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Events"] tbody tr')].some((r) => r.textContent?.includes('burst')));
+  await rows().filter({ hasText: 'burst' }).first().waitFor();
   const stored = (await e.api('GET', '/api/events?limit=1')).body.items[0].title;
   await page.getByRole('cell', { name: stored, exact: true }).waitFor();
   expect(await rows().count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX);
@@ -148,7 +149,7 @@ test(`a burst of 3,000 events keeps at most ${LIVE_EVENTS_ROWS_MAX} rows on the 
   // Load more pages back in time without growing past the cap: the newest leave the top, counted.
   for (let i = 0; i < 5; i++) {
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction(() => !(document.querySelector('button:disabled') && document.querySelector('button:disabled')!.textContent === 'Load more'));
+    await page.getByRole('button', { name: 'Load more' }).and(page.locator(':enabled')).waitFor();
   }
   expect(await rows().count()).toBe(LIVE_EVENTS_ROWS_MAX);
   const newer = page.getByRole('button', { name: /^\d+ newer events — show$/ });

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXPORT_PAGE_SIZE } from '../../src-main/limits';
 import { FileStore } from '../../src-main/store/file-store';
+import { allEventIds } from '../helpers/event-ids';
 import { startHarness, type Harness } from '../helpers/harness';
 
 // Spied before the app opens its store, so every call the export makes is seen.
@@ -14,17 +15,7 @@ let key: string;
 const BULK = 2 * EXPORT_PAGE_SIZE + 37; // more than two pages
 const TRICKY = ['comma, "quoted" title', 'two\nlines', '=HYPERLINK("http://x")', 'plain ünïcode ✓'];
 
-/** Every id the list API gives for a query, paging to the end. */
-async function listedIds(query: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor = '';
-  do {
-    const page = (await h.http('GET', `/api/events?${query}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).json;
-    ids.push(...page.items.map((e: { id: string }) => e.id));
-    cursor = page.next_cursor ?? '';
-  } while (cursor);
-  return ids;
-}
+const listedIds = (query: string) => allEventIds(async (path) => (await h.http('GET', path)).json, query);
 
 beforeAll(async () => {
   h = await startHarness();
