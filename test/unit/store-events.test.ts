@@ -487,13 +487,13 @@ describe('state records (alert and case snapshots)', () => {
     await store.appendEvents([makeEvent()], [{ kind: 'alert', id: 'a1', data: { count: 1 } }]);
     expect(probe.datasyncs - syncsBefore).toBe(1);
     await store.appendState([{ kind: 'alert', id: 'a1', data: { count: 2 } }, { kind: 'case', id: 'a1', data: { status: 'new' } }]);
-    expect(store.latestState()).toEqual([
+    expect(store.liveState()).toEqual([
       { kind: 'alert', id: 'a1', data: { count: 2 } },
       { kind: 'case', id: 'a1', data: { status: 'new' } },
     ]);
     await store.close();
     const again = await openStore({ dataDir: dir });
-    expect(again.latestState()).toEqual([
+    expect(again.liveState()).toEqual([
       { kind: 'alert', id: 'a1', data: { count: 2 } },
       { kind: 'case', id: 'a1', data: { status: 'new' } },
     ]);
@@ -510,7 +510,7 @@ describe('state records (alert and case snapshots)', () => {
     expect(store.duplicateOf('org-b', 'instance:x')).toBeUndefined();
     expect(store.duplicateOf('org-a', null)).toBeUndefined();
     await store.appendEvents([makeEvent({ dedup_key: 'instance:x' })], [{ kind: 'alert', id: 'nope', data: {} }]);
-    expect(store.latestState()).toEqual([]);
+    expect(store.liveState()).toEqual([]);
   });
 
   it('keeps nothing of a state write that failed', async () => {
@@ -518,6 +518,6 @@ describe('state records (alert and case snapshots)', () => {
     const store = await openStore({ dataDir: await tempDir(), fs: probe.fs });
     probe.failWrites = true;
     await expect(store.appendState([{ kind: 'alert', id: 'a1', data: {} }])).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(store.latestState()).toEqual([]);
+    expect(store.liveState()).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ describe('retention', () => {
     expect(store.stats().bytes).toBeLessThan(bytesBefore);
     expect(store.duplicateOf('org-a', 'day0-retry')).toBeUndefined();
     // Alert snapshots written in deleted segments were carried forward.
-    expect(store.latestState().map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, d) => `alert-day-${d}`).sort());
+    expect(store.liveState().map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, d) => `alert-day-${d}`).sort());
 
     // A later clock lets more go; the segment being written always stays.
     now = T0 + 1000 * DAY;
@@ -109,12 +109,12 @@ describe('retention', () => {
 
     // Restart: with the snapshot and by replaying the log, the same store.
     const ids = await allIds(store);
-    const state = store.latestState();
+    const state = store.liveState();
     await store.close();
     for (const snapshots of [true, false]) {
       const again = await openStore({ dataDir: dir, snapshots, now: () => new Date(now) });
       expect(await allIds(again)).toEqual(ids);
-      expect(again.latestState().sort((a, b) => a.id.localeCompare(b.id))).toEqual([...state].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(again.liveState().sort((a, b) => a.id.localeCompare(b.id))).toEqual([...state].sort((a, b) => a.id.localeCompare(b.id)));
       expect(again.retention()).toEqual({ max_age_days: 5, max_bytes: null });
       await again.close();
     }
