@@ -77,11 +77,24 @@ test('export of the filtered events: NDJSON and CSV files with every event the f
   const expected = await listedIds('dialect=splunk_hec&severity=low&text=export%20me');
   expect(expected).toHaveLength(300);
 
+  // Every text the progress line shows, recorded in the page as it changes.
+  await page.evaluate(`(() => {
+    window.progressSeen = [];
+    new MutationObserver(() => {
+      const status = document.querySelector('[aria-label="export progress"]');
+      if (status && window.progressSeen.at(-1) !== status.textContent) window.progressSeen.push(status.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
   const exportAs = async (format: 'NDJSON' | 'CSV') => {
+    await page.evaluate('window.progressSeen.length = 0');
     await page.getByLabel('export format').selectOption({ label: format });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
     await page.getByRole('status', { name: 'export progress' }).filter({ hasText: /^Saved 300 events \(\d+ KB\) as switchyard-events-.*\.(ndjson|csv)$/ }).waitFor();
     expect(download.suggestedFilename()).toMatch(format === 'CSV' ? /\.csv$/ : /\.ndjson$/);
+    // While it streamed, the line counted what had arrived so far.
+    const seen: string[] = await page.evaluate('window.progressSeen');
+    expect(seen[0]).toBe('Exporting… 0 events, 0 bytes received');
+    expect(seen.some((t) => /^Exporting… [1-9]\d* events, [\d.]+ KB received$/.test(t)), seen.join(' | ')).toBe(true);
     return readFile((await download.path())!, 'utf8');
   };
 
