@@ -45,7 +45,7 @@ export const PAGE_SIZE_MAX = 500;
 /** Export of events (NDJSON/CSV) reads the store this many events at a time, so memory stays bounded however many match. */
 export const EXPORT_PAGE_SIZE = 200;
 /** Live events keeps at most this many rows on screen; newer ones wait behind "N newer events — show", older ones behind "Load more". */
-export const LIVE_EVENTS_ROWS_MAX = 200;
+export const LIVE_EVENTS_ROWS_MAX = 100;
 
 /** Configuration collections. */
 export const SOURCES_MAX = 200;

@@ -7,6 +7,8 @@ import { startE2E, type E2E } from './browser';
 
 let e: E2E;
 let key: string;
+/** A click during a burst must be painted within this (the issue measured 367 ms frames before; this machine is shared). */
+const INPUT_TO_PAINT_MAX_MS = 500;
 
 async function send(path: string, body: unknown): Promise<any> {
   const res = await e.api('POST', path, body, key);
@@ -124,27 +126,54 @@ test(`a burst of 3,000 events keeps at most ${LIVE_EVENTS_ROWS_MAX} rows on the 
   await e.nav('Live events');
   await page.getByRole('cell', { name: 'cpu hot on web-1', exact: true }).waitFor();
   // 3,000 events as fast as the appliance takes them: 12 HEC batches of 250, all at once.
-  const batches = Array.from({ length: 12 }, (_, b) => Array.from({ length: 250 }, (_, i) => ({ event: { title: `burst ${b * 250 + i}`, severity: 'low' } })));
-  await Promise.all(batches.map((batch) => send('/services/collector/event', batch)));
-  await page.getByRole('cell', { name: /^burst \d+$/ }).first().waitFor();
-  // While the last of the burst is still arriving, the page takes a click within a frame or two.
-  const clickedIn = await page.evaluate<{ ms: number; label: boolean }>(`(async () => {
-    const pause = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pause');
-    const start = performance.now();
-    pause.click();
-    await new Promise((r) => requestAnimationFrame(() => r(null)));
-    return { ms: performance.now() - start, label: [...document.querySelectorAll('button')].some((b) => b.textContent.startsWith('Resume')) };
+  const burst = (from: number) => Promise.all(Array.from({ length: 12 }, (_, b) =>
+    send('/services/collector/event', Array.from({ length: 250 }, (_, i) => ({ event: { title: `burst ${from + b * 250 + i}`, severity: 'low' } })))));
+  const newest = async () => (await e.api('GET', '/api/events?limit=1')).body.items[0].title as string;
+  await burst(0);
+  // Followed live to the last one, with the oldest rows gone from the bottom: exactly the cap in the DOM.
+  await page.getByRole('cell', { name: await newest(), exact: true }).waitFor();
+  expect(await rows().count()).toBe(LIVE_EVENTS_ROWS_MAX);
+  expect(await page.locator('tr').count()).toBe(LIVE_EVENTS_ROWS_MAX + 1);
+  await e.shot('view-live-events-after-burst');
+
+  // Load more on a list whose oldest rows left the bottom finds its place again: no gap, no repeat.
+  const titles = () => rows().locator('td:nth-child(3)').allTextContents();
+  const lastBefore = (await titles()).at(-1)!;
+  await page.getByRole('button', { name: 'Load more' }).click();
+  const newerButton = page.getByRole('button', { name: /^\d+ newer events — show$/ });
+  await newerButton.waitFor();
+  const shown = await titles();
+  expect(shown).toHaveLength(LIVE_EVENTS_ROWS_MAX);
+  const stored500 = (await e.api('GET', '/api/events?limit=500')).body.items.map((x: { title: string }) => x.title);
+  const from = stored500.indexOf(shown[0]);
+  expect(from).toBeGreaterThan(0);
+  expect(stored500.slice(from, from + shown.length)).toEqual(shown);
+  expect(stored500.indexOf(shown.at(-1))).toBeGreaterThan(stored500.indexOf(lastBefore));
+  expect(Number((await newerButton.textContent())!.split(' ')[0])).toBe(from);
+  await newerButton.click();
+  await page.getByRole('cell', { name: stored500[0], exact: true }).waitFor();
+
+  // In the middle of a second burst, a click is answered quickly: the Event Timing API measures
+  // from the input to the next frame painted after its handlers ran (what INP measures).
+  await page.evaluate(`(() => {
+    window.inputTimings = [];
+    new PerformanceObserver((list) => {
+      for (const t of list.getEntries()) if (['pointerdown', 'pointerup', 'click'].includes(t.name)) window.inputTimings.push(Math.round(t.duration));
+    }).observe({ type: 'event', durationThreshold: 16 });
   })()`);
-  expect(clickedIn.label).toBe(true);
-  expect(clickedIn.ms).toBeLessThan(500);
+  const second = burst(3000);
+  await page.getByRole('cell', { name: /^burst [3-5]\d{3}$/ }).first().waitFor();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: /^Resume/ }).waitFor();
+  await second;
+  await page.waitForTimeout(200); // entries are reported after the frame
+  const timings: number[] = await page.evaluate('window.inputTimings');
+  console.log(`Pause clicked during a burst: input to next paint ${timings.length ? timings.join(', ') : '< 16'} ms`);
+  expect(Math.max(0, ...timings)).toBeLessThan(INPUT_TO_PAINT_MAX_MS);
   await page.getByRole('button', { name: /^Resume/ }).click();
-  // Resumed: the newest rows, never more than the cap in the DOM.
-  await rows().filter({ hasText: 'burst' }).first().waitFor();
-  const stored = (await e.api('GET', '/api/events?limit=1')).body.items[0].title;
+  const stored = await newest();
   await page.getByRole('cell', { name: stored, exact: true }).waitFor();
   expect(await rows().count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX);
-  expect(await page.locator('tr').count()).toBeLessThanOrEqual(LIVE_EVENTS_ROWS_MAX + 1);
-  await e.shot('view-live-events-after-burst');
 
   // Load more pages back in time without growing past the cap: the newest leave the top, counted.
   for (let i = 0; i < 5; i++) {
