@@ -13,6 +13,7 @@ import type { SendResult, Sender } from './http-sender';
 import type { Mailer, MailMessage } from './mailer';
 import { classify, nextAttempt, type RetryPolicy } from './retry-policy';
 import { signHeaders } from './signing';
+import { withHecAnswer } from './splunk-hec-answer';
 import { attemptSucceeded } from './attempt-outcome';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead'] as const;
@@ -312,7 +313,8 @@ export class DeliveryEngine {
       ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
       ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body }),
     };
-    const result = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+    const sent = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+    const result = dest.kind === 'splunk_hec' ? withHecAnswer(sent) : sent;
     return { result, request: { url: dest.uri!, headers: maskHeaders(headers) } };
   }
 

@@ -80,6 +80,8 @@ export interface FileStoreOptions {
   snapshotMinIntervalMs?: number;
   /** Read and write the index snapshot (default true); false replays the whole log on every open. */
   snapshots?: boolean;
+  /** Rewrite sealed segments compressed (default true). */
+  compressSealed?: boolean;
 }
 
 /** A retention policy read from settings; anything malformed counts as keep-forever. */
@@ -135,6 +137,7 @@ export class FileStore implements Store {
   private readonly snapshotEveryRecords: number;
   private readonly snapshotMinIntervalMs: number;
   private readonly snapshots: boolean;
+  private readonly compressSealed: boolean;
 
   /** Durable events in commit order, compact (see event-index.ts). */
   private index = new EventIndex();
@@ -169,6 +172,7 @@ export class FileStore implements Store {
     this.snapshotEveryRecords = opts.snapshotEveryRecords ?? INDEX_SNAPSHOT_EVERY_RECORDS;
     this.snapshotMinIntervalMs = opts.snapshotMinIntervalMs ?? INDEX_SNAPSHOT_MIN_INTERVAL_MS;
     this.snapshots = opts.snapshots ?? true;
+    this.compressSealed = opts.compressSealed ?? true;
     this.eventsDir = join(opts.dataDir, EVENTS_DIR);
     this.log = new SegmentLog({ dir: this.eventsDir, fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
     this.cfg = new ConfigStore({ path: join(opts.dataDir, CONFIG_FILE), fs: this.fs, migrations: opts.configMigrations });
@@ -201,6 +205,10 @@ export class FileStore implements Store {
       throw err;
     }
     this.state = 'open';
+    if (this.compressSealed) {
+      this.log.onSealed(() => this.queueCompression());
+      this.queueCompression(); // sealed segments left plain by an earlier run
+    }
     this.sinceSnapshot = scan.records;
     this.lastSnapshotAt = Date.now(); // the next background one waits its interval (a long replay asks for one at once below)
     if (this.snapshots && snapshot !== 'loaded' && snapshot !== 'none') await removeSnapshot(this.eventsDir, this.fs).catch(() => undefined);
@@ -434,7 +442,7 @@ export class FileStore implements Store {
     const current = this.log.currentSegment;
     const newest = policy.max_age_days === null ? new Map<number, number>() : this.index.newestInSegments();
     const cutoff = policy.max_age_days === null ? -Infinity : this.now().getTime() - policy.max_age_days * 86_400_000;
-    let total = segments.reduce((n, s) => n + s.bytes, 0);
+    let total = segments.reduce((n, s) => n + s.diskBytes, 0);
     let through = -1;
     for (const s of segments) {
       if (s.segment >= current) break;
@@ -443,7 +451,7 @@ export class FileStore implements Store {
       const over = policy.max_bytes !== null && total > policy.max_bytes;
       if (!old && !over) break;
       through = s.segment;
-      total -= s.bytes;
+      total -= s.diskBytes;
     }
     if (through < 0) return none;
     // State records (alerts, deliveries, …) whose latest version lives in a segment about to go
@@ -478,6 +486,12 @@ export class FileStore implements Store {
   private recordsIndexed(n: number): void {
     this.sinceSnapshot += n;
     if (this.snapshots && this.snapshotEveryRecords > 0 && this.sinceSnapshot >= this.snapshotEveryRecords) this.queueSnapshot(false);
+  }
+
+  /** Compresses sealed segments in the maintenance chain (one job at a time with retention and snapshots). */
+  private queueCompression(): void {
+    const run = this.maintenance.then(() => (this.state === 'open' ? this.log.compressSealed() : 0));
+    this.maintenance = run.catch(() => undefined); // a failure leaves the segment plain; the next seal tries again
   }
 
   private queueSnapshot(soon: boolean): void {
@@ -518,13 +532,7 @@ export class FileStore implements Store {
         covered.push(cached);
         continue;
       }
-      const file = await this.log.openForRead(p.segment);
-      let c: CoveredSegment;
-      try {
-        c = { segment: p.segment, bytes: p.bytes, tail: await tailHash(file, p.bytes) };
-      } finally {
-        await file.close();
-      }
+      const c: CoveredSegment = { segment: p.segment, bytes: p.bytes, tail: await tailHash((pos, len) => this.log.readRange(p.segment, pos, len), p.bytes) };
       if (p.segment !== current) this.tailCache.set(p.segment, c);
       covered.push(c);
     }

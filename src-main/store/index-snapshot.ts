@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { COLUMNS, type IndexImage, type UintArray } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
-import { nodeStoreFs, type StoreFile, type StoreFs } from './segment-log';
+import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './segment-log';
 
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP3\n', 'latin1');
@@ -65,29 +65,18 @@ interface Meta {
   eventSchema: number;
   base: number;
   count: number;
-  otherIds: [number, string][];
   widths: number[];
-  dicts: IndexImage['dicts'];
-  receivedExact: [number, string][];
   kinds: KindMeta[];
-  /** Bytes of the JSON-lines sections that follow the columns: live records, then dedup keys. */
-  liveBytes: number;
-  dedupBytes: number;
+  /** Bytes of each JSON-lines section after the columns, in order (SECTIONS). */
+  sections: number[];
   skipped: number;
   corrupt: number;
 }
 
-/** sha256 of the bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of an open file. */
-export async function tailHash(file: StoreFile, end: number): Promise<string> {
+/** sha256 of the (logical) bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of a segment. */
+export async function tailHash(read: RangeReader, end: number): Promise<string> {
   const start = Math.max(0, end - SNAPSHOT_TAIL_BYTES);
-  const buf = Buffer.alloc(end - start);
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await file.read(buf, done, buf.length - done, start + done);
-    if (bytesRead === 0) throw new Error('short read');
-    done += bytesRead;
-  }
-  return createHash('sha256').update(buf).digest('hex');
+  return createHash('sha256').update(await read(start, end - start)).digest('hex');
 }
 
 function u32(n: number): Buffer {
@@ -137,25 +126,33 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
     for (const c of STATE_COLUMNS) columns.push(Buffer.from(bytesOf(k.columns[c])));
     columns.push(Buffer.from(bytesOf(k.evHash)), Buffer.from(bytesOf(k.alHash)));
   }
-  const eventDicts = Object.fromEntries(Object.entries(s.index.dicts).map(([k, v]) => [k, [...v]])) as IndexImage['dicts'];
+  // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
+  const dictNames = Object.keys(s.index.dicts) as (keyof IndexImage['dicts'])[];
+  const dicts = dictNames.map((d) => s.index.dicts[d].slice());
+  const sections: Iterable<unknown>[] = [
+    (function* () {
+      for (let i = 0; i < s.state.length; i++) for (const l of s.state[i].live) yield [i, ...l];
+    })(),
+    s.dedup,
+    s.index.otherIds,
+    s.index.receivedExact,
+    [dictNames],
+    ...dicts,
+  ];
   yield MAGIC;
   yield* columns;
-  let liveBytes = 0;
-  for (const part of jsonLines((function* () {
-    for (let i = 0; i < s.state.length; i++) for (const l of s.state[i].live) yield [i, ...l];
-  })())) {
-    liveBytes += part.length;
-    yield part;
-  }
-  let dedupBytes = 0;
-  for (const part of jsonLines(s.dedup)) {
-    dedupBytes += part.length;
-    yield part;
+  const sizes: number[] = [];
+  for (const section of sections) {
+    let bytes = 0;
+    for (const part of jsonLines(section)) {
+      bytes += part.length;
+      yield part;
+    }
+    sizes.push(bytes);
   }
   const meta: Meta = {
-    version: 2, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count, otherIds: s.index.otherIds,
-    widths: COLUMNS.map((c) => s.index.columns[c].BYTES_PER_ELEMENT), dicts: eventDicts, receivedExact: s.index.receivedExact,
-    kinds, liveBytes, dedupBytes, skipped: s.skipped, corrupt: s.corrupt,
+    version: 2, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count,
+    widths: COLUMNS.map((c) => s.index.columns[c].BYTES_PER_ELEMENT), kinds, sections: sizes, skipped: s.skipped, corrupt: s.corrupt,
   };
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
   yield metaBuf;
@@ -217,18 +214,25 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
     STATE_COLUMNS.forEach((c, i) => (cols[c] = r.uints(k.widths[i], k.count)));
     return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, evHash: r.uints(4, k.count) as Uint32Array, alHash: r.uints(4, k.count) as Uint32Array, live: [] };
   });
-  for (const line of r.lines(meta.liveBytes)) {
+  if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
+  const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;
+  for (const line of r.lines(liveBytes)) {
     const [i, row, data, keys] = line as [number, number, unknown, StateKeys?];
     const k = state[i];
     if (!k || !Number.isInteger(row) || row < 0 || row >= k.count) throw new Error('bad live record');
     k.live.push(keys ? [row, data, keys] : [row, data]);
   }
-  const dedup = [...r.lines(meta.dedupBytes)] as [string, string, string][];
+  const dedup = [...r.lines(dedupBytes)] as [string, string, string][];
+  const otherIds = [...r.lines(otherBytes)] as [number, string][];
+  const receivedExact = [...r.lines(exactBytes)] as [number, string][];
+  const [names] = [...r.lines(namesBytes)] as string[][];
+  if (!Array.isArray(names) || names.length !== dictBytes.length) throw new Error('bad dictionaries');
+  const dicts = Object.fromEntries(names.map((name, i) => [name, [...r.lines(dictBytes[i])] as string[]])) as IndexImage['dicts'];
   if (r.pos !== metaAt) throw new Error('wrong length');
   return {
     covered: meta.covered,
     eventSchema: meta.eventSchema,
-    index: { base: meta.base, count: n, idWords, otherIds: meta.otherIds, dicts: meta.dicts, receivedExact: meta.receivedExact, received, columns },
+    index: { base: meta.base, count: n, idWords, otherIds, dicts, receivedExact, received, columns },
     state,
     dedup,
     skipped: meta.skipped,

@@ -14,7 +14,8 @@ import { useTempDirs } from '../helpers/temp-dirs';
 const { tempDir, toClose: stores } = useTempDirs<Store>('sy-snap-');
 
 async function openStore(opts: FileStoreOptions): Promise<{ store: Store; report: OpenReport }> {
-  const store = createStore({ retentionIntervalMs: 0, ...opts });
+  // Plain segments: these tests rewrite segment files by name (compression has its own tests).
+  const store = createStore({ retentionIntervalMs: 0, compressSealed: false, ...opts });
   stores.push(store);
   const report = await store.open();
   return { store, report };
