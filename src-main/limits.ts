@@ -46,6 +46,8 @@ export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 500;
 /** Export of events (NDJSON/CSV) reads the store this many events at a time, so memory stays bounded however many match. */
 export const EXPORT_PAGE_SIZE = 200;
+/** …and reads this many of them at once (overlapping reads; no more are held in memory). */
+export const EXPORT_READS_AT_ONCE = 16;
 /** Live events keeps at most this many rows on screen; newer ones wait behind "N newer events — show", older ones behind "Load more". */
 export const LIVE_EVENTS_ROWS_MAX = 100;
 

@@ -64,7 +64,8 @@ function batchItem(dialect: Dialect, body: unknown, index: number, count: number
     case 'alertmanager':
       return { index, count, in_request: `alerts[${index}]`, in_raw: ['alerts', 0] };
     case 'splunk_hec':
-      return Array.isArray(body) ? { index, count, in_request: `[${index}]`, in_raw: [] } : null;
+      // The HEC endpoints hand every body over as a list of envelopes; one envelope is no batch.
+      return count > 1 ? { index, count, in_request: `[${index}]`, in_raw: [] } : null;
     case 'custom':
       if (count < 2) return null;
       // A transposer that maps an array body item by item keeps the order; otherwise no single item of the body is this event.

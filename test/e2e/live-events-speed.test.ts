@@ -12,7 +12,7 @@ const INPUT_TO_PAINT_MAX_MS = 500;
 
 async function send(path: string, body: unknown): Promise<any> {
   const res = await e.api('POST', path, body, key);
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300); // 202, or 200 as Splunk answers HEC
   return res.body;
 }
 
