@@ -5,8 +5,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ops from './core/config-ops';
+import { linkBase } from './core/public-url';
 import { sha256Hex } from './core/secrets';
-import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
+import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { allowedHostnames } from './server/middleware/host-origin';
 import { createKoaApp } from './server/create-server';
@@ -32,8 +33,12 @@ export interface AppOptions {
   apiKey?: string | null;
   /** Extra names accepted in the Host header (SWITCHYARD_ALLOWED_HOSTS). */
   allowedHosts?: string[];
+  /** Base of the links sent out (SWITCHYARD_PUBLIC_URL, --public-url), unless Settings saves another; default the address served. */
+  publicUrl?: string | null;
   uiDir?: string | null;
   rateLimit?: { perSecond: number; burst: number };
+  /** Body limit of the Alertmanager endpoint in bytes (default ALERTMANAGER_BODY_LIMIT_BYTES). */
+  alertmanagerBodyLimit?: number;
   writeQueueMax?: number;
   /** How often time-based signal rules (auto-resolve, flap settling) run; 0 = never (tests tick by hand). */
   tickMs?: number;
@@ -123,7 +128,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const sessions = new SessionManager();
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
-  const deliveries = new DeliveryRuntime(store, bus, logger, now, () => baseUrl, opts.delivery);
+  // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.
+  const linkBaseUrl = () => linkBase(store.config().settings, opts.publicUrl ?? null, baseUrl);
+  const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
   const deps: ServerDeps = {
     store,
     health,
@@ -138,11 +145,14 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     bins: new RequestBins(),
     logger,
     allowedHosts: allowedHostnames(host, opts.allowedHosts),
+    alertmanagerBodyLimit: opts.alertmanagerBodyLimit ?? ALERTMANAGER_BODY_LIMIT_BYTES,
     uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
     version: VERSION,
     startedAt,
     now,
-    baseUrl: () => baseUrl,
+    baseUrl: linkBaseUrl,
+    servedUrl: () => baseUrl,
+    publicUrlFromEnvironment: opts.publicUrl ?? null,
   };
   const koa = createKoaApp(deps);
   const server = createServer(

@@ -25,11 +25,17 @@ export interface ServerDeps extends AuthDeps {
   bins: RequestBins;
   logger: Logger;
   allowedHosts: Set<string>;
+  /** Body limit of Alertmanager webhooks (a group is one request, and a 413 loses it). */
+  alertmanagerBodyLimit: number;
   /** Built UI (out/renderer); null when not built. */
   uiDir: string | null;
   version: string;
   startedAt: number;
   now: () => Date;
-  /** Base URL the appliance answers on, for links it hands out. */
+  /** Base of the links the appliance hands out: the public URL when one is set, else the address served. */
   baseUrl: () => string;
+  /** The address the appliance serves on (its own requests to itself, e.g. the demo's request bin). */
+  servedUrl: () => string;
+  /** SWITCHYARD_PUBLIC_URL / --public-url; a URL saved in Settings takes precedence. */
+  publicUrlFromEnvironment: string | null;
 }
