@@ -150,7 +150,8 @@ export class DeliveryRuntime {
     const found = await this.store.listState('delivery', { organization, status: filter.status, group: filter.destination_id, event_id: filter.event_id, alert_id: filter.alert_id }, page);
     if (!found) return undefined;
     // Event and alert ids are matched by hash in the index: the record decides.
-    const items = (found.items as Delivery[]).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
+    // A pending one as the engine holds it (e.g. held back while its last outcome could not be recorded).
+    const items = (found.items as Delivery[]).map((d) => this.engine.pendingOne(d.id) ?? d).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
     return { items, next_cursor: found.next_cursor };
   }
 
