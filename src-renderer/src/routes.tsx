@@ -28,7 +28,8 @@ export interface RouteDef {
 
 export const routes: RouteDef[] = [
   { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
-  { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
+  // `#/events?dialect=…&severity=…&text=…`: the list's filters, kept in the URL.
+  { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events(?:\?(.*))?$/, render: ([q], go) => <LiveEvents query={new URLSearchParams(q ?? '')} open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
   // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so);
   // `status` (default open; `all`), `severity` and `text` are the list's filters.
