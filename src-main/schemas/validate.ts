@@ -9,7 +9,7 @@
 //   (a regex is no message); every pattern carries one (test/unit/schema-messages.test.ts).
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isValidEmail } from '../core/indicators';
-import { isIsoTimestamp } from '../core/normalize';
+import { isIsoTimestamp } from '../core/timestamps';
 
 export type Validator = ValidateFunction;
 
