@@ -176,3 +176,6 @@ export const INDEX_SNAPSHOT_MIN_INTERVAL_MS = 60_000;
 export const DASHBOARD_WINDOW_MINUTES_MAX = 7 * 24 * 60;
 export const DASHBOARD_BUCKETS = 30;
 export const DASHBOARD_SCAN_MAX = 50_000;
+
+/** The UI's first load (login link → Dashboard, empty cache) transfers at most this much (test/e2e/lean-ui.test.ts). */
+export const FIRST_LOAD_BUDGET_BYTES = 350 * 1024;
