@@ -79,7 +79,7 @@ test('each view has its own title, and opening one loads its code then', async (
   for (const view of ['Dashboard', 'Live events', 'Alerts', 'Cases', 'Destinations', 'Deliveries', 'Rules', 'Definitions', 'Sources', 'Catalog', 'Transforms', 'Settings']) {
     const before = await scripts();
     await e.nav(view);
-    await expect.poll(() => page.title(), view).toBe(`${view} — Switchyard`);
+    await expect.poll(() => page.title(), { message: view }).toBe(`${view} — Switchyard`);
     await page.locator('main h2').first().waitFor();
     if (view === 'Transforms') expect((await scripts()).length, 'the editor comes with the Transforms view').toBeGreaterThan(before.length);
   }
