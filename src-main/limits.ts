@@ -59,6 +59,10 @@ export const STREAM_CLIENTS_MAX = 50;
 export const LOGIN_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const SESSIONS_MAX = 100;
+/** Login tokens the appliance keeps (unused ones, and spent ones it remembers to say why a link failed). */
+export const LOGIN_TOKENS_MAX = 1000;
+/** Unused links `switchyard login-link` may leave waiting in the data directory. */
+export const LOGIN_LINK_FILES_MAX = 20;
 /** Request header bytes (Node's --max-http-header-size equivalent for our server). */
 export const HEADER_BYTES_MAX = 16 * 1024;
 /** A request whose headers or body do not arrive within this time is dropped (slowloris). */

@@ -66,7 +66,8 @@ function parseRate(text: string | undefined): number | null {
   return n;
 }
 
-export const USAGE = `usage: switchyard <start|serve> [--host 127.0.0.1] [--port 8080] [--data-dir DIR]
-  start   desktop app where the Electron runtime is installed, else the same as serve
-  serve   headless: the UI in any browser
+export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR]
+  start       desktop app where the Electron runtime is installed, else the same as serve
+  serve       headless: the UI in any browser
+  login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
 environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT`;

@@ -22,7 +22,7 @@ function Login() {
     <main className="login">
       <h1>Switchyard</h1>
       <p>Open the one-time login link the appliance printed when it started (it looks like <code>/login?token=…</code>).</p>
-      <p>Lost it? Restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
+      <p>Lost it, or already used? Run <code>switchyard login-link</code> where it runs (same <code>--data-dir</code>) for a fresh one, restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
     </main>
   );
 }
