@@ -11,6 +11,7 @@ import { acceptEvents } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import { INGEST_PATHS } from '../../core/ingest-endpoints';
 
 type Answer = 'single' | 'batch' | 'hec';
 
@@ -71,12 +72,12 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     handler: (ctx, { principal }) => accept(ctx, deps, dialect, principal, answer, path),
   });
   return [
-    keyed('generic', '/v1/ingest/generic', 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
-    keyed('event', '/v1/ingest/event', 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
-    keyed('alertmanager', '/v1/ingest/alertmanager', 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
-    keyed('splunk_hec', '/services/collector/event', 'Ingest Splunk HEC envelopes (one, an array, or back to back); also "Authorization: Splunk <key>"', schemas.splunkHecSchema, 'hec'),
+    keyed('generic', INGEST_PATHS.generic, 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
+    keyed('event', INGEST_PATHS.event, 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
+    keyed('alertmanager', INGEST_PATHS.alertmanager, 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
+    keyed('splunk_hec', INGEST_PATHS.splunk_hec, 'Ingest Splunk HEC envelopes (one, an array, or back to back); also "Authorization: Splunk <key>"', schemas.splunkHecSchema, 'hec'),
     {
-      method: 'post', path: '/api/v1/:organization/signals/instances', summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
+      method: 'post', path: INGEST_PATHS.signal_instance, summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
       documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES,
       handler: async (ctx, { principal }) => {
         const wanted = String(ctx.params.organization);
@@ -88,7 +89,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/v1/ingest/custom/:slug', summary: "Ingest any JSON through a custom source's JSONata transposer", tag: 'ingest', auth: 'ingest',
+      method: 'post', path: INGEST_PATHS.custom, summary: "Ingest any JSON through a custom source's JSONata transposer", tag: 'ingest', auth: 'ingest',
       responses: { ...INGEST_RESPONSES, '404': 'no custom source with that slug' },
       handler: async (ctx, { principal }) => {
         const source = getSource(deps.store.config(), principal.organization.id, String(ctx.params.slug));
@@ -97,7 +98,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/v1/hooks/:token', summary: "Ingest through a source's URL token (for tools that cannot set headers); the source's dialect applies", tag: 'ingest', auth: 'custom',
+      method: 'post', path: INGEST_PATHS.url_token, summary: "Ingest through a source's URL token (for tools that cannot set headers); the source's dialect applies", tag: 'ingest', auth: 'custom',
       responses: INGEST_RESPONSES,
       handler: async (ctx) => {
         const principal = authenticateToken(deps, String(ctx.params.token));
