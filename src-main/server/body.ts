@@ -7,9 +7,10 @@ import { BODY_LIMIT_BYTES } from '../limits';
 import { HttpError } from './http-error';
 
 export interface BodyOptions {
-  /** Splunk HEC senders often omit the content type or send text/plain. */
-  lenientType?: boolean;
-  /** Take any content type (the request bin stores whatever arrives). */
+  /**
+   * Take any content type: the request bin stores whatever arrives, and Splunk HEC ignores it
+   * (senders omit it, send text/plain, or curl's default application/x-www-form-urlencoded).
+   */
   anyType?: boolean;
   /** Accept objects back to back (HEC). */
   concatenated?: boolean;
@@ -22,7 +23,7 @@ function isJsonType(type: string): boolean {
 
 export async function readRawBody(ctx: Context, opts: BodyOptions = {}): Promise<Buffer> {
   const type = (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase();
-  const typeOk = opts.anyType || isJsonType(type) || (opts.lenientType && (type === '' || type === 'text/plain'));
+  const typeOk = opts.anyType || isJsonType(type);
   if (!typeOk) {
     throw new HttpError(415, [`content-type: expected application/json, got ${type ? `"${type}"` : 'none'}; send -H 'Content-Type: application/json'`]);
   }

@@ -23,6 +23,7 @@ const Destinations = view(() => import('./views/Destinations'), 'Destinations');
 const Rules = view(() => import('./views/Rules'), 'Rules');
 const Settings = view(() => import('./views/Settings'), 'Settings');
 const Transforms = view(() => import('./views/Transforms'), 'Transforms');
+const Connect = view(() => import('./views/Connect'), 'Connect');
 
 export interface RouteDef {
   /** The hash the navigation links to; omitted for detail routes. */
@@ -35,6 +36,8 @@ export interface RouteDef {
 
 export const routes: RouteDef[] = [
   { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
+  // Where a newcomer starts: the URLs, a key and snippets per tool (empty states link here).
+  { nav: { href: '#/connect', label: 'Connect a tool', group: 'Signals' }, match: /^#\/connect$/, render: () => <Connect /> },
   { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { title: 'Event', match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
   // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so).

@@ -166,11 +166,13 @@ describe('splunk HEC dialect', () => {
     const ev = (await h.http('GET', `/api/events/${page.items[0].id}`)).json;
     expect(ev.indicators).toEqual(expect.arrayContaining([{ type: 'ip', value: '10.128.49.107', found_by: ['system'] }]));
   });
-  it('accepts envelopes back to back without a JSON content type', async () => {
+  it('accepts envelopes back to back whatever the content type says (curl -d sends a form type)', async () => {
     const raw = '{"event":{"title":"one"},"time":1700000000}\n{"event":"two as text"}';
-    const res = await h.http('POST', '/services/collector/event', { raw, key: ingestKey, headers: { 'content-type': 'text/plain' } });
-    expect(res.status).toBe(202);
-    expect(res.json).toEqual({ text: 'Success', code: 0 });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await h.http('POST', '/services/collector/event', { raw, key: ingestKey, headers: { 'content-type': type } });
+      expect(res.status, type).toBe(202);
+      expect(res.json).toEqual({ text: 'Success', code: 0 });
+    }
   });
 });
 

@@ -51,7 +51,7 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
   try {
     const wait = deps.limiter.take(principal.rateKey);
     if (wait) throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
-    const body = await readJson(ctx, { lenientType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
+    const body = await readJson(ctx, { anyType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
     const { status, ids, alertIds, duplicate } = await acceptEvents(deps, {
       dialect, body, organization: principal.organization, source: principal.source, request: requestMeta(ctx, principal, path),
     });
