@@ -4,9 +4,8 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CHROMIUM, startE2E, type E2E } from './browser';
+import { launchChromium, startE2E, type E2E } from './browser';
 import { CLI } from '../helpers/child';
 import { tempDir } from '../helpers/harness';
 
@@ -21,7 +20,7 @@ afterAll(() => e?.close());
 const loginLink = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [CLI, 'login-link', ...args], { env: { ...process.env, ...env } });
 
 async function freshBrowserPage() {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await launchChromium();
   return { browser, page: await (await browser.newContext()).newPage() };
 }
 
