@@ -7,8 +7,10 @@
 //      RSS < 400 MB, start-up < 3 s, first page < 100 ms.
 //   4. a dead destination (never answers) beside a healthy one at 500 events/s: the healthy
 //      one's p99 within 20% of the same run with a second healthy destination instead.
-// --quick (CI smoke, under 60 s): shorter runs, growth at 10k only.
-// --only ingest,e2e,growth,dead runs a subset.
+//   5. soak (bench/soak.ts): 1M events, each its own alert, one webhook destination: RSS < 400 MB
+//      through run, stop and restart; disk ≤ 5× the body; restart < 3 s; first page < 100 ms.
+// --quick (CI smoke, under 60 s): shorter runs, growth at 10k only, soak at 5k events.
+// --only ingest,e2e,growth,dead,soak runs a subset.
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +20,12 @@ import { BENCH_KEY, ROOT, startAppliance } from './appliance';
 import { startBaseline } from './baseline';
 import { runE2e } from './e2e';
 import { runGrowth } from './growth';
+import { runSoak, soakTargets } from './soak';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'ingest,e2e,growth,dead').split(','));
+const only = new Set((values.only ?? 'ingest,e2e,growth,dead,soak').split(','));
+const soakEvents = quick ? 5_000 : 1_000_000;
 const ingestSeconds = quick ? 2 : 10;
 const e2eSeconds = quick ? 5 : 30;
 const deadSeconds = quick ? 5 : 20;
@@ -72,6 +76,10 @@ async function main() {
     const alone = await runE2e({ rate: 500, seconds: deadSeconds, second: 'healthy', label: `healthy destination beside a healthy one, 500 events/s for ${deadSeconds} s` });
     const beside = await runE2e({ rate: 500, seconds: deadSeconds, second: 'dead', label: `healthy destination beside a dead one, 500 events/s for ${deadSeconds} s` });
     rows.push(alone, { ...beside, p99_vs_healthy: +(beside.e2e_p99_ms / alone.e2e_p99_ms).toFixed(2), target: 'p99_vs_healthy ≤ 1.2' });
+  }
+  if (only.has('soak')) {
+    const soak = await runSoak(soakEvents);
+    rows.push(soak, ...soakTargets(soak));
   }
   // One table per kind of row (they have different columns).
   const groups = new Map<string, Record<string, unknown>[]>();

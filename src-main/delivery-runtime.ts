@@ -7,12 +7,12 @@ import type { SignalsEngine } from './core/signals/engine';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
-import { DeliveryEngine, type Delivery } from './delivery/engine';
+import { DeliveryEngine, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
-import { DELIVERY_DRAIN_MS } from './limits';
+import { DELIVERY_DRAIN_MS, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, type Notification } from './notifications';
 import type { EventBus } from './server/stream';
@@ -41,6 +41,9 @@ function ruleEmailDestination(rule: Rule, index: number, to: string): Destinatio
   };
 }
 
+/** A delivery as the API shows it: its payload, and its attempts with the body they sent. */
+export type DeliveryView = Delivery & { body: string; attempts: (Attempt & { request: Attempt['request'] & { body: string } })[] };
+
 export class DeliveryRuntime {
   readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
@@ -66,6 +69,10 @@ export class DeliveryRuntime {
       policy: this.policy,
       breakers: this.breakers,
       persist: (records) => store.appendState(records),
+      payload: async (id) => {
+        const body = await store.getState('payload', id);
+        return typeof body === 'string' ? body : undefined;
+      },
       mailer: () => this.mailer(),
       onFailure: (dest, delivery, attempt) =>
         void this.failures
@@ -75,7 +82,7 @@ export class DeliveryRuntime {
       logger,
       now,
     });
-    this.engine.load(store.latestState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
+    this.engine.load(store.liveState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
     this.failures = new FailureNotifier({
       send: async (m) => this.mailer()?.send(m) ?? { ok: false, error: 'SMTP is not configured' },
       quietPeriodS: opts.failureQuietPeriodS,
@@ -84,15 +91,15 @@ export class DeliveryRuntime {
     });
     this.flushTimer = setInterval(() => void this.failures.flush().catch((err) => logger.warn('failure digest could not be sent', { err })), 5_000);
     this.flushTimer.unref();
-    this.notifications = new NotificationCenter((records) => store.appendState(records), now);
-    this.notifications.load(store.latestState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
+    this.notifications = new NotificationCenter((records) => store.appendState(records), (filter, page) => store.listState('notification', filter, page), now);
+    this.notifications.load(store.liveState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
   }
 
   /**
    * What an event owes: a delivery to each enabled HTTP destination subscribed to its event
    * type, and a bell notification for each such in-app destination.
    */
-  plan(event: NormalizedEvent, signals: SignalsEngine): { deliveries: Delivery[]; notifications: Notification[] } {
+  plan(event: NormalizedEvent, signals: SignalsEngine): { deliveries: Owed[]; notifications: Notification[] } {
     const none = { deliveries: [], notifications: [] };
     if (event.decision && !event.decision.notify) return none; // snoozed or flapping: held back
     const config = this.store.config();
@@ -126,6 +133,42 @@ export class DeliveryRuntime {
       baseUrl: this.baseUrl(),
     };
     return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
+  }
+
+  /** One delivery of an organization, pending or finished, with its payload and attempts (each showing the body sent). */
+  async delivery(organization: string, id: string): Promise<DeliveryView | undefined> {
+    const d = (this.engine.pendingOne(id) ?? (await this.store.getState('delivery', id))) as Delivery | undefined;
+    if (!d || d.organization !== organization) return undefined;
+    const body = await this.store.getState('payload', id);
+    const attempts = (await Promise.all(d.attempt_ids.map((a) => this.store.getState('attempt', a)))).filter((a): a is Attempt => a !== undefined);
+    const text = typeof body === 'string' ? body : '';
+    return { ...d, body: text, attempts: attempts.map((a) => ({ ...a, request: { ...a.request, body: text } })) };
+  }
+
+  /** A page of an organization's deliveries, newest first; undefined for a cursor not from this list. */
+  async deliveries(organization: string, filter: DeliveryFilter, page: { cursor?: string; limit: number }): Promise<{ items: Delivery[]; next_cursor: string | null } | undefined> {
+    const found = await this.store.listState('delivery', { organization, status: filter.status, group: filter.destination_id, event_id: filter.event_id, alert_id: filter.alert_id }, page);
+    if (!found) return undefined;
+    // Event and alert ids are matched by hash in the index: the record decides.
+    const items = (found.items as Delivery[]).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
+    return { items, next_cursor: found.next_cursor };
+  }
+
+  /** Records of a kind created at or after `from`, newest first, at most `max` (the dashboard's window). */
+  async recent<T extends { organization: string }>(kind: 'delivery' | 'attempt', organization: string, from: number, time: (r: T) => string, max: number): Promise<{ items: T[]; truncated: boolean }> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.store.listState(kind, { organization }, { cursor, limit: PAGE_SIZE_MAX });
+      if (!page) return { items, truncated: false };
+      for (const r of page.items as T[]) {
+        if (Date.parse(time(r)) < from) return { items, truncated: false };
+        if (items.length >= max) return { items, truncated: true };
+        items.push(r);
+      }
+      if (!page.next_cursor) return { items, truncated: false };
+      cursor = page.next_cursor;
+    }
   }
 
   /** A configured destination, or the e-mail action of a rule (`rule:<id>:email:<n>`). */

@@ -38,6 +38,8 @@ export const WRITE_QUEUE_MAX = 20_000;
 export const OVERLOAD_RETRY_AFTER_S = 1;
 /** A segment file is closed and a new one started above this size. */
 export const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
+/** Uncompressed bytes per block of a compressed (sealed) segment: one record read inflates one block. */
+export const SEGMENT_BLOCK_BYTES = 64 * 1024;
 
 /** Management API paging. */
 export const PAGE_SIZE_DEFAULT = 50;
@@ -83,6 +85,8 @@ export const SIGNAL_EXPRESSION_MAX = 4 * 1024;
 export const SIGNAL_EXPRESSION_TIMEOUT_MS = 100;
 /** Entries kept on an alert's or case's timeline: the first one and the latest others. */
 export const ALERT_TIMELINE_MAX = 200;
+/** Active alerts the auto-resolve sweep looks at per tick (once a second): bounds each tick's work however many are open. */
+export const TICK_SLICE = 20_000;
 
 // Ingest core: dialect normalizers, indicator extraction, transposers.
 /** Signal instance `raw.id` (it becomes the event id). */

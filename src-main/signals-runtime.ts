@@ -26,7 +26,7 @@ export class SignalsRuntime {
 
   constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date) {
     this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config() });
-    this.engine.load(store.latestState().filter((r) => r.kind === 'alert' || r.kind === 'case').map((r) => r.data as StateChange));
+    this.engine.load(store.liveState().filter((r) => r.kind === 'alert' || r.kind === 'case').map((r) => r.data as StateChange));
   }
 
   async decide(events: NormalizedEvent[]): Promise<Decided> {

@@ -2,8 +2,8 @@
 // delivery attempts per bucket by outcome, and the destinations that are failing.
 import { SEVERITIES, type EventSummary, type Severity } from './types';
 
-interface AttemptLike { at: string; response: { status: number } | null; error_class: string | null }
-interface DeliveryLike { destination_id: string; status: string; attempts: AttemptLike[]; created_at: string }
+interface AttemptLike { destination_id: string; at: string; response: { status: number } | null; error_class: string | null }
+interface DeliveryLike { destination_id: string; status: string; created_at: string }
 interface DestinationLike { id: string; name: string; kind: string }
 
 export interface Dashboard {
@@ -24,7 +24,9 @@ export function buildDashboard(input: {
   buckets: number;
   events: EventSummary[];
   truncated: boolean;
+  /** Deliveries created and attempts made in the window (others are ignored). */
   deliveries: DeliveryLike[];
+  attempts: AttemptLike[];
   destinations: DestinationLike[];
   circuitOf: (destinationId: string) => string;
   /** The delivery engine's own rule (an e-mail attempt has no HTTP response). */
@@ -49,19 +51,19 @@ export function buildDashboard(input: {
   const attempts = Array.from({ length: input.buckets }, (_, i) => ({ at: at(i), succeeded: 0, failed: 0 }));
   const deliveries: Record<string, number> = {};
   const failing = new Map<string, { failed_attempts: number; dead: number }>();
+  for (const a of input.attempts) {
+    const i = slot(a.at);
+    if (i < 0) continue;
+    const ok = input.attemptSucceeded(a);
+    attempts[i][ok ? 'succeeded' : 'failed'] += 1;
+    if (!ok) {
+      const f = failing.get(a.destination_id) ?? { failed_attempts: 0, dead: 0 };
+      f.failed_attempts++;
+      failing.set(a.destination_id, f);
+    }
+  }
   for (const d of input.deliveries) {
     if (slot(d.created_at) >= 0) deliveries[d.status] = (deliveries[d.status] ?? 0) + 1;
-    for (const a of d.attempts) {
-      const i = slot(a.at);
-      if (i < 0) continue;
-      const ok = input.attemptSucceeded(a);
-      attempts[i][ok ? 'succeeded' : 'failed'] += 1;
-      if (!ok) {
-        const f = failing.get(d.destination_id) ?? { failed_attempts: 0, dead: 0 };
-        f.failed_attempts++;
-        failing.set(d.destination_id, f);
-      }
-    }
     if (d.status === 'dead' && slot(d.created_at) >= 0) {
       const f = failing.get(d.destination_id) ?? { failed_attempts: 0, dead: 0 };
       f.dead++;

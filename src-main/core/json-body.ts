@@ -1,40 +1,49 @@
 // Request bodies as JSON: strict UTF-8, a position for every syntax error, bounded
-// nesting, and (for Splunk HEC) several top-level values back to back.
+// nesting, and (for Splunk HEC) a sequence of top-level values back to back.
 // Pure: bytes in, value or "body: ..." messages out.
 import { MAX_JSON_DEPTH } from '../limits';
 
 export type JsonBodyResult = { ok: true; value: unknown } | { ok: false; errors: string[] };
 
-export interface JsonBodyOptions {
-  /** Accept one value, an array, or values back to back (Splunk HEC). */
-  concatenated?: boolean;
-}
+/**
+ * Top-level values back to back (Splunk HEC). On failure, `values` holds those parsed
+ * before the bad one, so a caller can say which event it was.
+ */
+export type JsonSequenceResult = { ok: true; values: unknown[] } | { ok: false; errors: string[]; values: unknown[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function parseJsonBody(bytes: Buffer | Uint8Array, opts: JsonBodyOptions = {}): JsonBodyResult {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return fail('body: is not valid UTF-8');
-  }
+export function parseJsonBody(bytes: Buffer | Uint8Array): JsonBodyResult {
+  const text = decode(bytes);
+  if (text === null) return fail('body: is not valid UTF-8');
   const scan = scanTopLevel(text);
   if (scan.parts.length === 0) return fail('body: is empty');
   if (scan.tooDeep) return fail(`body: nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  const parsed = parsePart(text, 0, text.length);
+  return parsed.ok ? parsed : fail(parsed.error);
+}
 
-  if (!opts.concatenated) {
-    const parsed = parsePart(text, 0, text.length);
-    return parsed.ok ? parsed : fail(parsed.error);
-  }
+/** Every top-level value of the body, in order; a blank body is an empty list. */
+export function parseJsonSequence(bytes: Buffer | Uint8Array): JsonSequenceResult {
+  const text = decode(bytes);
+  if (text === null) return { ok: false, errors: ['body: is not valid UTF-8'], values: [] };
+  const scan = scanTopLevel(text);
+  if (scan.tooDeep) return { ok: false, errors: [`body: nesting deeper than ${MAX_JSON_DEPTH} levels`], values: [] };
   const values: unknown[] = [];
   for (const part of scan.parts) {
     const parsed = parsePart(text, part.start, part.end);
-    if (!parsed.ok) return fail(parsed.error);
+    if (!parsed.ok) return { ok: false, errors: [parsed.error], values };
     values.push(parsed.value);
   }
-  // One value stands for itself (an object, or an array of envelopes); several become a batch.
-  return { ok: true, value: values.length === 1 ? values[0] : values };
+  return { ok: true, values };
+}
+
+function decode(bytes: Buffer | Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 function fail(message: string): JsonBodyResult {

@@ -13,29 +13,38 @@ import type { SendResult, Sender } from './http-sender';
 import type { Mailer, MailMessage } from './mailer';
 import { classify, nextAttempt, type RetryPolicy } from './retry-policy';
 import { signHeaders } from './signing';
+import { withHecAnswer } from './splunk-hec-answer';
+import { attemptSucceeded } from './attempt-outcome';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** One try, appended once and never rewritten; the body sent is the delivery's payload (not copied). */
 export interface Attempt {
+  id: string;
+  delivery_id: string;
+  organization: string;
+  destination_id: string;
   at: string;
   duration_ms: number;
-  request: { url: string; headers: Record<string, string>; body: string };
+  request: { url: string; headers: Record<string, string> };
   response: { status: number; headers: Record<string, string>; body: string } | null;
   error_class: string | null;
   error: string | null;
 }
 
+/** The delivery record (message → attempts, as Svix and Convoy keep them): rewritten when its status changes, without its payload. */
 export interface Delivery {
   id: string;
   organization: string;
   destination_id: string;
   event_id: string | null;
   alert_id: string | null;
-  body: string;
   status: DeliveryStatus;
   attempt_count: number;
-  attempts: Attempt[];
+  /** Its attempt records: the first and the latest, at most DELIVERY_ATTEMPTS_KEPT. */
+  attempt_ids: string[];
+  first_attempt_at: string | null;
   next_attempt_at: string | null;
   dead_reason: string | null;
   /** A test send or a redelivery by hand. */
@@ -45,6 +54,12 @@ export interface Delivery {
   updated_at: string;
 }
 
+/** A new delivery and the payload it sends (stored once, in a record of its own). */
+export interface Owed {
+  delivery: Delivery;
+  body: string;
+}
+
 export interface EngineOptions {
   /** The destination a delivery goes to (configured ones, and rules' e-mail actions). */
   destination: (id: string) => Destination | undefined;
@@ -52,6 +67,8 @@ export interface EngineOptions {
   policy: RetryPolicy;
   breakers: CircuitBreakers;
   persist: (records: StateRecord[]) => Promise<void>;
+  /** A delivery's payload from the store (after a restart it is not in memory). */
+  payload: (deliveryId: string) => Promise<string | undefined>;
   /** SMTP for email destinations; null while none is configured. */
   mailer: () => Mailer | null;
   /** Told of every failed attempt (failure e-mails to email_for_error). */
@@ -68,16 +85,21 @@ export interface DeliveryFilter {
   event_id?: string;
 }
 
-function matches(d: Delivery, organization: string, filter: DeliveryFilter): boolean {
-  return d.organization === organization
-    && (!filter.destination_id || d.destination_id === filter.destination_id)
-    && (!filter.status || d.status === filter.status)
-    && (!filter.alert_id || d.alert_id === filter.alert_id)
-    && (!filter.event_id || d.event_id === filter.event_id);
+/** The delivery as a state record: live (in memory after a restart) while pending; listable by its keys. */
+export function deliveryRecord(d: Delivery): StateRecord {
+  return {
+    kind: 'delivery', id: d.id, data: d, live: d.status === 'pending',
+    keys: { organization: d.organization, status: d.status, group: d.destination_id, event_id: d.event_id, alert_id: d.alert_id },
+  };
 }
 
-export function deliveryRecord(d: Delivery): StateRecord {
-  return { kind: 'delivery', id: d.id, data: d };
+/** What a new delivery writes: its record and its payload (once). */
+export function owedRecords(o: Owed): StateRecord[] {
+  return [deliveryRecord(o.delivery), { kind: 'payload', id: o.delivery.id, data: o.body, live: false }];
+}
+
+export function attemptRecord(a: Attempt): StateRecord {
+  return { kind: 'attempt', id: a.id, data: a, live: false, keys: { organization: a.organization, status: attemptSucceeded(a) ? 'succeeded' : 'failed', group: a.destination_id } };
 }
 
 interface Lane {
@@ -87,10 +109,10 @@ interface Lane {
 }
 
 export class DeliveryEngine {
-  private readonly deliveries = new Map<string, Delivery>();
-  private readonly order: Delivery[] = [];
-  /** Position of each delivery in `order`, so an update is O(1). */
-  private readonly position = new Map<string, number>();
+  /** Pending deliveries only: finished ones leave memory (the store has them). */
+  private readonly pending = new Map<string, Delivery>();
+  /** Payloads of pending deliveries created since start (others are read from the store when due). */
+  private readonly bodies = new Map<string, string>();
   private readonly lanes = new Map<string, Lane>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -102,28 +124,32 @@ export class DeliveryEngine {
 
   constructor(private readonly opts: EngineOptions) {}
 
-  /** Rebuilds from persisted snapshots; pending ones (including those in flight at a crash) are requeued. */
+  /** Requeues the pending deliveries found in the store (including those in flight at a crash). */
   load(records: readonly Delivery[]): void {
-    const sorted = [...records].sort((a, b) => a.created_at.localeCompare(b.created_at));
-    for (const d of sorted) this.remember(d);
-    for (const d of sorted) if (d.status === 'pending') this.lane(d.destination_id).queue.push(d);
+    const sorted = records.filter((d) => d.status === 'pending').sort((a, b) => a.created_at.localeCompare(b.created_at));
+    for (const d of sorted) {
+      this.pending.set(d.id, d);
+      this.lane(d.destination_id).queue.push(d);
+    }
     this.wake();
   }
 
-  /** New deliveries for an event, not yet started: the caller commits them with the event. */
-  create(dest: Destination, body: string, origin: Delivery['origin'], ids: { event_id: string | null; alert_id: string | null; redelivery_of?: string | null }): Delivery {
+  /** A new delivery, not yet started: the caller commits owedRecords() with its event. */
+  create(dest: Destination, body: string, origin: Delivery['origin'], ids: { event_id: string | null; alert_id: string | null; redelivery_of?: string | null }): Owed {
     const at = this.opts.now().toISOString();
-    return {
-      id: randomUUID(), organization: dest.organization, destination_id: dest.id, event_id: ids.event_id, alert_id: ids.alert_id, body,
-      status: 'pending', attempt_count: 0, attempts: [], next_attempt_at: at, dead_reason: null, origin, redelivery_of: ids.redelivery_of ?? null,
-      created_at: at, updated_at: at,
+    const delivery: Delivery = {
+      id: randomUUID(), organization: dest.organization, destination_id: dest.id, event_id: ids.event_id, alert_id: ids.alert_id,
+      status: 'pending', attempt_count: 0, attempt_ids: [], first_attempt_at: null, next_attempt_at: at, dead_reason: null, origin,
+      redelivery_of: ids.redelivery_of ?? null, created_at: at, updated_at: at,
     };
+    return { delivery, body };
   }
 
   /** Starts deliveries that are on disk. */
-  enqueue(deliveries: readonly Delivery[]): void {
-    for (const d of deliveries) {
-      this.remember(d);
+  enqueue(owed: readonly Owed[]): void {
+    for (const { delivery: d, body } of owed) {
+      this.pending.set(d.id, d);
+      this.bodies.set(d.id, body);
       this.lane(d.destination_id).queue.push(d);
       this.opts.publish(d);
     }
@@ -131,43 +157,14 @@ export class DeliveryEngine {
   }
 
   /** Persists then starts deliveries not tied to an event commit (test sends, redeliveries). */
-  async start(deliveries: Delivery[]): Promise<void> {
-    await this.opts.persist(deliveries.map(deliveryRecord));
-    this.enqueue(deliveries);
+  async start(owed: Owed[]): Promise<void> {
+    await this.opts.persist(owed.flatMap(owedRecords));
+    this.enqueue(owed);
   }
 
-  get(organization: string, id: string): Delivery | undefined {
-    const d = this.deliveries.get(id);
-    return d && d.organization === organization ? d : undefined;
-  }
-
-  /** Newest first. */
-  list(organization: string, filter: DeliveryFilter): Delivery[] {
-    const out: Delivery[] = [];
-    for (let i = this.order.length - 1; i >= 0; i--) if (matches(this.order[i], organization, filter)) out.push(this.order[i]);
-    return out;
-  }
-
-  /**
-   * One page of `list`, newest first. The cursor is the id of the last delivery of the
-   * previous page; new deliveries go on top, so pages already read are not shifted. Undefined
-   * when the cursor is not one of this organization's deliveries.
-   */
-  page(organization: string, filter: DeliveryFilter, opts: { cursor?: string; limit: number }): { items: Delivery[]; next_cursor: string | null } | undefined {
-    let from = this.order.length - 1;
-    if (opts.cursor !== undefined) {
-      const at = this.position.get(opts.cursor);
-      if (at === undefined || this.order[at].organization !== organization) return undefined;
-      from = at - 1;
-    }
-    const items: Delivery[] = [];
-    for (let i = from; i >= 0; i--) {
-      const d = this.order[i];
-      if (!matches(d, organization, filter)) continue;
-      if (items.length === opts.limit) return { items, next_cursor: items[items.length - 1].id };
-      items.push(d);
-    }
-    return { items, next_cursor: null };
+  /** A pending delivery (finished ones are read from the store). */
+  pendingOne(id: string): Delivery | undefined {
+    return this.pending.get(id);
   }
 
   /** Looks again at what may be sent now (after a destination changed, e.g. its circuit was reset with a new URI). */
@@ -177,9 +174,7 @@ export class DeliveryEngine {
 
   /** Deliveries still owed: queued, waiting for a retry, or in flight. */
   pendingCount(): number {
-    let n = 0;
-    for (const lane of this.lanes.values()) n += lane.queue.length;
-    return n;
+    return this.pending.size;
   }
 
   /**
@@ -200,17 +195,6 @@ export class DeliveryEngine {
     return { abandoned: this.running.size };
   }
 
-  private remember(d: Delivery): void {
-    const at = this.position.get(d.id);
-    if (at === undefined) {
-      this.position.set(d.id, this.order.length);
-      this.order.push(d);
-    } else {
-      this.order[at] = d;
-    }
-    this.deliveries.set(d.id, d);
-  }
-
   private lane(destinationId: string): Lane {
     let lane = this.lanes.get(destinationId);
     if (!lane) this.lanes.set(destinationId, (lane = { running: 0, queue: [] }));
@@ -225,6 +209,10 @@ export class DeliveryEngine {
     const now = this.opts.now().getTime();
     let earliest = Infinity;
     for (const [destinationId, lane] of this.lanes) {
+      if (lane.queue.length === 0 && lane.running === 0) {
+        this.lanes.delete(destinationId); // an idle lane leaves memory too
+        continue;
+      }
       const blockedAlerts = new Set<string>();
       for (const d of lane.queue) {
         if (lane.running >= LANE_CONCURRENCY) break;
@@ -280,12 +268,15 @@ export class DeliveryEngine {
     const dest = this.opts.destination(d.destination_id);
     const started = this.opts.now();
     if (!dest || !DELIVERED_KINDS.includes(dest.kind) || (dest.kind !== 'email' && !dest.uri)) {
-      return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered by the engine` : 'the destination was deleted', next_attempt_at: null });
+      return this.finish(d, { ...d, status: 'dead', dead_reason: dest ? `destination kind ${dest.kind} is not delivered by the engine` : 'the destination was deleted', next_attempt_at: null }, null);
     }
-    const { result, request } = dest.kind === 'email' ? await this.sendMail(d) : await this.sendHttp(dest, d, started);
+    const body = this.bodies.get(d.id) ?? (await this.opts.payload(d.id));
+    if (body === undefined) return this.finish(d, { ...d, status: 'dead', dead_reason: 'its payload is no longer stored', next_attempt_at: null }, null);
+    const { result, request } = dest.kind === 'email' ? await this.sendMail(body) : await this.sendHttp(dest, d, body, started);
     requestDone();
     const ended = this.opts.now();
     const attempt: Attempt = {
+      id: randomUUID(), delivery_id: d.id, organization: d.organization, destination_id: d.destination_id,
       at: started.toISOString(),
       duration_ms: result.duration_ms,
       request,
@@ -293,42 +284,43 @@ export class DeliveryEngine {
       error_class: result.error_class ?? null,
       error: result.error ?? null,
     };
-    const attempts = [...d.attempts, attempt];
-    if (attempts.length > DELIVERY_ATTEMPTS_KEPT) attempts.splice(1, attempts.length - DELIVERY_ATTEMPTS_KEPT);
+    const attempt_ids = [...d.attempt_ids, attempt.id];
+    if (attempt_ids.length > DELIVERY_ATTEMPTS_KEPT) attempt_ids.splice(1, attempt_ids.length - DELIVERY_ATTEMPTS_KEPT);
     const breaker = this.opts.breakers.get(dest.id);
-    const base = { ...d, attempts, attempt_count: d.attempt_count + 1, updated_at: ended.toISOString() };
+    const first_attempt_at = d.first_attempt_at ?? attempt.at;
+    const base: Delivery = { ...d, attempt_ids, first_attempt_at, attempt_count: d.attempt_count + 1, updated_at: ended.toISOString() };
     if (result.ok && (result.status === undefined || classify(result.status) === 'success')) {
       breaker.success();
-      return this.finish(d, { ...base, status: 'succeeded', next_attempt_at: null });
+      return this.finish(d, { ...base, status: 'succeeded', next_attempt_at: null }, attempt);
     }
     breaker.failure();
     this.opts.onFailure?.(dest, base, attempt);
-    const firstAt = new Date(d.attempts[0]?.at ?? started.toISOString());
     const next = nextAttempt(this.opts.policy, {
       attempt: base.attempt_count,
-      firstAttemptAt: firstAt,
+      firstAttemptAt: new Date(first_attempt_at),
       now: ended,
       response: result.status === undefined ? undefined : { status: result.status, retryAfter: result.headers?.['retry-after'] },
     });
-    if ('dead' in next) return this.finish(d, { ...base, status: 'dead', dead_reason: next.reason, next_attempt_at: null });
-    return this.finish(d, { ...base, next_attempt_at: next.at.toISOString() });
+    if ('dead' in next) return this.finish(d, { ...base, status: 'dead', dead_reason: next.reason, next_attempt_at: null }, attempt);
+    return this.finish(d, { ...base, next_attempt_at: next.at.toISOString() }, attempt);
   }
 
-  private async sendHttp(dest: Destination, d: Delivery, started: Date): Promise<{ result: SendResult; request: Attempt['request'] }> {
+  private async sendHttp(dest: Destination, d: Delivery, body: string, started: Date): Promise<{ result: SendResult; request: Attempt['request'] }> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Switchyard/0.1',
       ...toHeaderRecord(dest.headers),
       ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
-      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body: d.body }),
+      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body }),
     };
-    const result = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body: d.body });
-    return { result, request: { url: dest.uri!, headers: maskHeaders(headers), body: d.body } };
+    const sent = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body });
+    const result = dest.kind === 'splunk_hec' ? withHecAnswer(sent) : sent;
+    return { result, request: { url: dest.uri!, headers: maskHeaders(headers) } };
   }
 
-  private async sendMail(d: Delivery): Promise<{ result: SendResult; request: Attempt['request'] }> {
-    const message = JSON.parse(d.body) as MailMessage;
-    const request = { url: `mailto:${message.to}`, headers: { subject: message.subject }, body: message.text };
+  private async sendMail(body: string): Promise<{ result: SendResult; request: Attempt['request'] }> {
+    const message = JSON.parse(body) as MailMessage;
+    const request = { url: `mailto:${message.to}`, headers: { subject: message.subject } };
     const mailer = this.opts.mailer();
     if (!mailer) return { result: { ok: false, duration_ms: 0, error_class: 'other', error: 'SMTP is not configured: set it in Settings (PUT /api/settings/smtp)' }, request };
     const t0 = Date.now();
@@ -337,29 +329,33 @@ export class DeliveryEngine {
     return { result: sent.ok ? { ok: true, duration_ms, body: sent.message_id } : { ok: false, duration_ms, error_class: 'connection', error: sent.error }, request };
   }
 
-  private async finish(before: Delivery, after: Delivery): Promise<void> {
+  /** Records the attempt (appended) and the delivery's new state in one commit; a finished delivery leaves memory. */
+  private async finish(before: Delivery, after: Delivery, attempt: Attempt | null): Promise<void> {
     if (this.abandoned) return;
     try {
-      await this.opts.persist([deliveryRecord(after)]);
+      await this.opts.persist(attempt ? [attemptRecord(attempt), deliveryRecord(after)] : [deliveryRecord(after)]);
     } catch (err) {
       // Not on disk: keep the old state so it is attempted again (at least once), but not at
       // once: while the store cannot write, an immediate retry would loop sends to the receiver.
       this.opts.logger.warn('could not record a delivery attempt; it will be retried', { delivery: before.id, err });
-      const held = { ...before, next_attempt_at: new Date(this.opts.now().getTime() + DELIVERY_UNRECORDED_RETRY_MS).toISOString() };
-      const lane = this.lane(before.destination_id);
-      const i = lane.queue.findIndex((x) => x.id === before.id);
-      if (i >= 0) lane.queue[i] = held;
-      this.remember(held);
+      this.replace({ ...before, next_attempt_at: new Date(this.opts.now().getTime() + DELIVERY_UNRECORDED_RETRY_MS).toISOString() });
       return;
     }
-    this.remember(after);
-    const lane = this.lane(after.destination_id);
-    const i = lane.queue.findIndex((x) => x.id === after.id);
-    if (after.status === 'pending') {
-      if (i >= 0) lane.queue[i] = after;
-    } else if (i >= 0) {
-      lane.queue.splice(i, 1);
+    if (after.status === 'pending') this.replace(after);
+    else {
+      const lane = this.lane(after.destination_id);
+      const i = lane.queue.findIndex((x) => x.id === after.id);
+      if (i >= 0) lane.queue.splice(i, 1);
+      this.pending.delete(after.id);
+      this.bodies.delete(after.id);
     }
     this.opts.publish(after);
+  }
+
+  private replace(d: Delivery): void {
+    const lane = this.lane(d.destination_id);
+    const i = lane.queue.findIndex((x) => x.id === d.id);
+    if (i >= 0) lane.queue[i] = d;
+    this.pending.set(d.id, d);
   }
 }

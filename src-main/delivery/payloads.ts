@@ -1,6 +1,8 @@
 // What a destination receives for an event: transformed records (default / splunk), the
 // Sekoia-style envelope, or a readable chat message. Pure: built once when the delivery
-// is created, so every retry sends the same bytes.
+// is created, so every retry sends the same bytes. A Splunk HEC gets its envelopes back to
+// back, the batch form Splunk documents (it refuses a JSON array as invalid data format);
+// a webhook in Armor's splunk format keeps Armor's array.
 import type { Destination } from '../core/destination-types';
 import { render, recordOf } from '../core/transform/render';
 import type { TransformConfig } from '../core/transform/types';
@@ -55,5 +57,6 @@ export function renderPayload(dest: Destination, event: NormalizedEvent, ctx: Pa
   }
   const format = dest.format === 'splunk' ? 'splunk' : 'default';
   const result = render(asFormat(event.organization, ctx.transform, format), { records: [recordOf(event)] }, { tags: ctx.tags, searchUrlTemplate: ctx.searchUrlTemplate, parents: ctx.parents });
+  if (dest.kind === 'splunk_hec') return result.payload.map((envelope) => JSON.stringify(envelope)).join('\n');
   return JSON.stringify(result.payload);
 }

@@ -219,6 +219,7 @@ export const splunkHecEnvelopeSchema = {
     event: {
       type: ['object', 'string'],
       minLength: 1,
+      minProperties: 1,
       properties: hecKey,
       description: 'the event: an object (title/summary/eventName/description, severity 0–10 or a word, status, tags, …) or a line of text',
     },
@@ -237,6 +238,6 @@ export const splunkHecBatchSchema = {
 
 export const splunkHecSchema = {
   title: 'SplunkHec',
-  description: 'Splunk HEC: one envelope, an array of them, or envelopes back to back. POST /services/collector/event',
+  description: 'Splunk HEC: one envelope, an array of them, or envelopes back to back. POST /services/collector, /services/collector/event (+ /1.0)',
   anyOf: [splunkHecEnvelopeSchema, splunkHecBatchSchema],
 };

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { ingest } from '../core/ingest';
 import type { StateChange } from '../core/signals/types';
 import type { Dialect, EventSummary, NormalizedEvent, Organization, RequestMeta, SourceRecord } from '../core/types';
-import { deliveryRecord } from '../delivery/engine';
+import { owedRecords } from '../delivery/engine';
 import { notificationRecord } from '../notifications';
 import { stateRecords } from '../signals-runtime';
 import type { AppendResult } from '../store/types';
@@ -75,7 +75,7 @@ export async function acceptEvents(deps: ServerDeps, sub: Submission): Promise<A
   try {
     stored = await deps.store.appendEvents(events, [
       ...stateRecords(changesOf.flat()),
-      ...owed.flatMap((o) => o.deliveries.map(deliveryRecord)),
+      ...owed.flatMap((o) => o.deliveries.flatMap(owedRecords)),
       ...owed.flatMap((o) => o.notifications.map(notificationRecord)),
     ]);
   } catch (err) {

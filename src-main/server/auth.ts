@@ -36,7 +36,8 @@ export function presentedKey(ctx: Context): string | null {
   return m[2];
 }
 
-function principalFromKey(deps: AuthDeps, key: string): Principal {
+/** The caller an API key (or SWITCHYARD_API_KEY) stands for; 401 when it is unknown. */
+export function authenticateKey(deps: AuthDeps, key: string): Principal {
   const hash = sha256Hex(key);
   const config = deps.store.config();
   if (deps.envKeyHash && digestsEqual(hash, deps.envKeyHash)) {
@@ -55,7 +56,7 @@ function principalFromKey(deps: AuthDeps, key: string): Principal {
 /** Resolves the caller; `allowSession` lets the UI's cookie stand in for a key (management API only). */
 export function authenticate(ctx: Context, deps: AuthDeps, opts: { allowSession: boolean }): Principal {
   const key = presentedKey(ctx);
-  if (key) return principalFromKey(deps, key);
+  if (key) return authenticateKey(deps, key);
   if (opts.allowSession) {
     const session = deps.sessions.get(ctx.cookies.get(SESSION_COOKIE));
     if (session) {

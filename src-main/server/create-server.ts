@@ -1,8 +1,9 @@
 // Koa app factory: middleware order is the security order — errors shape every
-// answer, then Host/Origin checks, then routes, then the static UI.
+// answer (Splunk HEC paths in Splunk's shape), then Host/Origin checks, then routes, then the static UI.
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ServerDeps } from './deps';
+import { hecAnswers } from './hec';
 import { errorHandler } from './middleware/errors';
 import { hostOriginGuard } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
@@ -49,6 +50,7 @@ export function createKoaApp(deps: ServerDeps): Koa {
   const router = new Router();
   mountRoutes(router, allRoutes(deps), deps);
   app.use(errorHandler(deps.logger));
+  app.use(hecAnswers(deps));
   app.use(securityHeaders);
   app.use(hostOriginGuard(deps.allowedHosts));
   app.use(staticUi(deps.uiDir));

@@ -8,6 +8,24 @@ const ERROR_SCHEMA = {
   properties: { errors: { type: 'array', items: { type: 'string' }, description: '"<field path>: <message>" for each problem' } },
 };
 
+/** Splunk HEC endpoints answer failures in Splunk's shape, with our list beside it. */
+const HEC_ERROR_SCHEMA = {
+  type: 'object',
+  required: ['text', 'code', 'errors'],
+  properties: {
+    text: { type: 'string', description: "Splunk's text for the code" },
+    code: { type: 'integer', description: "Splunk's HEC status code (see README, Splunk HEC)" },
+    'invalid-event-number': { type: 'integer', description: 'the first refused event, counted from 0' },
+    errors: ERROR_SCHEMA.properties.errors,
+  },
+};
+
+const SECURITY = {
+  public: [],
+  custom: [{ urlToken: [] }],
+  hec: [{ hecToken: [] }],
+} as const;
+
 export function buildOpenApi(routes: RouteDef[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -17,12 +35,13 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
     const body = r.body ?? r.documentedBody;
     const responses: Record<string, unknown> = {};
     for (const [code, description] of Object.entries(r.responses)) {
-      responses[code] = Number(code) >= 400 ? { description, content: { 'application/json': { schema: ERROR_SCHEMA } } } : { description };
+      const schema = r.auth === 'hec' ? HEC_ERROR_SCHEMA : ERROR_SCHEMA;
+      responses[code] = Number(code) >= 400 ? { description, content: { 'application/json': { schema } } } : { description };
     }
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,
       tags: [r.tag],
-      security: r.auth === 'public' ? [] : r.auth === 'custom' ? [{ urlToken: [] }] : [{ apiKey: [r.auth] }, ...(r.auth === 'admin' ? [{ session: [] }] : [])],
+      security: r.auth in SECURITY ? SECURITY[r.auth as keyof typeof SECURITY] : [{ apiKey: [r.auth] }, ...(r.auth === 'admin' ? [{ session: [] }] : [])],
       parameters: [...params, ...query],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses,
@@ -36,6 +55,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
         apiKey: { type: 'http', scheme: 'bearer', description: 'API key with the named scope (admin implies every scope)' },
         session: { type: 'apiKey', in: 'cookie', name: 'sy_session', description: 'UI session; writes also need the X-CSRF-Token header' },
         urlToken: { type: 'apiKey', in: 'query', name: 'token', description: 'A source URL token in the path' },
+        hecToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key with the ingest scope as "Splunk <key>", "Bearer <key>", or Basic auth with the key as password' },
       },
       schemas: { Errors: ERROR_SCHEMA },
     },

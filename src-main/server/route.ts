@@ -18,9 +18,10 @@ export interface RouteDef {
   tag: string;
   /**
    * public: no credentials; a scope: API key with that scope (admin routes also take the
-   * UI session cookie); custom: the handler authenticates (URL tokens).
+   * UI session cookie); custom: the handler authenticates (URL tokens); hec: the handler
+   * authenticates a key sent the ways Splunk HEC senders send a token.
    */
-  auth: 'public' | Scope | 'custom';
+  auth: 'public' | Scope | 'custom' | 'hec';
   /** Request body schema: validated before the handler runs. */
   body?: JsonSchema;
   /** Documented body the handler validates itself (ingest dialects). */
@@ -37,7 +38,7 @@ export function mountRoutes(router: Router, routes: RouteDef[], deps: AuthDeps):
   for (const route of routes) {
     router[route.method](route.path, async (ctx) => {
       let principal = NO_PRINCIPAL;
-      if (route.auth !== 'public' && route.auth !== 'custom') {
+      if (route.auth !== 'public' && route.auth !== 'custom' && route.auth !== 'hec') {
         principal = authenticate(ctx, deps, { allowSession: route.auth === 'admin' });
         requireScope(principal, route.auth);
       }

@@ -49,7 +49,7 @@ function uintArray(width: 1 | 2 | 4, length: number): UintArray {
 }
 
 /** A column of unsigned integers that starts one byte wide and widens when a value needs it. */
-class Column {
+export class Column {
   a: UintArray;
   constructor(width: 1 | 2 | 4, capacity: number) {
     this.a = uintArray(width, capacity);
@@ -81,7 +81,7 @@ const hex8 = (n: number) => n.toString(16).padStart(8, '0');
  * words per row and found through an open-addressing table of rows; any other id (a signal
  * instance's own raw.id) goes into a Map.
  */
-class IdTable {
+export class IdTable {
   /** 4 words per row; all zero = the id is in `other`. */
   words: Uint32Array;
   private slots: Int32Array = new Int32Array(1024).fill(-1);

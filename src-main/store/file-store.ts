@@ -20,6 +20,7 @@ import { EventIndex } from './event-index';
 import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
 import { eventMigrations, latestVersion, migrateEventRecord, type Migration } from './migrations';
 import { nodeStoreFs, SegmentLog, type Location, type ScanReport, type StoreFs } from './segment-log';
+import { StateIndex, type StateFilter, type StateKeys } from './state-index';
 import {
   DEFAULT_RETENTION,
   EVENT_SCHEMA_VERSION,
@@ -43,10 +44,17 @@ interface StateLine {
   kind: string;
   id: string;
   data: unknown;
+  /** Written only when false (finished: not kept in memory). */
+  live?: false;
+  keys?: StateKeys;
 }
 
 function stateLine(r: StateRecord): StateLine {
-  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data };
+  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : {}), ...(r.keys ? { keys: r.keys } : {}) };
+}
+
+function isKeys(v: unknown): v is StateKeys {
+  return typeof v === 'object' && v !== null && typeof (v as StateKeys).organization === 'string';
 }
 
 export interface FileStoreOptions {
@@ -72,12 +80,8 @@ export interface FileStoreOptions {
   snapshotMinIntervalMs?: number;
   /** Read and write the index snapshot (default true); false replays the whole log on every open. */
   snapshots?: boolean;
-}
-
-/** The latest state record of one (kind, id) and the segment it is stored in. */
-interface LatestState {
-  record: StateRecord;
-  segment: number;
+  /** Rewrite sealed segments compressed (default true). */
+  compressSealed?: boolean;
 }
 
 /** A retention policy read from settings; anything malformed counts as keep-forever. */
@@ -133,6 +137,7 @@ export class FileStore implements Store {
   private readonly snapshotEveryRecords: number;
   private readonly snapshotMinIntervalMs: number;
   private readonly snapshots: boolean;
+  private readonly compressSealed: boolean;
 
   /** Durable events in commit order, compact (see event-index.ts). */
   private index = new EventIndex();
@@ -144,8 +149,8 @@ export class FileStore implements Store {
   private skippedRecords = 0;
   /** Corrupt lines counted in the part of the log a loaded snapshot covers (not scanned again). */
   private snapshotCorrupt = 0;
-  /** Latest state record per `${kind}\u0000${id}`. */
-  private readonly latest = new Map<string, LatestState>();
+  /** Where the latest record of each (kind, id) is; live ones' data. */
+  private states = new StateIndex();
 
   /** Retention and snapshots run one at a time, in this chain. */
   private maintenance: Promise<unknown> = Promise.resolve();
@@ -167,6 +172,7 @@ export class FileStore implements Store {
     this.snapshotEveryRecords = opts.snapshotEveryRecords ?? INDEX_SNAPSHOT_EVERY_RECORDS;
     this.snapshotMinIntervalMs = opts.snapshotMinIntervalMs ?? INDEX_SNAPSHOT_MIN_INTERVAL_MS;
     this.snapshots = opts.snapshots ?? true;
+    this.compressSealed = opts.compressSealed ?? true;
     this.eventsDir = join(opts.dataDir, EVENTS_DIR);
     this.log = new SegmentLog({ dir: this.eventsDir, fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
     this.cfg = new ConfigStore({ path: join(opts.dataDir, CONFIG_FILE), fs: this.fs, migrations: opts.configMigrations });
@@ -199,6 +205,10 @@ export class FileStore implements Store {
       throw err;
     }
     this.state = 'open';
+    if (this.compressSealed) {
+      this.log.onSealed(() => this.queueCompression());
+      this.queueCompression(); // sealed segments left plain by an earlier run
+    }
     this.sinceSnapshot = scan.records;
     this.lastSnapshotAt = Date.now(); // the next background one waits its interval (a long replay asks for one at once below)
     if (this.snapshots && snapshot !== 'loaded' && snapshot !== 'none') await removeSnapshot(this.eventsDir, this.fs).catch(() => undefined);
@@ -297,8 +307,41 @@ export class FileStore implements Store {
     this.recordsIndexed(locations.length);
   }
 
-  latestState(): StateRecord[] {
-    return [...this.latest.values()].map((l) => l.record);
+  liveState(): StateRecord[] {
+    return [...this.states.live()].map((r) => ({ kind: r.kind, id: r.id, data: r.data }));
+  }
+
+  async getState(kind: string, id: string): Promise<unknown | undefined> {
+    const at = this.states.find(kind, id);
+    if (!at) return undefined;
+    return 'data' in at ? at.data : (await this.readRecord(at.location)).data;
+  }
+
+  async listState(kind: string, filter: StateFilter, page: { cursor?: string; limit: number }): Promise<Page<unknown> | undefined> {
+    const limit = pageLimit(page.limit);
+    const found: ({ data: unknown } | { location: Location })[] = [];
+    const ids: string[] = [];
+    let more = false;
+    const known = this.states.scan(kind, filter, page.cursor, (id, at) => {
+      if (found.length === limit) {
+        more = true;
+        return false;
+      }
+      found.push(at);
+      ids.push(id);
+      return true;
+    });
+    if (!known) return undefined;
+    const items = await Promise.all(found.map(async (at) => ('data' in at ? at.data : (await this.readRecord(at.location)).data)));
+    return { items, next_cursor: more ? ids[ids.length - 1] : null };
+  }
+
+  private async readRecord(location: Location): Promise<Record<string, unknown>> {
+    try {
+      return await this.log.read(location);
+    } catch (err) {
+      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
+    }
   }
 
   duplicateOf(organization: string, dedupKey: string | null): string | undefined {
@@ -307,7 +350,7 @@ export class FileStore implements Store {
   }
 
   private rememberState(state: readonly StateRecord[], locations: readonly Location[]): void {
-    state.forEach((r, i) => this.latest.set(`${r.kind}\u0000${r.id}`, { record: r, segment: locations[i].segment }));
+    state.forEach((r, i) => this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data));
   }
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
@@ -399,7 +442,7 @@ export class FileStore implements Store {
     const current = this.log.currentSegment;
     const newest = policy.max_age_days === null ? new Map<number, number>() : this.index.newestInSegments();
     const cutoff = policy.max_age_days === null ? -Infinity : this.now().getTime() - policy.max_age_days * 86_400_000;
-    let total = segments.reduce((n, s) => n + s.bytes, 0);
+    let total = segments.reduce((n, s) => n + s.diskBytes, 0);
     let through = -1;
     for (const s of segments) {
       if (s.segment >= current) break;
@@ -408,12 +451,13 @@ export class FileStore implements Store {
       const over = policy.max_bytes !== null && total > policy.max_bytes;
       if (!old && !over) break;
       through = s.segment;
-      total -= s.bytes;
+      total -= s.diskBytes;
     }
     if (through < 0) return none;
     // State records (alerts, deliveries, …) whose latest version lives in a segment about to go
     // are appended again first, so that nothing but events and superseded state is lost.
-    const carried = [...this.latest.values()].filter((l) => l.segment <= through).map((l) => l.record);
+    // Finished ones (succeeded deliveries, read notifications, …) go with their segment.
+    const carried: StateRecord[] = this.states.liveIn(through);
     for (let i = 0; i < carried.length; i += 1000) {
       const chunk = carried.slice(i, i + 1000);
       const locations = await this.log.append(chunk.map(stateLine));
@@ -428,6 +472,7 @@ export class FileStore implements Store {
 
   /** Forgets the events stored in segments below `segment` (deleted by retention). */
   private dropEventsBelow(segment: number): number {
+    this.states.dropSegmentsBelow(segment);
     const dropped = this.index.dropSegmentsBelow(segment);
     if (dropped === 0) return 0;
     for (const [org, byKey] of this.dedup) {
@@ -441,6 +486,12 @@ export class FileStore implements Store {
   private recordsIndexed(n: number): void {
     this.sinceSnapshot += n;
     if (this.snapshots && this.snapshotEveryRecords > 0 && this.sinceSnapshot >= this.snapshotEveryRecords) this.queueSnapshot(false);
+  }
+
+  /** Compresses sealed segments in the maintenance chain (one job at a time with retention and snapshots). */
+  private queueCompression(): void {
+    const run = this.maintenance.then(() => (this.state === 'open' ? this.log.compressSealed() : 0));
+    this.maintenance = run.catch(() => undefined); // a failure leaves the segment plain; the next seal tries again
   }
 
   private queueSnapshot(soon: boolean): void {
@@ -467,7 +518,7 @@ export class FileStore implements Store {
     const body: Omit<Snapshot, 'covered'> = {
       eventSchema: this.eventSchema(),
       index: this.index.image(),
-      state: [...this.latest.values()].map((l) => ({ kind: l.record.kind, id: l.record.id, data: l.record.data, segment: l.segment })),
+      state: this.states.images(),
       dedup,
       skipped: this.skippedRecords,
       corrupt: this.log.stats().corruptLinesSkipped + this.snapshotCorrupt,
@@ -481,13 +532,7 @@ export class FileStore implements Store {
         covered.push(cached);
         continue;
       }
-      const file = await this.log.openForRead(p.segment);
-      let c: CoveredSegment;
-      try {
-        c = { segment: p.segment, bytes: p.bytes, tail: await tailHash(file, p.bytes) };
-      } finally {
-        await file.close();
-      }
+      const c: CoveredSegment = { segment: p.segment, bytes: p.bytes, tail: await tailHash((pos, len) => this.log.readRange(p.segment, pos, len), p.bytes) };
       if (p.segment !== current) this.tailCache.set(p.segment, c);
       covered.push(c);
     }
@@ -504,7 +549,7 @@ export class FileStore implements Store {
   /** Loads a snapshot the log found to match the disk; `firstSegment` is its oldest segment still present. */
   private loadSnapshot(snap: Snapshot, firstSegment: number): void {
     this.index = EventIndex.fromImage(snap.index);
-    for (const s of snap.state) this.latest.set(`${s.kind}\u0000${s.id}`, { record: { kind: s.kind, id: s.id, data: s.data }, segment: s.segment });
+    this.states = StateIndex.fromImages(snap.state);
     for (const [org, key, id] of snap.dedup) {
       let byKey = this.dedup.get(org);
       if (!byKey) this.dedup.set(org, (byKey = new Map()));
@@ -514,7 +559,6 @@ export class FileStore implements Store {
     this.snapshotCorrupt = snap.corrupt;
     // Segments retention deleted after the snapshot was written: their events are gone.
     this.dropEventsBelow(firstSegment);
-    for (const [key, l] of this.latest) if (l.segment < firstSegment) this.latest.delete(key);
   }
 
   onFsync(listener: (seconds: number) => void): void {
@@ -549,7 +593,9 @@ export class FileStore implements Store {
   /** Open-time visitor: one record from the log. */
   private indexRecord(record: Record<string, unknown>, loc: Location): void {
     if (record.record === 'state') {
-      if (typeof record.kind === 'string' && typeof record.id === 'string') this.rememberState([{ kind: record.kind, id: record.id, data: record.data }], [loc]);
+      if (typeof record.kind === 'string' && typeof record.id === 'string') {
+        this.rememberState([{ kind: record.kind, id: record.id, data: record.data, live: record.live !== false, ...(isKeys(record.keys) ? { keys: record.keys } : {}) }], [loc]);
+      }
       else this.skippedRecords++;
       return;
     }

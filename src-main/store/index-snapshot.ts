@@ -1,11 +1,15 @@
-// Index snapshot (checkpoint): the event index, the latest state records and the dedup
+// Index snapshot (checkpoint): the event index, where every state record is (live ones with
+// their data) and the dedup
 // keys as of a log position, so that opening the store reads one file and replays only the
 // log written after it instead of every segment.
 //
 // File `events/index.snap`, written to a temp file, fsynced, renamed, directory fsynced:
-//   "SYSNAP2\n" | u32 meta length | meta JSON | id words (16 bytes per event) | received_at
-//   (f64 per event) | columns (1, 2 or 4 bytes per event each, widths in the meta) | sha256 of all before
-// (all little-endian). About 60 bytes per event.
+//   "SYSNAP3\n" | event id words (16 bytes per event) | received_at (f64 per event) | event
+//   columns (1, 2 or 4 bytes per event each, widths in the meta) | per state kind: id words,
+//   columns, event and alert hashes | live records (JSON lines) | dedup keys (JSON lines) |
+//   meta JSON | u32 meta length | sha256 of all before
+// (all little-endian). About 60 bytes per event and 45 per state record, plus live records' JSON.
+// No part is one string or buffer the size of the store: the JSON sections are written in pieces.
 // The meta names every segment the snapshot covers with the bytes covered and a sha256 of
 // the last SNAPSHOT_TAIL_BYTES before that point; on open each is checked against the
 // segment on disk (a sealed segment must be exactly that long, the last one at least) and a
@@ -13,10 +17,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { COLUMNS, type IndexImage, type UintArray } from './event-index';
-import { nodeStoreFs, type StoreFile, type StoreFs } from './segment-log';
+import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
+import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './segment-log';
 
 export const SNAPSHOT_FILE = 'index.snap';
-const MAGIC = Buffer.from('SYSNAP2\n', 'latin1');
+const MAGIC = Buffer.from('SYSNAP3\n', 'latin1');
 export const SNAPSHOT_TAIL_BYTES = 4096;
 /** Bytes hashed and written per step of a snapshot write (the event loop runs between steps). */
 const SNAPSHOT_WRITE_CHUNK = 4 * 1024 * 1024;
@@ -32,20 +37,13 @@ export interface CoveredSegment {
   tail: string;
 }
 
-export interface SnapshotState {
-  kind: string;
-  id: string;
-  data: unknown;
-  /** Segment holding this record (retention carries records forward before deleting one). */
-  segment: number;
-}
-
 export interface Snapshot {
   covered: CoveredSegment[];
   /** Event format (newest event migration) the index was built with: summaries are migrated. */
   eventSchema: number;
   index: IndexImage;
-  state: SnapshotState[];
+  /** Where every state record is, and the live ones' data. */
+  state: KindImage[];
   /** [organization, dedup_key, event id] */
   dedup: [string, string, string][];
   /** Lines skipped as corrupt or not events in the covered part. */
@@ -53,33 +51,32 @@ export interface Snapshot {
   corrupt: number;
 }
 
+interface KindMeta {
+  kind: string;
+  count: number;
+  otherIds: [number, string][];
+  dicts: KindImage['dicts'];
+  widths: number[];
+}
+
 interface Meta {
-  version: 1;
+  version: 2;
   covered: CoveredSegment[];
   eventSchema: number;
   base: number;
   count: number;
-  otherIds: [number, string][];
   widths: number[];
-  dicts: IndexImage['dicts'];
-  receivedExact: [number, string][];
-  state: SnapshotState[];
-  dedup: [string, string, string][];
+  kinds: KindMeta[];
+  /** Bytes of each JSON-lines section after the columns, in order (SECTIONS). */
+  sections: number[];
   skipped: number;
   corrupt: number;
 }
 
-/** sha256 of the bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of an open file. */
-export async function tailHash(file: StoreFile, end: number): Promise<string> {
+/** sha256 of the (logical) bytes [max(0, end - SNAPSHOT_TAIL_BYTES), end) of a segment. */
+export async function tailHash(read: RangeReader, end: number): Promise<string> {
   const start = Math.max(0, end - SNAPSHOT_TAIL_BYTES);
-  const buf = Buffer.alloc(end - start);
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await file.read(buf, done, buf.length - done, start + done);
-    if (bytesRead === 0) throw new Error('short read');
-    done += bytesRead;
-  }
-  return createHash('sha256').update(buf).digest('hex');
+  return createHash('sha256').update(await read(start, end - start)).digest('hex');
 }
 
 function u32(n: number): Buffer {
@@ -92,19 +89,102 @@ function bytesOf(a: UintArray | Float64Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Serializes a snapshot (all but the checksum trailer, which writeSnapshot adds as it writes). */
-export function encodeSnapshot(s: Snapshot): Buffer[] {
+/**
+ * Lines of JSON, one value each, in buffers of about SNAPSHOT_WRITE_CHUNK: no single string
+ * holds them all (a million records would pass V8's string limit), and the event loop runs
+ * between buffers while the file is written.
+ */
+function* jsonLines(values: Iterable<unknown>): Generator<Buffer> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const v of values) {
+    const line = JSON.stringify(v);
+    lines.push(line);
+    size += line.length + 1;
+    if (size >= SNAPSHOT_WRITE_CHUNK) {
+      yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length) yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+/**
+ * Serializes a snapshot (all but the checksum trailer, which writeSnapshot adds as it writes).
+ * Columns are copied at once (the live index keeps changing); the JSON sections are built
+ * lazily, piece by piece as the file is written, from values captured now (records are
+ * replaced, never mutated). The meta comes last, when the sections' sizes are known.
+ */
+export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
+  const columns: Buffer[] = [Buffer.from(bytesOf(s.index.idWords)), Buffer.from(bytesOf(s.index.received))];
+  for (const c of COLUMNS) columns.push(Buffer.from(bytesOf(s.index.columns[c])));
+  const kinds: KindMeta[] = [];
+  for (const k of s.state) {
+    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT) });
+    columns.push(Buffer.from(bytesOf(k.idWords)));
+    for (const c of STATE_COLUMNS) columns.push(Buffer.from(bytesOf(k.columns[c])));
+    columns.push(Buffer.from(bytesOf(k.evHash)), Buffer.from(bytesOf(k.alHash)));
+  }
+  // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
+  const dictNames = Object.keys(s.index.dicts) as (keyof IndexImage['dicts'])[];
+  const dicts = dictNames.map((d) => s.index.dicts[d].slice());
+  const sections: Iterable<unknown>[] = [
+    (function* () {
+      for (let i = 0; i < s.state.length; i++) for (const l of s.state[i].live) yield [i, ...l];
+    })(),
+    s.dedup,
+    s.index.otherIds,
+    s.index.receivedExact,
+    [dictNames],
+    ...dicts,
+  ];
+  yield MAGIC;
+  yield* columns;
+  const sizes: number[] = [];
+  for (const section of sections) {
+    let bytes = 0;
+    for (const part of jsonLines(section)) {
+      bytes += part.length;
+      yield part;
+    }
+    sizes.push(bytes);
+  }
   const meta: Meta = {
-    version: 1, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count, otherIds: s.index.otherIds,
-    widths: COLUMNS.map((c) => s.index.columns[c].BYTES_PER_ELEMENT), dicts: s.index.dicts, receivedExact: s.index.receivedExact, state: s.state, dedup: s.dedup, skipped: s.skipped, corrupt: s.corrupt,
+    version: 2, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count,
+    widths: COLUMNS.map((c) => s.index.columns[c].BYTES_PER_ELEMENT), kinds, sections: sizes, skipped: s.skipped, corrupt: s.corrupt,
   };
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
-  const parts = [MAGIC, u32(metaBuf.length), metaBuf];
-  // Columns are copied: the live index keeps changing while the file is written.
-  parts.push(Buffer.from(bytesOf(s.index.idWords)));
-  parts.push(Buffer.from(bytesOf(s.index.received)));
-  for (const c of COLUMNS) parts.push(Buffer.from(bytesOf(s.index.columns[c])));
-  return parts;
+  yield metaBuf;
+  yield u32(metaBuf.length);
+}
+
+/** Reads typed columns out of a snapshot buffer. */
+class Reader {
+  constructor(private readonly buf: Buffer, public pos: number) {}
+  take(n: number): Buffer {
+    if (this.pos + n > this.buf.length) throw new Error('wrong length');
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+  /** A column of n values, copied into an aligned array with room for `cap` rows. */
+  uints(width: number, n: number, cap = n): UintArray {
+    if (width !== 1 && width !== 2 && width !== 4) throw new Error('bad column widths');
+    const col = (width === 1 ? new Uint8Array(cap) : width === 2 ? new Uint16Array(cap) : new Uint32Array(cap)).subarray(0, n);
+    bytesOf(col).set(this.take(n * width));
+    return col;
+  }
+  /** Each line of a JSON-lines section of `bytes`. */
+  *lines(bytes: number): Generator<unknown> {
+    const section = this.take(bytes);
+    let from = 0;
+    for (let nl = section.indexOf(0x0a, from); nl !== -1; nl = section.indexOf(0x0a, from)) {
+      yield JSON.parse(section.toString('utf8', from, nl));
+      from = nl + 1;
+    }
+    if (from !== section.length) throw new Error('torn JSON section');
+  }
 }
 
 /** Parses and checksums a snapshot file's bytes; throws with the reason when it is torn or not one. */
@@ -112,38 +192,49 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
   if (buf.length < MAGIC.length + 4 + HASH_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a snapshot');
   const body = buf.subarray(0, buf.length - HASH_BYTES);
   if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - HASH_BYTES))) throw new Error('checksum mismatch (torn or damaged)');
-  const metaLen = buf.readUInt32LE(MAGIC.length);
-  let pos = MAGIC.length + 4;
-  const meta = JSON.parse(buf.toString('utf8', pos, pos + metaLen)) as Meta;
-  pos += metaLen;
-  if (meta.version !== 1) throw new Error(`unknown snapshot version ${String(meta.version)}`);
+  const metaLen = body.readUInt32LE(body.length - 4);
+  const metaAt = body.length - 4 - metaLen;
+  if (metaAt < MAGIC.length) throw new Error('wrong length');
+  const meta = JSON.parse(body.toString('utf8', metaAt, body.length - 4)) as Meta;
+  const r = new Reader(body.subarray(0, metaAt), MAGIC.length);
+  if (meta.version !== 2) throw new Error(`unknown snapshot version ${String(meta.version)}`);
   const n = meta.count;
-  if (!Array.isArray(meta.widths) || meta.widths.length !== COLUMNS.length || meta.widths.some((w) => w !== 1 && w !== 2 && w !== 4)) throw new Error('bad column widths');
-  const expect = pos + n * 16 + n * 8 + meta.widths.reduce((t, w) => t + w * n, 0);
-  if (expect !== body.length) throw new Error('wrong length');
+  if (!Array.isArray(meta.widths) || meta.widths.length !== COLUMNS.length) throw new Error('bad column widths');
   // Copied into aligned typed arrays (offsets in the file are not aligned), with room to grow:
   // the index adopts them as they are (views of the first n rows of larger buffers).
   const cap = n + SNAPSHOT_HEADROOM_ROWS;
-  const idWords = new Uint32Array(cap * 4).subarray(0, n * 4);
-  bytesOf(idWords).set(buf.subarray(pos, pos + n * 16));
-  pos += n * 16;
+  const idWords = r.uints(4, n * 4, cap * 4) as Uint32Array;
   const received = new Float64Array(cap).subarray(0, n);
-  bytesOf(received).set(buf.subarray(pos, pos + n * 8));
-  pos += n * 8;
+  bytesOf(received).set(r.take(n * 8));
   const columns = {} as IndexImage['columns'];
-  COLUMNS.forEach((c, i) => {
-    const w = meta.widths[i];
-    const col = (w === 1 ? new Uint8Array(cap) : w === 2 ? new Uint16Array(cap) : new Uint32Array(cap)).subarray(0, n);
-    bytesOf(col).set(buf.subarray(pos, pos + n * w));
-    pos += n * w;
-    columns[c] = col;
+  COLUMNS.forEach((c, i) => (columns[c] = r.uints(meta.widths[i], n, cap)));
+  const state: KindImage[] = meta.kinds.map((k) => {
+    const kidWords = r.uints(4, k.count * 4) as Uint32Array;
+    const cols = {} as KindImage['columns'];
+    STATE_COLUMNS.forEach((c, i) => (cols[c] = r.uints(k.widths[i], k.count)));
+    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, evHash: r.uints(4, k.count) as Uint32Array, alHash: r.uints(4, k.count) as Uint32Array, live: [] };
   });
+  if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
+  const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;
+  for (const line of r.lines(liveBytes)) {
+    const [i, row, data, keys] = line as [number, number, unknown, StateKeys?];
+    const k = state[i];
+    if (!k || !Number.isInteger(row) || row < 0 || row >= k.count) throw new Error('bad live record');
+    k.live.push(keys ? [row, data, keys] : [row, data]);
+  }
+  const dedup = [...r.lines(dedupBytes)] as [string, string, string][];
+  const otherIds = [...r.lines(otherBytes)] as [number, string][];
+  const receivedExact = [...r.lines(exactBytes)] as [number, string][];
+  const [names] = [...r.lines(namesBytes)] as string[][];
+  if (!Array.isArray(names) || names.length !== dictBytes.length) throw new Error('bad dictionaries');
+  const dicts = Object.fromEntries(names.map((name, i) => [name, [...r.lines(dictBytes[i])] as string[]])) as IndexImage['dicts'];
+  if (r.pos !== metaAt) throw new Error('wrong length');
   return {
     covered: meta.covered,
     eventSchema: meta.eventSchema,
-    index: { base: meta.base, count: n, idWords, otherIds: meta.otherIds, dicts: meta.dicts, receivedExact: meta.receivedExact, received, columns },
-    state: meta.state,
-    dedup: meta.dedup,
+    index: { base: meta.base, count: n, idWords, otherIds, dicts, receivedExact, received, columns },
+    state,
+    dedup,
     skipped: meta.skipped,
     corrupt: meta.corrupt,
   };
@@ -186,7 +277,7 @@ export async function readSnapshot(dir: string, fs: StoreFs = nodeStoreFs): Prom
 }
 
 /** Writes a snapshot atomically: temp file, fsync, rename over the old one, fsync of the directory. */
-export async function writeSnapshot(dir: string, parts: Buffer[], fs: StoreFs = nodeStoreFs): Promise<number> {
+export async function writeSnapshot(dir: string, parts: Iterable<Buffer>, fs: StoreFs = nodeStoreFs): Promise<number> {
   const tmp = join(dir, `${SNAPSHOT_FILE}.tmp`);
   const rename = fs.rename ?? nodeStoreFs.rename!;
   const file = await fs.open(tmp, 'w', 0o600);

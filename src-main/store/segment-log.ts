@@ -4,6 +4,7 @@
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_MAX_BYTES } from '../limits';
+import { BlockCache, compressedLines, compressSegment, readBlockIndex, readLogical, type BlockIndex } from './segment-compress';
 import { StoreUnavailableError } from './types';
 
 /** Where one record lives: byte range of its line (without the newline). */
@@ -67,8 +68,8 @@ export interface ResumePoint {
   covered: { segment: number; bytes: number; tail: string }[];
   /** Called before the tail is scanned, with the lowest covered segment still on disk. */
   apply(firstSegment: number): void;
-  /** sha256 (hex) of the bytes before `end` as the snapshot computed them. */
-  tailHash(file: StoreFile, end: number): Promise<string>;
+  /** sha256 (hex) of the (logical) bytes before `end` as the snapshot computed them, given a reader of the segment. */
+  tailHash(read: RangeReader, end: number): Promise<string>;
 }
 
 export interface ScanReport {
@@ -93,6 +94,9 @@ export interface SegmentLogStats {
 
 export type RecordVisitor = (record: Record<string, unknown>, location: Location) => void;
 
+/** Reads the logical bytes [position, position + length) of one segment. */
+export type RangeReader = (position: number, length: number) => Promise<Buffer>;
+
 interface Waiter {
   /** The caller's records as JSON lines, newline-terminated, in one buffer. */
   buf: Buffer;
@@ -106,13 +110,15 @@ interface Waiter {
 interface ReadHandle {
   file: Promise<StoreFile>;
   users: number;
+  /** Set when the handle is on the compressed form of the segment. */
+  packed?: BlockIndex;
 }
 
-const SEGMENT_NAME = /^(\d{6,})\.jsonl$/;
+const SEGMENT_NAME = /^(\d{6,})\.(jsonl|jsonz)$/;
 const NEWLINE = 0x0a;
 
-export function segmentFileName(n: number): string {
-  return `${String(n).padStart(6, '0')}.jsonl`;
+export function segmentFileName(n: number, compressed = false): string {
+  return `${String(n).padStart(6, '0')}.${compressed ? 'jsonz' : 'jsonl'}`;
 }
 
 function parseRecord(line: Buffer): Record<string, unknown> | null {
@@ -199,6 +205,7 @@ export class SegmentLog {
   private idleWaiters: (() => void)[] = [];
   private readonly reads = new Set<Promise<unknown>>();
   private readonly fsyncListeners: ((seconds: number) => void)[] = [];
+  private readonly sealedListeners: (() => void)[] = [];
 
   private bytes = 0;
   private segments = 0;
@@ -206,6 +213,11 @@ export class SegmentLog {
   private readonly sizes = new Map<number, number>();
   private torn = 0;
   private corrupt = 0;
+  /** Sealed segments rewritten compressed (segment-compress.ts): their block indexes. */
+  private readonly compressed = new Map<number, BlockIndex>();
+  /** Bytes on disk of each compressed segment (`sizes` holds logical bytes). */
+  private readonly diskSizes = new Map<number, number>();
+  private readonly blockCache = new BlockCache();
 
   constructor(opts: SegmentLogOptions) {
     this.dir = opts.dir;
@@ -217,7 +229,7 @@ export class SegmentLog {
   }
 
   private path(segment: number): string {
-    return join(this.dir, segmentFileName(segment));
+    return join(this.dir, segmentFileName(segment, this.compressed.has(segment)));
   }
 
   /**
@@ -228,11 +240,30 @@ export class SegmentLog {
     if (this.state !== 'new') throw new Error('segment log: open() may be called once');
     this.state = 'opening';
     await this.fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const numbers = (await this.fs.readdir(this.dir))
-      .map((name) => SEGMENT_NAME.exec(name))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    const found = new Map<number, Set<string>>();
+    for (const name of await this.fs.readdir(this.dir)) {
+      const m = SEGMENT_NAME.exec(name);
+      if (!m) continue;
+      const n = Number(m[1]);
+      found.set(n, (found.get(n) ?? new Set()).add(m[2]));
+    }
+    const numbers = [...found.keys()].sort((a, b) => a - b);
+    for (const n of numbers) {
+      if (!found.get(n)!.has('jsonz')) continue;
+      // A crash between writing the compressed form and removing the plain one leaves both: the compressed one is complete.
+      if (found.get(n)!.has('jsonl')) await (this.fs.unlink ?? nodeStoreFs.unlink!)(join(this.dir, segmentFileName(n))).catch(() => undefined);
+      const path = join(this.dir, segmentFileName(n, true));
+      const size = await this.statSize(path);
+      const file = await this.fs.open(path, 'r');
+      try {
+        this.compressed.set(n, await readBlockIndex(file, size));
+      } catch (err) {
+        throw new Error(`segment ${segmentFileName(n, true)}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        await file.close();
+      }
+      this.diskSizes.set(n, size);
+    }
     let records = 0;
     let resumed: boolean | undefined;
     let resumeProblem: string | undefined;
@@ -252,6 +283,30 @@ export class SegmentLog {
     const last = numbers[numbers.length - 1];
     for (const n of numbers) {
       const start = from.get(n) ?? 0;
+      const packed = this.compressed.get(n);
+      if (packed) {
+        // Compressed segments are sealed and complete (written aside, then renamed).
+        if (!from.has(n)) {
+          const file = await this.fs.open(this.path(n), 'r');
+          try {
+            for await (const { line, offset } of compressedLines(file, packed)) {
+              const record = parseRecord(line);
+              if (record) {
+                visit(record, { segment: n, offset, length: line.length });
+                records++;
+              } else this.corrupt++;
+            }
+          } finally {
+            await file.close();
+          }
+        }
+        this.sizes.set(n, packed.logicalSize);
+        this.bytes += this.diskSizes.get(n)!;
+        this.segments++;
+        this.current = n;
+        this.committed = packed.logicalSize;
+        continue;
+      }
       if (from.has(n) && n !== last && (await this.sizeOf(n)) === start) {
         // Covered by the snapshot and sealed: checked above, not read again.
         const size = start;
@@ -280,7 +335,7 @@ export class SegmentLog {
       this.committed = scan.keep;
       this.remember(n, file);
     }
-    if (numbers.length) {
+    if (numbers.length && !this.compressed.has(this.current)) {
       if (!this.handles.has(this.current)) this.remember(this.current, await this.fs.open(this.path(this.current), 'r+'));
       this.writer = await this.handles.get(this.current)!.file;
     } else await this.startSegment();
@@ -288,8 +343,33 @@ export class SegmentLog {
     return { records, resumed, resumeProblem, tornLinesDiscarded: this.torn, corruptLinesSkipped: this.corrupt };
   }
 
+  private async statSize(path: string): Promise<number> {
+    return (await (this.fs.stat ?? nodeStoreFs.stat!)(path)).size;
+  }
+
+  /** Logical bytes of a segment (a compressed one: as before compression). */
   private async sizeOf(segment: number): Promise<number> {
-    return (await (this.fs.stat ?? nodeStoreFs.stat!)(this.path(segment))).size;
+    const packed = this.compressed.get(segment);
+    return packed ? packed.logicalSize : this.statSize(this.path(segment));
+  }
+
+  /** Reads logical bytes of a segment (plain or compressed). */
+  async readRange(segment: number, position: number, length: number): Promise<Buffer> {
+    const file = await this.fs.open(this.path(segment), 'r');
+    try {
+      const packed = this.compressed.get(segment);
+      if (packed) return await readLogical(file, packed, segment, position, length, this.blockCache);
+      const buf = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await file.read(buf, done, length - done, position + done);
+        if (bytesRead === 0) throw new Error('short read');
+        done += bytesRead;
+      }
+      return buf;
+    } finally {
+      await file.close();
+    }
   }
 
   /** Whether the resume point matches the segments on disk: the lowest covered segment present, or the mismatch. */
@@ -308,28 +388,20 @@ export class SegmentLog {
     for (const n of numbers) if (n <= lastCovered && n >= present[0].segment && !coveredSet.has(n)) return `segment ${n} is not covered`;
     for (const n of numbers) if (n < present[0].segment) return `segment ${n} is older than the snapshot`;
     for (const c of present) {
-      let size: number;
       try {
-        size = await this.sizeOf(c.segment);
+        const size = await this.sizeOf(c.segment);
+        if (c.segment === lastCovered ? size < c.bytes : size !== c.bytes) return `segment ${c.segment} is ${size} bytes, the snapshot covers ${c.bytes}`;
+        if ((await resume.tailHash((pos, len) => this.readRange(c.segment, pos, len), c.bytes)) !== c.tail) return `segment ${c.segment} differs from the snapshot`;
       } catch (err) {
         return `segment ${c.segment}: ${err instanceof Error ? err.message : String(err)}`;
-      }
-      if (c.segment === lastCovered ? size < c.bytes : size !== c.bytes) return `segment ${c.segment} is ${size} bytes, the snapshot covers ${c.bytes}`;
-      const file = await this.fs.open(this.path(c.segment), 'r');
-      try {
-        if ((await resume.tailHash(file, c.bytes)) !== c.tail) return `segment ${c.segment} differs from the snapshot`;
-      } catch (err) {
-        return `segment ${c.segment}: ${err instanceof Error ? err.message : String(err)}`;
-      } finally {
-        await file.close();
       }
     }
     return { first: present[0].segment };
   }
 
   /** Segments on disk and their durable sizes, oldest first; the last one is being written. */
-  segmentSizes(): { segment: number; bytes: number }[] {
-    return [...this.sizes.entries()].sort((a, b) => a[0] - b[0]).map(([segment, bytes]) => ({ segment, bytes }));
+  segmentSizes(): { segment: number; bytes: number; diskBytes: number }[] {
+    return [...this.sizes.entries()].sort((a, b) => a[0] - b[0]).map(([segment, bytes]) => ({ segment, bytes, diskBytes: this.diskSizes.get(segment) ?? bytes }));
   }
 
   get currentSegment(): number {
@@ -341,10 +413,6 @@ export class SegmentLog {
     return (await (this.fs.stat ?? nodeStoreFs.stat!)(this.path(segment))).mtimeMs;
   }
 
-  /** Opens a segment for reading (the caller closes it): for hashing its bytes. */
-  openForRead(segment: number): Promise<StoreFile> {
-    return this.fs.open(this.path(segment), 'r');
-  }
 
   /** Deletes whole segments numbered `through` and below; never the one being written. */
   async deleteSegmentsThrough(through: number): Promise<{ segment: number; bytes: number }[]> {
@@ -352,7 +420,7 @@ export class SegmentLog {
     if (through >= this.current) throw new Error('retention never deletes the segment being written');
     const unlink = this.fs.unlink ?? nodeStoreFs.unlink!;
     const deleted: { segment: number; bytes: number }[] = [];
-    for (const { segment, bytes } of this.segmentSizes()) {
+    for (const { segment, diskBytes: bytes } of this.segmentSizes()) {
       if (segment > through) break;
       const handle = this.handles.get(segment);
       if (handle && handle.users === 0) {
@@ -363,12 +431,74 @@ export class SegmentLog {
         if (err.code !== 'ENOENT') throw err;
       });
       this.sizes.delete(segment);
+      this.diskSizes.delete(segment);
+      this.compressed.delete(segment);
+      this.blockCache.forget(`${segment}:`);
       this.bytes -= bytes;
       this.segments--;
       deleted.push({ segment, bytes });
     }
     if (deleted.length) await this.syncDir();
     return deleted;
+  }
+
+  /**
+   * Rewrites every sealed plain segment compressed (segment-compress.ts): written aside,
+   * synced, renamed into place, then the plain file goes. Reads keep working throughout (by
+   * logical location); returns how many segments were compressed.
+   */
+  async compressSealed(): Promise<number> {
+    let done = 0;
+    for (const { segment } of this.segmentSizes()) {
+      if (this.state !== 'open' || segment >= this.current) break;
+      if (this.compressed.has(segment)) continue;
+      // Read now, not from the list: the segment may have been the one written when the list was made.
+      const bytes = this.sizes.get(segment);
+      if (bytes === undefined) continue;
+      const plain = join(this.dir, segmentFileName(segment));
+      const packedPath = join(this.dir, segmentFileName(segment, true));
+      const tmp = `${packedPath}.tmp`;
+      const src = await this.fs.open(plain, 'r');
+      let index: BlockIndex;
+      let diskBytes: number;
+      try {
+        const dst = await this.fs.open(tmp, 'w', 0o600);
+        try {
+          diskBytes = (await compressSegment(src, bytes, dst)).diskBytes;
+        } finally {
+          await dst.close();
+        }
+        const check = await this.fs.open(tmp, 'r');
+        try {
+          index = await readBlockIndex(check, diskBytes);
+        } finally {
+          await check.close();
+        }
+      } finally {
+        await src.close();
+      }
+      if (index.logicalSize !== bytes || !this.sizes.has(segment)) {
+        await (this.fs.unlink ?? nodeStoreFs.unlink!)(tmp).catch(() => undefined);
+        continue; // deleted by retention meanwhile
+      }
+      await (this.fs.rename ?? nodeStoreFs.rename!)(tmp, packedPath);
+      await this.syncDir();
+      // From here reads open the compressed file; a handle on the plain one is closed once idle.
+      const old = this.handles.get(segment);
+      this.handles.delete(segment);
+      this.compressed.set(segment, index);
+      this.diskSizes.set(segment, diskBytes);
+      this.bytes += diskBytes - bytes;
+      if (old) void this.closeWhenIdle(old);
+      await (this.fs.unlink ?? nodeStoreFs.unlink!)(plain).catch(() => undefined);
+      done++;
+    }
+    return done;
+  }
+
+  private async closeWhenIdle(handle: ReadHandle): Promise<void> {
+    while (handle.users > 0) await new Promise((r) => setTimeout(r, 10));
+    await handle.file.then((f) => f.close()).catch(() => undefined);
   }
 
   /**
@@ -407,6 +537,11 @@ export class SegmentLog {
 
   onFsync(listener: (seconds: number) => void): void {
     this.fsyncListeners.push(listener);
+  }
+
+  /** Called after a segment was sealed (a new one started): the time to compress it. */
+  onSealed(listener: () => void): void {
+    this.sealedListeners.push(listener);
   }
 
   get queueDepth(): number {
@@ -485,7 +620,10 @@ export class SegmentLog {
   private async commit({ waiters, rotate }: { waiters: Waiter[]; rotate: boolean }): Promise<void> {
     const records = waiters.reduce((c, w) => c + w.lengths.length, 0);
     try {
-      if (rotate) await this.startSegment();
+      if (rotate) {
+        await this.startSegment();
+        for (const listener of this.sealedListeners) listener();
+      }
       if (this.needsDirSync) await this.syncDir();
       const writer = this.writer!;
       if (this.needsTruncate) {
@@ -569,7 +707,7 @@ export class SegmentLog {
   private async readAt(loc: Location): Promise<Record<string, unknown>> {
     let handle = this.handles.get(loc.segment);
     if (handle) this.handles.delete(loc.segment);
-    else handle = { file: this.fs.open(this.path(loc.segment), 'r'), users: 0 };
+    else handle = { file: this.fs.open(this.path(loc.segment), 'r'), users: 0, packed: this.compressed.get(loc.segment) };
     this.handles.set(loc.segment, handle); // most recently used goes last
     handle.users++;
     try {
@@ -581,12 +719,16 @@ export class SegmentLog {
         if (this.handles.get(loc.segment) === handle) this.handles.delete(loc.segment);
         throw err;
       }
-      const buf = Buffer.allocUnsafe(loc.length);
-      let done = 0;
-      while (done < loc.length) {
-        const { bytesRead } = await file.read(buf, done, loc.length - done, loc.offset + done);
-        if (bytesRead === 0) throw new Error(`segment ${loc.segment}: short read at ${loc.offset}`);
-        done += bytesRead;
+      let buf: Buffer;
+      if (handle.packed) buf = await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
+      else {
+        buf = Buffer.allocUnsafe(loc.length);
+        let done = 0;
+        while (done < loc.length) {
+          const { bytesRead } = await file.read(buf, done, loc.length - done, loc.offset + done);
+          if (bytesRead === 0) throw new Error(`segment ${loc.segment}: short read at ${loc.offset}`);
+          done += bytesRead;
+        }
       }
       const record = parseRecord(buf);
       if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);

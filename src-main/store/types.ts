@@ -2,6 +2,9 @@
 // knows files exist; a server-grade backend would implement this same interface.
 import type { ConfigData } from '../core/config-data';
 import type { Dialect, EventSummary, NormalizedEvent, Severity, Status } from '../core/types';
+import type { StateFilter, StateKeys } from './state-index';
+
+export type { StateFilter, StateKeys };
 
 export type { ConfigData };
 
@@ -39,6 +42,14 @@ export interface StateRecord {
   kind: string;
   id: string;
   data: unknown;
+  /**
+   * Kept in memory and handed back by liveState() after a restart (default true): pending
+   * deliveries, open alerts, unread notifications. false: finished, on disk only, read back
+   * with getState()/listState(); retention drops it with its segment.
+   */
+  live?: boolean;
+  /** Makes the record listable with listState() (by organization, status, group, event, alert). */
+  keys?: StateKeys;
 }
 
 export interface StoreStats {
@@ -101,8 +112,15 @@ export interface Store {
   appendEvents(events: NormalizedEvent[], state?: StateRecord[]): Promise<AppendResult[]>;
   /** Appends state records durably (state changes not caused by an event: actions, timers). */
   appendState(state: StateRecord[]): Promise<void>;
-  /** The latest state record of each (kind, id), as found on open plus appended since. */
-  latestState(): StateRecord[];
+  /** The latest record of each (kind, id) that is still live, as found on open plus appended since. */
+  liveState(): StateRecord[];
+  /** The latest data of one record, live or finished (read from disk); undefined when unknown. */
+  getState(kind: string, id: string): Promise<unknown | undefined>;
+  /**
+   * Records of a kind that were written with keys, newest (first written) first, filtered;
+   * the cursor is the id of the last item of the previous page. Undefined for an unknown cursor.
+   */
+  listState(kind: string, filter: StateFilter, page: { cursor?: string; limit: number }): Promise<Page<unknown> | undefined>;
   /** The id of a stored or pending event with this (organization, dedup_key), if any. */
   duplicateOf(organization: string, dedupKey: string | null): string | undefined;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;

@@ -35,7 +35,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(plan: Answer[] = [], fallback: Answer = { status: 200 }, port = 0): Promise<Receiver> {
+/** After the plan runs out, `fallback` answers: a fixed answer, or one chosen from the request. */
+export async function startReceiver(plan: Answer[] = [], fallback: Answer | ((req: Received) => Answer) = { status: 200 }, port = 0): Promise<Receiver> {
   const received: Received[] = [];
   const waiters: Array<() => void> = [];
   const hung = new Set<ServerResponse>();
@@ -51,9 +52,10 @@ export async function startReceiver(plan: Answer[] = [], fallback: Answer = { st
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ at: Date.now(), url: req.url ?? '', headers: req.headers, body });
+      const got: Received = { at: Date.now(), url: req.url ?? '', headers: req.headers, body };
+      received.push(got);
       waiters.splice(0).forEach((w) => w());
-      const answer = plan.shift() ?? fallback;
+      const answer = plan.shift() ?? (typeof fallback === 'function' ? fallback(got) : fallback);
       if (answer === 'hang') {
         hung.add(res);
         return;

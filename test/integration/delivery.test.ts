@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DESTINATIONS_MAX } from '../../src-main/limits';
 import { fixture, startHarness, tempDir, type Harness } from '../helpers/harness';
 import { useDeliveryApps } from '../helpers/delivery-apps';
+import { hecValues, splunkHecAnswer } from '../helpers/splunk-hec-receiver';
 import { until } from '../helpers/wait';
 
 const { app, receiver, defer } = useDeliveryApps();
@@ -181,8 +182,42 @@ describe('payload formats', () => {
       metadata: { version: 2, created_at: expect.any(String), community_uuid: (await h.http('GET', '/api/session')).json.organization.id, avatar_uuid: null, user_uuid: null, permissions: [] },
     });
     const splunk = got.find((g) => g.headers.authorization === 'Splunk hec-token-1')!;
-    const [wrapped] = JSON.parse(splunk.body);
+    const [wrapped] = hecValues(splunk.body).values;
     expect(wrapped).toMatchObject({ time: Date.parse('2026-11-01T10:00:00Z') / 1000, sourcetype: '_json', event: { event_uuid: ev.event_id, title: 'formats' } });
+  });
+
+  it('sends a splunk_hec destination envelopes back to back, which a Splunk HEC accepts; a webhook in splunk format keeps Armor\'s array', async () => {
+    const h = await app();
+    const hec = await receiver([], splunkHecAnswer);
+    const armor = await receiver();
+    const dest = (await h.http('POST', '/api/destinations', { body: { name: 'splunk', kind: 'splunk_hec', uri: `${hec.url}/services/collector/event`, token: 'hec-token-2', event_type: ['security_event'] } })).json;
+    await webhook(h, `${armor.url}/armor`, { format: 'splunk' });
+    const ev = (await h.http('POST', '/v1/ingest/generic', { body: { title: 'to splunk' } })).json;
+    const [sent] = await hec.waitFor(1);
+    expect(sent.body.trimStart().startsWith('{')).toBe(true);
+    expect(hecValues(sent.body)).toEqual({ values: [expect.objectContaining({ sourcetype: '_json', event: expect.objectContaining({ event_uuid: ev.event_id, title: 'to splunk' }) })], error: null });
+    const done = await until(async () => {
+      const d = (await h.http('GET', `/api/deliveries?destination=${dest.id}`)).json.items[0];
+      return d?.status === 'succeeded' ? (await h.http('GET', `/api/deliveries/${d.id}`)).json : undefined;
+    });
+    expect(done.attempts[0]).toMatchObject({ response: { status: 200, body: '{"text":"Success","code":0}' }, error: null });
+    // Armor's webhook splunk format is a JSON array, which a Splunk HEC itself would refuse.
+    const [toArmor] = await armor.waitFor(1);
+    expect(JSON.parse(toArmor.body)).toEqual([expect.objectContaining({ sourcetype: '_json', event: expect.objectContaining({ title: 'to splunk' }) })]);
+    expect(splunkHecAnswer(toArmor)).toEqual({ status: 400, body: '{"text":"Invalid data format","code":6,"invalid-event-number":0}' });
+  });
+
+  it('records a Splunk HEC\'s {"text","code"} refusal as the attempt\'s error', async () => {
+    const h = await app();
+    const hec = await receiver([], { status: 400, body: '{"text":"Incorrect index","code":7}' });
+    const dest = (await h.http('POST', '/api/destinations', { body: { name: 'splunk', kind: 'splunk_hec', uri: `${hec.url}/services/collector/event`, token: 't', event_type: ['security_event'] } })).json;
+    await h.http('POST', '/v1/ingest/generic', { body: { title: 'wrong index' } });
+    const failed = await until(async () => {
+      const d = (await h.http('GET', `/api/deliveries?destination=${dest.id}`)).json.items[0];
+      const full = d && d.attempt_count > 0 ? (await h.http('GET', `/api/deliveries/${d.id}`)).json : undefined;
+      return full?.attempts.length ? full : undefined;
+    });
+    expect(failed.attempts[0]).toMatchObject({ response: { status: 400, body: '{"text":"Incorrect index","code":7}' }, error: 'HEC code 7 (Incorrect index)', error_class: null });
   });
 });
 

@@ -1,8 +1,8 @@
 // Splunk HEC dialect: envelopes, one or many, with SIEM-shaped events.
 import { describe, expect, it } from 'vitest';
-import { eventTypeOf, severityFromScale } from '../../src-main/core/dialects/splunk-hec';
+import { checkHecEnvelopes, eventTypeOf, hecEventBody, hecRawBody, severityFromScale } from '../../src-main/core/dialects/splunk-hec';
 import { ingest, type IngestContext } from '../../src-main/core/ingest';
-import { parseJsonBody } from '../../src-main/core/json-body';
+import { describeHecAnswer, hecAnswer } from '../../src-main/core/splunk-hec-codes';
 import { MAX_EVENTS_PER_REQUEST } from '../../src-main/limits';
 import { accepted, fixture, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
@@ -70,10 +70,10 @@ describe('splunk HEC dialect', () => {
     });
   });
 
-  it('accepts envelopes back to back as parsed by json-body, and a text event', async () => {
-    const parsed = parseJsonBody(Buffer.from('{"event":{"title":"one"},"time":1700000000}\n{"event":"two as text","host":"fw-1"}'), { concatenated: true });
-    if (!parsed.ok) throw new Error(parsed.errors.join());
-    const events = accepted(await ingest('splunk_hec', parsed.value, context()));
+  it('accepts envelopes back to back as split by hecEventBody, and a text event', async () => {
+    const read = hecEventBody(Buffer.from('{"event":{"title":"one"},"time":1700000000}\n{"event":"two as text","host":"fw-1"}'));
+    if (!read.ok) throw new Error(read.problem.errors.join());
+    const events = accepted(await ingest('splunk_hec', read.envelopes, context()));
     expect(events.map((e) => [e.title, e.body, e.occurred_at, e.tags])).toEqual([
       ['one', '', '2023-11-14T22:13:20.000Z', []],
       ['two as text', '', '2026-03-01T12:00:00.000Z', ['host:fw-1']],
@@ -96,8 +96,9 @@ describe('splunk HEC dialect', () => {
     expect(await pick({ eventName: 'E', description: 'D' })).toEqual(['E', 'D']);
     expect(await pick({ description: 'D', payload: 'P' })).toEqual(['D', 'P']);
     expect(await pick({ correlationDescription: 'C', payload: 'P' })).toEqual(['C', 'P']);
+    expect(await pick({ message: 'M', severity: 'info' })).toEqual(['M', '']);
     expect(await pick({ payload: { not: 'text' } }, { sourcetype: 'fw:log' })).toEqual(['fw:log', '']);
-    expect(await pick({})).toEqual(['Splunk event', '']);
+    expect(await pick({ payload: 7 })).toEqual(['Splunk event', '']);
   });
 
   it('reads severity on the 0–10 scale or as a word', async () => {
@@ -152,13 +153,66 @@ describe('splunk HEC dialect', () => {
       '[2].fields: must be an object',
     ]);
     expect(await errorsOf({ event: '', time: -5, host: 1 })).toEqual(['time: must be >= 0', 'host: must be a string', 'event: must not be empty']);
+    expect(await errorsOf({ event: {} })).toEqual(['event: must have at least 1 field']);
     expect(await errorsOf({ event: { idempotency_key: 'k'.repeat(256) } })).toEqual(['event.idempotency_key: longer than 255 characters']);
   });
 
   it(`needs one envelope or 1 to ${MAX_EVENTS_PER_REQUEST} of them`, async () => {
-    expect(await errorsOf([])).toEqual(['body: must have at least 1 item']);
-    expect(await errorsOf(Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => ({ event: 'e' })))).toEqual([`body: must have at most ${MAX_EVENTS_PER_REQUEST} items`]);
+    expect(await errorsOf([])).toEqual(['body: no data; send at least one event']);
+    expect(await errorsOf(Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => ({ event: 'e' })))).toEqual([`body: ${MAX_EVENTS_PER_REQUEST + 1} events; at most ${MAX_EVENTS_PER_REQUEST} in one request`]);
     expect(await errorsOf('just text')).toEqual(['body: must be an object']);
     expect(await errorsOf({})).toEqual(['event: is required']);
+  });
+});
+
+describe('splunk HEC bodies and Splunk\'s codes', () => {
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+
+  it('splits a JSON body into envelopes: one, back to back, newline separated, arrays flattened', () => {
+    expect(hecEventBody(bytes('{"event":"a"}'))).toEqual({ ok: true, envelopes: [{ event: 'a' }] });
+    expect(hecEventBody(bytes('{"event":"a"}{"event":"b"}\n{"event":"c"}'))).toEqual({ ok: true, envelopes: [{ event: 'a' }, { event: 'b' }, { event: 'c' }] });
+    expect(hecEventBody(bytes('[{"event":"a"},{"event":"b"}]{"event":"c"}'))).toEqual({ ok: true, envelopes: [{ event: 'a' }, { event: 'b' }, { event: 'c' }] });
+  });
+
+  it('calls a blank body no data (code 5) and numbers the event where the JSON breaks (code 6)', () => {
+    expect(hecEventBody(bytes(' \r\n '))).toEqual({ ok: false, problem: { code: 5, errors: ['body: no data; send at least one event'] } });
+    expect(hecEventBody(bytes('[]'))).toMatchObject({ ok: false, problem: { code: 5 } });
+    expect(hecEventBody(bytes('{"event":"a"}{"event":"b"}{"event": nope}'))).toEqual({
+      ok: false, problem: { code: 6, errors: ["body: invalid JSON at position 37: Unexpected token 'o'"], invalidEventNumber: 2 },
+    });
+    expect(hecEventBody(bytes('[{"event":"a"},{"event":"b"}]{"event"'))).toMatchObject({ ok: false, problem: { code: 6, invalidEventNumber: 2 } });
+  });
+
+  it('makes one text event per non-blank line of a raw body, with the metadata given', () => {
+    expect(hecRawBody(bytes('first line\r\n\n  \nsecond line\rthird'), { sourcetype: 'syslog', host: 'fw-1', source: undefined })).toEqual({
+      ok: true,
+      envelopes: [
+        { sourcetype: 'syslog', host: 'fw-1', event: 'first line' },
+        { sourcetype: 'syslog', host: 'fw-1', event: 'second line' },
+        { sourcetype: 'syslog', host: 'fw-1', event: 'third' },
+      ],
+    });
+    expect(hecRawBody(bytes('\n\n'), {})).toMatchObject({ ok: false, problem: { code: 5 } });
+    expect(hecRawBody(Buffer.from([0x61, 0xff]), {})).toMatchObject({ ok: false, problem: { code: 6, invalidEventNumber: 0 } });
+  });
+
+  it('gives the first bad envelope\'s code and number: 12 no event, 13 blank event, 6 anything else; every problem listed', () => {
+    expect(checkHecEnvelopes([{ event: 'ok' }, { time: 1 }, { event: '' }])).toEqual({ code: 12, invalidEventNumber: 1, errors: ['[1].event: is required', '[2].event: must not be empty'] });
+    expect(checkHecEnvelopes([{ event: null }])).toMatchObject({ code: 12, invalidEventNumber: 0 });
+    expect(checkHecEnvelopes([{ event: 'ok' }, { event: '' }])).toMatchObject({ code: 13, invalidEventNumber: 1 });
+    expect(checkHecEnvelopes([{ event: {} }])).toMatchObject({ code: 13, invalidEventNumber: 0 });
+    expect(checkHecEnvelopes([{ event: 'x', time: 'noon' }])).toEqual({ code: 6, invalidEventNumber: 0, errors: ['time: must match the pattern ^\\d{1,11}(\\.\\d+)?$'] });
+    expect(checkHecEnvelopes(['text'])).toMatchObject({ code: 6, invalidEventNumber: 0, errors: ['body: must be an object'] });
+    expect(checkHecEnvelopes([{ event: 'a' }, { event: { title: 't' } }])).toBeNull();
+  });
+
+  it('answers in Splunk\'s shape and reads a Splunk answer back', () => {
+    expect(hecAnswer(0)).toEqual({ text: 'Success', code: 0 });
+    expect(hecAnswer(6, 3)).toEqual({ text: 'Invalid data format', code: 6, 'invalid-event-number': 3 });
+    expect(describeHecAnswer('{"text":"Invalid data format","code":6,"invalid-event-number":0}')).toBe('HEC code 6 (Invalid data format), invalid-event-number 0');
+    expect(describeHecAnswer('{"text":"Incorrect index","code":7}')).toBe('HEC code 7 (Incorrect index)');
+    expect(describeHecAnswer('{"text":"Success","code":0}')).toBeNull();
+    expect(describeHecAnswer('<html>bad gateway</html>')).toBeNull();
+    expect(describeHecAnswer('[1]')).toBeNull();
   });
 });

@@ -2,10 +2,11 @@
 // concatenated form Splunk HEC senders use.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxError, parseJsonBody, scanTopLevel } from '../../src-main/core/json-body';
+import { findJsonSyntaxError, parseJsonBody, parseJsonSequence, scanTopLevel } from '../../src-main/core/json-body';
 import { MAX_JSON_DEPTH } from '../../src-main/limits';
 
-const parse = (text: string, concatenated = false) => parseJsonBody(Buffer.from(text, 'utf8'), { concatenated });
+const parse = (text: string) => parseJsonBody(Buffer.from(text, 'utf8'));
+const sequence = (text: string) => parseJsonSequence(Buffer.from(text, 'utf8'));
 
 describe('parseJsonBody', () => {
   it('parses one JSON value', () => {
@@ -22,7 +23,6 @@ describe('parseJsonBody', () => {
   it('calls an empty or blank body empty', () => {
     expect(parseJsonBody(Buffer.alloc(0))).toEqual({ ok: false, errors: ['body: is empty'] });
     expect(parse(' \n\t ')).toEqual({ ok: false, errors: ['body: is empty'] });
-    expect(parse('', true)).toEqual({ ok: false, errors: ['body: is empty'] });
   });
 
   it('reports syntax errors with their position', () => {
@@ -60,31 +60,33 @@ describe('parseJsonBody', () => {
     expect(parse(JSON.stringify({ text: brackets }))).toEqual({ ok: true, value: { text: brackets } });
   });
 
-  describe('concatenated (Splunk HEC)', () => {
-    it('returns one object as itself and an array as the array', () => {
-      expect(parse('{"event":"a"}', true)).toEqual({ ok: true, value: { event: 'a' } });
-      expect(parse('[{"event":"a"},{"event":"b"}]', true)).toEqual({ ok: true, value: [{ event: 'a' }, { event: 'b' }] });
+  describe('parseJsonSequence (Splunk HEC)', () => {
+    it('returns every top-level value: one object, an array, nothing for a blank body', () => {
+      expect(sequence('{"event":"a"}')).toEqual({ ok: true, values: [{ event: 'a' }] });
+      expect(sequence('[{"event":"a"},{"event":"b"}]')).toEqual({ ok: true, values: [[{ event: 'a' }, { event: 'b' }]] });
+      expect(sequence(' \n\t ')).toEqual({ ok: true, values: [] });
     });
 
-    it('returns objects back to back, with or without whitespace, as an array', () => {
-      expect(parse('{"event":"a"}{"event":"b"}', true)).toEqual({ ok: true, value: [{ event: 'a' }, { event: 'b' }] });
-      expect(parse('{"event":"a"}\n\n {"event":"b"}\r\n{"event":"c"}\n', true)).toEqual({ ok: true, value: [{ event: 'a' }, { event: 'b' }, { event: 'c' }] });
+    it('returns objects back to back, with or without whitespace, in order', () => {
+      expect(sequence('{"event":"a"}{"event":"b"}')).toEqual({ ok: true, values: [{ event: 'a' }, { event: 'b' }] });
+      expect(sequence('{"event":"a"}\n\n {"event":"b"}\r\n{"event":"c"}\n')).toEqual({ ok: true, values: [{ event: 'a' }, { event: 'b' }, { event: 'c' }] });
     });
 
     it('splits on top-level values only, respecting strings and escapes', () => {
       const text = '{"event":"}{\\"}"}{"event":{"x":"]["}}';
-      expect(parse(text, true)).toEqual({ ok: true, value: [{ event: '}{"}' }, { event: { x: '][' } }] });
+      expect(sequence(text)).toEqual({ ok: true, values: [{ event: '}{"}' }, { event: { x: '][' } }] });
     });
 
-    it('reports positions relative to the whole body', () => {
-      expect(parse('{"event":"a"}\n{"event": tru}', true)).toEqual({ ok: false, errors: ["body: invalid JSON at position 27: Unexpected token '}'"] });
-      expect(parse('{"event":"a"},{"event":"b"}', true)).toEqual({ ok: false, errors: ["body: invalid JSON at position 13: Unexpected token ','"] });
-      expect(parse('{"event":"a"}\n{"event":"b"', true)).toEqual({ ok: false, errors: ['body: invalid JSON at position 26: Unexpected end of JSON input'] });
+    it('reports positions relative to the whole body and keeps the values before the bad one', () => {
+      expect(sequence('{"event":"a"}\n{"event": tru}')).toEqual({ ok: false, errors: ["body: invalid JSON at position 27: Unexpected token '}'"], values: [{ event: 'a' }] });
+      expect(sequence('{"event":"a"},{"event":"b"}')).toEqual({ ok: false, errors: ["body: invalid JSON at position 13: Unexpected token ','"], values: [{ event: 'a' }] });
+      expect(sequence('{"event":"a"}\n{"event":"b"')).toEqual({ ok: false, errors: ['body: invalid JSON at position 26: Unexpected end of JSON input'], values: [{ event: 'a' }] });
+      expect(parseJsonSequence(Buffer.from([0xff]))).toEqual({ ok: false, errors: ['body: is not valid UTF-8'], values: [] });
     });
 
     it('bounds nesting in every part', () => {
       const deep = '{"event":' + '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH) + '}';
-      expect(parse(`{"event":"a"}${deep}`, true)).toEqual({ ok: false, errors: ['body: nesting deeper than 64 levels'] });
+      expect(sequence(`{"event":"a"}${deep}`)).toEqual({ ok: false, errors: ['body: nesting deeper than 64 levels'], values: [] });
     });
   });
 });

@@ -588,6 +588,17 @@ describe('auto-resolve', () => {
     expect(engine.tick()).toEqual([]);
   });
 
+  it('looks at a bounded slice of the active alerts per tick and reaches every one within a few ticks', async () => {
+    define({ auto_resolve_after_s: 60, create_case: false });
+    engine = new SignalsEngine({ now: () => new Date(clock.getTime()), newId, config: () => config, tickSlice: 2 });
+    for (let i = 0; i < 5; i++) await decide(fromInstance({ ...INSTANCE, id: undefined, raw: { ...INSTANCE.raw, id: `inst-${i}` } } as typeof INSTANCE));
+    advance(61);
+    const perTick = [engine.tick().length, engine.tick().length, engine.tick().length, engine.tick().length];
+    expect(perTick.every((n) => n <= 2)).toBe(true);
+    expect(perTick.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(engine.listAlerts(ORG).every((a) => a.status === 'resolved')).toBe(true);
+  });
+
   it('counts from the last event: a joined event restarts the wait', async () => {
     const def = define({ auto_resolve_after_s: 300, create_case: false });
     const first = await decide(fromEventPayload(OPEN, { external_id: def.external_id }));
@@ -670,10 +681,12 @@ describe('lists and copies', () => {
     expect(engine.listAlerts(OTHER_ORG)).toEqual([]);
   });
 
-  it('hands out copies: changing a returned record does not change the engine', async () => {
+  it('hands out copies or frozen records: changing a returned record does not change the engine', async () => {
     const r = await decide(fromEventPayload(OPEN));
     const change = r.changes[0] as Extract<StateChange, { kind: 'alert' }>;
-    change.alert.status = 'dismissed';
+    // A change shares the committed record (no second copy in memory): it cannot be changed.
+    expect(() => (change.alert.status = 'dismissed')).toThrow(TypeError);
+    expect(() => change.alert.tags.push('x')).toThrow(TypeError);
     engine.getAlert(ORG, r.decision.alert_id!)!.event_count = 99;
     engine.listAlerts(ORG)[0].tags.push('x');
     expect(alertOf(r)).toMatchObject({ status: 'open', event_count: 1, tags: OPEN.tags });

@@ -1,11 +1,13 @@
-// Splunk HTTP Event Collector (POST /services/collector/event): one envelope, an array,
-// or envelopes back to back (json-body joins those into an array). One event per envelope;
-// the envelope is the event's raw. Field names follow what SIEMs put in `event`
-// (Armor/QRadar offenses: offenseId, offenseStatus, documentType, eventName, ...).
-import { IDEMPOTENCY_KEY_MAX, SUMMARY_CUT } from '../../limits';
-import { splunkHecBatchSchema, splunkHecEnvelopeSchema } from '../../schemas/ingest';
+// Splunk HTTP Event Collector: JSON envelopes (one, an array, or back to back, as Splunk
+// documents the batch form) or raw lines of text. One event per envelope; the envelope is
+// the event's raw. Problems are numbered as Splunk numbers them (code, invalid-event-number).
+// Field names follow what SIEMs put in `event` (Armor/QRadar offenses: offenseId,
+// offenseStatus, documentType, eventName, ...) and what loggers send (`message`).
+import { IDEMPOTENCY_KEY_MAX, MAX_EVENTS_PER_REQUEST, SUMMARY_CUT } from '../../limits';
+import { splunkHecEnvelopeSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
 import type { IngestContext, IngestOutcome } from '../ingest';
+import { parseJsonSequence } from '../json-body';
 import {
   buildEvent, charLength, epochSecondsToIso, firstText, isObject, parseStatus, severityFromWord, stringArray, truncateChars,
   type JsonObject,
@@ -58,7 +60,7 @@ function titleAndBody(envelope: HecEnvelope): { title: string; body: string } {
     return { title: truncateChars(event, SUMMARY_CUT), body: charLength(event) > SUMMARY_CUT ? event : '' };
   }
   const payload = firstText(event.payload) ?? '';
-  const named = firstText(event.title, event.summary, event.eventName);
+  const named = firstText(event.title, event.summary, event.eventName, event.message);
   const description = firstText(event.description);
   if (named) return { title: named, body: description ?? payload };
   if (description) return { title: description, body: payload };
@@ -93,10 +95,78 @@ function eventOf(envelope: HecEnvelope, ctx: IngestContext): NormalizedEvent {
   });
 }
 
+/** Why a HEC request is refused, with Splunk's code and the number of the first bad event. */
+export interface HecProblem {
+  code: 5 | 6 | 12 | 13;
+  errors: string[];
+  invalidEventNumber?: number;
+}
+
+export type HecEnvelopes = { ok: true; envelopes: unknown[] } | { ok: false; problem: HecProblem };
+
+/** Metadata of a raw request (Splunk takes it from the query string). */
+export interface HecRawMeta {
+  host?: string;
+  source?: string;
+  sourcetype?: string;
+  index?: string;
+}
+
+const NO_DATA: HecProblem = { code: 5, errors: ['body: no data; send at least one event'] };
+
+/** The envelopes of a JSON body: top-level values back to back; an array stands for its items. */
+export function hecEventBody(bytes: Uint8Array): HecEnvelopes {
+  const parsed = parseJsonSequence(bytes);
+  const envelopes = parsed.values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (!parsed.ok) return { ok: false, problem: { code: 6, errors: parsed.errors, invalidEventNumber: envelopes.length } };
+  return envelopes.length === 0 ? { ok: false, problem: NO_DATA } : { ok: true, envelopes };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The envelopes of a raw body: one per non-blank line, each with the request's metadata. */
+export function hecRawBody(bytes: Uint8Array, meta: HecRawMeta): HecEnvelopes {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, problem: { code: 6, errors: ['body: is not valid UTF-8'], invalidEventNumber: 0 } };
+  }
+  const given = Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined));
+  const envelopes = text.split(/\r?\n|\r/).filter((line) => line.trim() !== '').map((line) => ({ ...given, event: line }));
+  return envelopes.length === 0 ? { ok: false, problem: NO_DATA } : { ok: true, envelopes };
+}
+
+function isBlank(event: unknown): boolean {
+  return event === '' || (isObject(event) && Object.keys(event).length === 0);
+}
+
+/**
+ * Every problem of the envelopes; the code and number are those of the first bad one, as
+ * Splunk answers: 12 when `event` is missing, 13 when it is blank, 6 for anything else.
+ */
+export function checkHecEnvelopes(envelopes: unknown[]): HecProblem | null {
+  if (envelopes.length === 0) return NO_DATA;
+  if (envelopes.length > MAX_EVENTS_PER_REQUEST) {
+    return { code: 6, errors: [`body: ${envelopes.length} events; at most ${MAX_EVENTS_PER_REQUEST} in one request`] };
+  }
+  let first: Omit<HecProblem, 'errors'> | null = null;
+  const errors: string[] = [];
+  for (let i = 0; i < envelopes.length; i++) {
+    const envelope = envelopes[i];
+    const found = validate(splunkHecEnvelopeSchema, envelope, envelopes.length > 1 ? `[${i}]` : undefined);
+    if (found.length === 0) continue;
+    errors.push(...found);
+    const event = isObject(envelope) ? envelope.event : undefined;
+    first ??= { code: isObject(envelope) && event == null ? 12 : isBlank(event) ? 13 : 6, invalidEventNumber: i };
+  }
+  return first ? { ...first, errors } : null;
+}
+
+/** One envelope or an array of them (a JSON body split by hecEventBody, a raw body, a sample). */
 export function normalizeSplunkHec(body: unknown, ctx: IngestContext): IngestOutcome {
-  const batch = Array.isArray(body);
-  const errors = validate(batch ? splunkHecBatchSchema : splunkHecEnvelopeSchema, body);
-  if (errors.length > 0) return { ok: false, errors };
-  const envelopes = (batch ? body : [body]) as HecEnvelope[];
-  return { ok: true, events: envelopes.map((e) => eventOf(e, ctx)) };
+  const envelopes = Array.isArray(body) ? body : [body];
+  const problem = checkHecEnvelopes(envelopes);
+  if (problem) return { ok: false, errors: problem.errors };
+  return { ok: true, events: (envelopes as HecEnvelope[]).map((e) => eventOf(e, ctx)) };
 }

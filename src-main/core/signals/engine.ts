@@ -6,7 +6,7 @@
 // never mutated (which is what lets rollback put the previous objects back).
 import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
-import { ALERT_TIMELINE_MAX, TAGS_MAX } from '../../limits';
+import { ALERT_TIMELINE_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
 import type { NormalizedEvent, Severity } from '../types';
 import { compileExpression, DEFAULT_FLAP_SETTINGS, describeExpressionError } from './config-ops';
@@ -37,6 +37,8 @@ export interface SignalsEngineOptions {
   newId: () => string;
   /** The current configuration, all organizations; the engine filters by organization. */
   config: () => SignalsConfig;
+  /** Active alerts looked at per tick for auto-resolve (default TICK_SLICE). */
+  tickSlice?: number;
 }
 
 export interface DecideResult {
@@ -300,6 +302,26 @@ function cloneCase(c: Case): Case {
   return { ...c, alert_ids: [...c.alert_ids], catalog: c.catalog.map((l) => ({ ...l })), timeline: c.timeline.map((e) => ({ ...e })) };
 }
 
+/** Committed records are shared with the changes handed out (and the store): frozen, so nobody can change them in place. */
+function freezeAlert(a: Alert): Alert {
+  for (const l of a.catalog) Object.freeze(l);
+  for (const e of a.timeline) Object.freeze(e);
+  Object.freeze(a.catalog);
+  Object.freeze(a.tags);
+  Object.freeze(a.dedup_values);
+  Object.freeze(a.timeline);
+  return Object.freeze(a);
+}
+
+function freezeCase(c: Case): Case {
+  for (const l of c.catalog) Object.freeze(l);
+  for (const e of c.timeline) Object.freeze(e);
+  Object.freeze(c.alert_ids);
+  Object.freeze(c.catalog);
+  Object.freeze(c.timeline);
+  return Object.freeze(c);
+}
+
 type Undo = { kind: 'alert'; id: string; before: Alert | null } | { kind: 'case'; id: string; before: Case | null };
 
 /** The working copies of one operation; commit() publishes them as snapshots. */
@@ -357,14 +379,15 @@ class Tx {
     const changes: StateChange[] = [];
     for (const [id, { before, after }] of this.alerts) {
       this.state.putAlert(after);
-      const change: StateChange = { kind: 'alert', alert: cloneAlert(after), notify: !after.flapping };
+      // The committed object itself, frozen (state objects are never mutated): no second copy per alert in memory.
+      const change: StateChange = { kind: 'alert', alert: freezeAlert(after), notify: !after.flapping };
       undo.set(change, { kind: 'alert', id, before });
       changes.push(change);
     }
     for (const [id, { before, after }] of this.cases) {
       this.state.putCase(after);
       const notify = !after.alert_ids.some((a) => this.state.alerts.get(a)?.flapping);
-      const change: StateChange = { kind: 'case', case: cloneCase(after), notify };
+      const change: StateChange = { kind: 'case', case: freezeCase(after), notify };
       undo.set(change, { kind: 'case', id, before });
       changes.push(change);
     }
@@ -412,6 +435,8 @@ export class SignalsEngine {
   /** Replaced on load(): changes from before a reload must not roll back into it. */
   private undo = new WeakMap<StateChange, Undo>();
   private readonly expressions = new ExpressionCache();
+  /** Where the auto-resolve sweep over active alerts goes on at the next tick. */
+  private sweep: Iterator<string> | null = null;
   /** decide() calls run one after another, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -514,8 +539,26 @@ export class SignalsEngine {
       pushTimeline(alert.timeline, entry(at, 'settled', `Settled: no open/resolve transition for ${flap.window_s} s; notifications resume.`));
     }
 
-    for (const id of this.state.active) {
-      const current = this.state.alerts.get(id)!;
+    // Auto-resolve looks at active alerts a slice per tick (a sweep resumes where the last one
+    // stopped), and not at all while no definition or source auto-resolves: with a million open
+    // alerts a full pass every tick would stall the event loop.
+    const autoResolves = config.definitions.some((d) => d.auto_resolve_after_s != null) || (config.sources ?? []).some((src) => src.auto_resolve_after_s != null);
+    if (!autoResolves) this.sweep = null;
+    const slice: string[] = [];
+    if (autoResolves) {
+      this.sweep ??= this.state.active.values();
+      while (slice.length < (this.opts.tickSlice ?? TICK_SLICE)) {
+        const next = this.sweep.next();
+        if (next.done) {
+          this.sweep = null;
+          break;
+        }
+        slice.push(next.value);
+      }
+    }
+    for (const id of slice) {
+      const current = this.state.alerts.get(id);
+      if (!current || !isActive(current)) continue;
       const def = current.definition_id === null ? undefined : findDefinition(config, current.organization, current.definition_id);
       const source = config.sources?.find((s) => s.organization === current.organization && s.id === current.source);
       // The definition's setting wins; a source's applies where the definition sets none.

@@ -6,7 +6,8 @@ import type { Logger } from '../../logger';
 import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import { HttpError } from '../http-error';
 
-function statusOf(err: unknown): { status: number; errors: string[]; headers: Record<string, string> } | null {
+/** The answer a known failure gets (status, errors, headers), or null for an unexpected one (a 500). */
+export function errorAnswer(err: unknown): { status: number; errors: string[]; headers: Record<string, string> } | null {
   if (err instanceof HttpError) return { status: err.status, errors: err.errors, headers: err.headers };
   if (err instanceof DomainError) {
     const status = err instanceof NotFoundError ? 404 : err instanceof ConflictError ? 409 : err instanceof ValidationError || err instanceof LimitError ? 400 : 400;
@@ -33,7 +34,7 @@ export function errorHandler(logger: Logger): Middleware {
         ctx.body = { errors: [`method: ${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow')}`] };
       }
     } catch (err) {
-      const mapped = statusOf(err);
+      const mapped = errorAnswer(err);
       if (!mapped) logger.error('request failed', { method: ctx.method, path: ctx.path, err });
       const { status, errors, headers } = mapped ?? { status: 500, errors: ['server: internal error; see the appliance log'], headers: {} };
       ctx.status = status;

@@ -2,6 +2,7 @@
 import { buildDashboard } from '../../core/dashboard';
 import type { EventSummary } from '../../core/types';
 import { attemptSucceeded } from '../../delivery/attempt-outcome';
+import type { Attempt, Delivery } from '../../delivery/engine';
 import { DASHBOARD_BUCKETS, DASHBOARD_SCAN_MAX, DASHBOARD_WINDOW_MINUTES_MAX, PAGE_SIZE_MAX } from '../../limits';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
@@ -34,9 +35,11 @@ export function dashboardRoutes(deps: ServerDeps): RouteDef[] {
           cursor = page.next_cursor;
         }
         const org = principal.organization.id;
+        const deliveries = await deps.deliveries.recent<Delivery>('delivery', org, from, (d) => d.created_at, DASHBOARD_SCAN_MAX);
+        const attempts = await deps.deliveries.recent<Attempt>('attempt', org, from, (a) => a.at, DASHBOARD_SCAN_MAX);
         ctx.body = buildDashboard({
-          now, windowSeconds: minutes * 60, buckets: DASHBOARD_BUCKETS, events, truncated,
-          deliveries: deps.deliveries.engine.list(org, {}),
+          now, windowSeconds: minutes * 60, buckets: DASHBOARD_BUCKETS, events, truncated: truncated || deliveries.truncated || attempts.truncated,
+          deliveries: deliveries.items, attempts: attempts.items,
           destinations: deps.store.config().destinations.filter((d) => d.organization === org),
           circuitOf: (id) => deps.deliveries.breakers.snapshot(id).state,
           attemptSucceeded,

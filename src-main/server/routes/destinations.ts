@@ -33,7 +33,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     const body = JSON.stringify([{ test: true, title: 'Switchyard test delivery', destination: d.name, sent_at: now().toISOString() }]);
     const delivery = deps.deliveries.engine.create(d, body, 'test', { event_id: null, alert_id: null });
     await deps.deliveries.engine.start([delivery]);
-    return delivery;
+    return delivery.delivery;
   };
   return [
     {
@@ -67,9 +67,10 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/destinations/:id', summary: 'One destination with its circuit state and recent deliveries', tag: 'destinations', auth: 'admin',
       responses: { '200': 'the destination', '404': 'no such destination' },
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
         const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
-        ctx.body = { ...view(d), recent_deliveries: deps.deliveries.engine.list(principal.organization.id, { destination_id: d.id }).slice(0, 20).map(summary) };
+        const recent = await deps.deliveries.deliveries(principal.organization.id, { destination_id: d.id }, { limit: 20 });
+        ctx.body = { ...view(d), recent_deliveries: (recent?.items ?? []).map(summary) };
       },
     },
     {
@@ -125,7 +126,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
       ],
       responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
         const q = ctx.query;
         const errors: string[] = [];
         const status = typeof q.status === 'string' && q.status ? q.status : undefined;
@@ -134,7 +135,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         if (errors.length) throw new HttpError(400, errors);
         const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
         const filter = { destination_id: str(q.destination), status: status as DeliveryStatus | undefined, alert_id: str(q.alert), event_id: str(q.event) };
-        const page = deps.deliveries.engine.page(principal.organization.id, filter, { cursor: str(q.cursor), limit });
+        const page = await deps.deliveries.deliveries(principal.organization.id, filter, { cursor: str(q.cursor), limit });
         if (!page) throw new HttpError(400, ['cursor: not a cursor from this list']);
         ctx.body = { items: page.items.map(summary), next_cursor: page.next_cursor };
       },
@@ -142,8 +143,8 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/deliveries/:id', summary: 'One delivery with every attempt (request with secrets masked, response, duration, error class)', tag: 'deliveries', auth: 'admin',
       responses: { '200': 'the delivery', '404': 'no such delivery' },
-      handler: (ctx, { principal }) => {
-        const d = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+      handler: async (ctx, { principal }) => {
+        const d = await deps.deliveries.delivery(principal.organization.id, String(ctx.params.id));
         if (!d) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
         ctx.body = d;
       },
@@ -152,22 +153,22 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       method: 'post', path: '/api/deliveries/:id/redeliver', summary: 'Send the same payload again as a new delivery', tag: 'deliveries', auth: 'admin',
       responses: { '202': 'the new delivery', '404': 'no such delivery or destination' },
       handler: async (ctx, { principal }) => {
-        const original = deps.deliveries.engine.get(principal.organization.id, String(ctx.params.id));
+        const original = await deps.deliveries.delivery(principal.organization.id, String(ctx.params.id));
         if (!original) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
         const d = dst.getDestination(deps.store.config(), principal.organization.id, original.destination_id);
         const again = deps.deliveries.engine.create(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
         await deps.deliveries.engine.start([again]);
         ctx.status = 202;
-        ctx.body = summary(again);
+        ctx.body = summary(again.delivery);
       },
     },
     {
       method: 'get', path: '/api/notifications', summary: 'In-app notifications, newest first, with the unread count', tag: 'notifications', auth: 'admin',
       query: [{ name: 'unread', description: 'true: only unread ones' }],
       responses: { '200': '{items, unread, next_cursor}' },
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
         const center = deps.deliveries.notifications;
-        ctx.body = { items: center.list(principal.organization.id, ctx.query.unread === 'true').slice(0, 200), unread: center.unread(principal.organization.id), next_cursor: null };
+        ctx.body = { items: await center.list(principal.organization.id, ctx.query.unread === 'true', 200), unread: center.unread(principal.organization.id), next_cursor: null };
       },
     },
     {

@@ -2,18 +2,18 @@
 // read the body, hand it to core, store durably, answer.
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
-import type { Dialect, RequestMeta } from '../../core/types';
-import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
+import type { Dialect } from '../../core/types';
 import * as schemas from '../../schemas/ingest';
 import { authenticateToken, requireScope, type Principal } from '../auth';
 import { readJson } from '../body';
-import { acceptEvents } from '../accept-events';
 import type { ServerDeps } from '../deps';
+import { answeringAsHec, hecEndpoint, hecRoutes } from '../hec';
 import { HttpError } from '../http-error';
+import { acceptRequest } from '../ingest-request';
 import type { RouteDef } from '../route';
 import { INGEST_PATHS } from '../../core/ingest-endpoints';
 
-type Answer = 'single' | 'batch' | 'hec';
+type Answer = 'single' | 'batch';
 
 const INGEST_RESPONSES = {
   '202': 'accepted and durably stored',
@@ -27,45 +27,13 @@ const INGEST_RESPONSES = {
   '503': 'write queue saturated or disk failing (see Retry-After)',
 };
 
-function requestMeta(ctx: Context, principal: Principal, path: string): RequestMeta {
-  return {
-    method: ctx.method,
-    path,
-    remote_address: ctx.req.socket.remoteAddress ?? null,
-    user_agent: ctx.get('user-agent') || null,
-    content_length: Number(ctx.get('content-length')) || 0,
-    content_type: ctx.get('content-type') || null,
-    auth: principal.via === 'url_token' ? 'url_token' : 'api_key',
-    key_id: principal.keyId,
-    idempotency_key: ctx.get('idempotency-key') || null,
-  };
-}
-
-function outcomeOf(err: unknown): string {
-  if (err instanceof HttpError) return err.status === 429 ? 'rate_limited' : 'rejected';
-  if (err instanceof StoreOverloadedError || err instanceof StoreUnavailableError) return 'overloaded';
-  return 'failed';
-}
-
 async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principal: Principal, answer: Answer, path: string): Promise<void> {
-  try {
-    const wait = deps.limiter.take(principal.rateKey);
-    if (wait) throw new HttpError(429, [`rate: over this key's limit of ${deps.limiter.perSecond} requests/s; retry after ${wait}s`], { 'Retry-After': String(wait) });
-    const body = await readJson(ctx, { anyType: dialect === 'splunk_hec', concatenated: dialect === 'splunk_hec' });
-    const { status, ids, alertIds, duplicate } = await acceptEvents(deps, {
-      dialect, body, organization: principal.organization, source: principal.source, request: requestMeta(ctx, principal, path),
-    });
-    ctx.status = status;
-    if (answer === 'hec') ctx.body = { text: 'Success', code: 0, ...(duplicate ? { duplicate: true } : {}) };
-    else if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
-    else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
-  } catch (err) {
-    deps.metrics.events.inc({ dialect, outcome: outcomeOf(err) });
-    throw err;
-  }
+  const { status, ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx));
+  ctx.status = status;
+  if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
+  else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
 }
 
-/** HEC answers one object for one envelope; arrays and concatenated envelopes are batches. */
 export function ingestRoutes(deps: ServerDeps): RouteDef[] {
   const keyed = (dialect: Dialect, path: string, summary: string, documentedBody: object, answer: Answer): RouteDef => ({
     method: 'post', path, summary, tag: 'ingest', auth: 'ingest', documentedBody: documentedBody as Record<string, unknown>, responses: INGEST_RESPONSES,
@@ -75,7 +43,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     keyed('generic', INGEST_PATHS.generic, 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
     keyed('event', INGEST_PATHS.event, 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
     keyed('alertmanager', INGEST_PATHS.alertmanager, 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
-    keyed('splunk_hec', INGEST_PATHS.splunk_hec, 'Ingest Splunk HEC envelopes (one, an array, or back to back); also "Authorization: Splunk <key>"', schemas.splunkHecSchema, 'hec'),
+    ...hecRoutes(deps),
     {
       method: 'post', path: INGEST_PATHS.signal_instance, summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
       documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES,
@@ -104,8 +72,9 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
         const principal = authenticateToken(deps, String(ctx.params.token));
         requireScope(principal, 'ingest');
         const dialect = principal.source!.dialect;
-        const answer: Answer = dialect === 'splunk_hec' ? 'hec' : dialect === 'alertmanager' ? 'batch' : 'single';
-        await accept(ctx, deps, dialect, principal, answer, '/v1/hooks/{token}');
+        // A Splunk sender pointed at a token URL gets Splunk's answers, as on /services/collector.
+        if (dialect === 'splunk_hec') return answeringAsHec(ctx, deps, () => hecEndpoint(ctx, deps, 'event', '/v1/hooks/{token}', principal));
+        await accept(ctx, deps, dialect, principal, dialect === 'alertmanager' ? 'batch' : 'single', '/v1/hooks/{token}');
       },
     },
   ];

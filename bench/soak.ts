@@ -1,0 +1,157 @@
+// Soak: does the appliance stay up as the store grows? N events, each with its own title (so
+// each opens its own alert), posted at 32 connections to the built appliance with one webhook
+// destination (a node:http receiver in this process). RSS is sampled every second through the
+// run, the graceful stop and the restart (peak and end); then store bytes per event, start-up
+// to /healthz and the first page of events on the same data.
+//   npm run build && npx tsx bench/soak.ts [--events 1000000]
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { BENCH_KEY, ROOT, rssBytes, startAppliance, type Appliance } from './appliance';
+
+export interface SoakRow {
+  scenario: string;
+  events: number;
+  delivered: number;
+  req_per_s: number;
+  ingest_p99_ms: number;
+  ingest_max_ms: number;
+  rss_peak_run_mb: number;
+  rss_end_run_mb: number;
+  rss_peak_stop_mb: number;
+  rss_after_restart_mb: number;
+  store_bytes_per_event: number;
+  store_x_body: number;
+  restart_ms: number;
+  first_page_ms: number;
+  [key: string]: unknown;
+}
+
+const MB = 1024 * 1024;
+
+/** Samples a process's RSS every second until stopped; keeps the peak and the last value. */
+function sampler(pid: number) {
+  let peak = 0;
+  let last = 0;
+  const take = async () => {
+    try {
+      last = await rssBytes(pid);
+      peak = Math.max(peak, last);
+    } catch {
+      /* the process is gone */
+    }
+  };
+  const timer = setInterval(() => void take(), 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await take();
+      return { peak_mb: Math.round(peak / MB), last_mb: Math.round(last / MB) };
+    },
+  };
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+export async function runSoak(events: number): Promise<SoakRow> {
+  let delivered = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      delivered++;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'sy-soak-'));
+  const headers = { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' };
+  let appliance: Appliance | null = null;
+  try {
+    appliance = await startAppliance(join(dataDir, 'data'));
+    const made = await fetch(`${appliance.url}/api/destinations`, { method: 'POST', headers, body: JSON.stringify({ name: 'soak receiver', uri: hook, kind: 'webhook', event_type: ['security_event'] }) });
+    if (made.status !== 201) throw new Error(`destination: ${made.status} ${await made.text()}`);
+    const fixture = JSON.parse(await readFile(join(ROOT, 'test/fixtures/generic-alert.json'), 'utf8')) as { title: string };
+    // autocannon replaces [<id>] with a fresh id per request: every event has its own title, so its own alert.
+    const body = JSON.stringify({ ...fixture, title: `${fixture.title} [<id>]` });
+    const bodyBytes = Buffer.byteLength(body) + 10;
+    const run = sampler(appliance.pid);
+    const load = await autocannon({ url: `${appliance.url}/v1/ingest/generic`, method: 'POST', headers, body, idReplacement: true, connections: 32, amount: events, timeout: 30 });
+    const accepted = load['2xx'];
+    const deadline = Date.now() + 120_000;
+    while (delivered < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const runMem = await run.stop();
+    const stopping = sampler(appliance.pid);
+    await appliance.stop();
+    const stopMem = await stopping.stop();
+    appliance = null;
+    const storeBytes = await dirBytes(join(dataDir, 'data'));
+    const again = await startAppliance(join(dataDir, 'data'));
+    appliance = again;
+    const t0 = performance.now();
+    for (;;) {
+      const r = await fetch(`${again.url}/healthz`).catch(() => null);
+      if (r?.ok) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const restartMs = again.startMs + (performance.now() - t0);
+    const p0 = performance.now();
+    const page = await fetch(`${again.url}/api/events?limit=50`, { headers });
+    await page.arrayBuffer();
+    const firstPageMs = performance.now() - p0;
+    const afterRestart = Math.round((await rssBytes(again.pid)) / MB);
+    return {
+      scenario: `soak: ${events} events, each its own alert, one webhook destination`,
+      events: accepted,
+      delivered,
+      errors: load.errors + load.non2xx,
+      req_per_s: Math.round(load.requests.average),
+      ingest_p99_ms: load.latency.p99,
+      ingest_max_ms: load.latency.max,
+      rss_peak_run_mb: runMem.peak_mb,
+      rss_end_run_mb: runMem.last_mb,
+      rss_peak_stop_mb: stopMem.peak_mb,
+      rss_after_restart_mb: afterRestart,
+      store_bytes_per_event: Math.round(storeBytes / Math.max(1, accepted)),
+      store_x_body: +(storeBytes / Math.max(1, accepted) / bodyBytes).toFixed(1),
+      restart_ms: Math.round(restartMs),
+      first_page_ms: Math.round(firstPageMs),
+    };
+  } finally {
+    await appliance?.stop();
+    receiver.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Each target of the soak with met / not met. */
+export function soakTargets(r: SoakRow): Record<string, unknown>[] {
+  const peak = Math.max(r.rss_peak_run_mb, r.rss_peak_stop_mb, r.rss_after_restart_mb);
+  const row = (target: string, figure: string, met: boolean) => ({ scenario: 'soak target', target, figure, met: met ? 'met' : 'NOT met' });
+  return [
+    row('RSS < 400 MB at every moment (run, stop, restart)', `${peak} MB peak`, peak < 400),
+    row('disk ≤ 5× the body with one destination', `${r.store_x_body}×`, r.store_x_body <= 5),
+    row('restart < 3 s to /healthz', `${r.restart_ms} ms`, r.restart_ms < 3000),
+    row('first page < 100 ms', `${r.first_page_ms} ms`, r.first_page_ms < 100),
+    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms`, r.ingest_max_ms <= 100),
+    row('every event delivered', `${r.delivered} of ${r.events}`, r.delivered >= r.events),
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' } } });
+  const row = await runSoak(Number(values.events));
+  console.table([row]);
+  console.table(soakTargets(row));
+}

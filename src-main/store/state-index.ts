@@ -1,0 +1,292 @@
+// Where every state record (alerts, cases, deliveries, their payloads and attempts,
+// notifications) lives on disk, compact enough for millions of them: per kind, one row per
+// id in typed-array columns (location, organization, status, group, hashes of the event and
+// alert it belongs to), UUIDs as 16 bytes. Only "live" records (pending deliveries, open
+// alerts, unread notifications: what the runtimes work on) keep their data in memory;
+// finished ones are read back from the log by location when asked for.
+// Rows are in order of first write, so "newest first" is a walk from the last row down.
+import { Column, Dict, IdTable, type UintArray } from './event-index';
+import type { Location } from './segment-log';
+
+/** What a listable record is filtered by (deliveries by destination, status, event, alert). */
+export interface StateKeys {
+  organization: string;
+  status?: string;
+  /** A small set of values, e.g. the destination id. */
+  group?: string | null;
+  event_id?: string | null;
+  alert_id?: string | null;
+}
+
+export interface StateFilter {
+  organization?: string;
+  status?: string;
+  group?: string;
+  event_id?: string;
+  alert_id?: string;
+}
+
+const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group'] as const;
+type ColName = (typeof COLS)[number];
+const DICTS = ['org', 'status', 'group'] as const;
+type DictName = (typeof DICTS)[number];
+/** Distinct group values shared by code; beyond it new values still get codes (compared as strings). */
+const GROUP_DICT_CAP = 100_000;
+
+/** 32-bit FNV-1a of a string: filters on event/alert ids compare hashes, then the record. */
+export function hash32(s: string | null | undefined): number {
+  if (s == null) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0) || 1;
+}
+
+/** A kind's table as a snapshot stores it. */
+export interface KindImage {
+  kind: string;
+  count: number;
+  idWords: Uint32Array;
+  otherIds: [number, string][];
+  dicts: Record<DictName, string[]>;
+  columns: Record<ColName, UintArray>;
+  evHash: Uint32Array;
+  alHash: Uint32Array;
+  /** Live records' data (and keys), by row. */
+  live: [number, unknown, StateKeys?][];
+}
+
+class KindTable {
+  count = 0;
+  private capacity: number;
+  ids: IdTable;
+  cols: Record<ColName, Column>;
+  evHash: Uint32Array;
+  alHash: Uint32Array;
+  dicts: Record<DictName, Dict>;
+  /** Data (and keys, carried forward with them by retention) of live records, by id. */
+  readonly live = new Map<string, { data: unknown; keys?: StateKeys }>();
+
+  constructor(readonly kind: string, capacity = 256) {
+    this.capacity = capacity;
+    this.ids = new IdTable(capacity);
+    this.cols = Object.fromEntries(COLS.map((c) => [c, new Column(c === 'offset' ? 4 : 1, capacity)])) as Record<ColName, Column>;
+    this.evHash = new Uint32Array(capacity);
+    this.alHash = new Uint32Array(capacity);
+    this.dicts = { org: new Dict(1e6), status: new Dict(1e6), group: new Dict(GROUP_DICT_CAP) };
+  }
+
+  row(id: string): number | undefined {
+    return this.ids.row(id);
+  }
+
+  put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown): void {
+    let row = this.ids.row(id);
+    if (row === undefined) {
+      if (this.count === this.capacity) this.grow(this.capacity * 2);
+      row = this.count++;
+      this.ids.add(row, id);
+    }
+    const c = this.cols;
+    c.segment.set(row, loc.segment);
+    c.offset.set(row, loc.offset);
+    c.length.set(row, loc.length);
+    if (keys) {
+      c.org.set(row, this.dicts.org.code(keys.organization));
+      c.status.set(row, this.dicts.status.code(keys.status ?? ''));
+      c.group.set(row, this.dicts.group.code(keys.group ?? ''));
+      this.evHash[row] = hash32(keys.event_id);
+      this.alHash[row] = hash32(keys.alert_id);
+    }
+    if (live) this.live.set(id, keys ? { data, keys } : { data, keys: this.live.get(id)?.keys });
+    else this.live.delete(id);
+  }
+
+  location(row: number): Location {
+    return { segment: this.cols.segment.a[row], offset: this.cols.offset.a[row], length: this.cols.length.a[row] };
+  }
+
+  /** Rows matching the filter, newest first, from just below `before`, until `take` returns false. */
+  scan(filter: StateFilter, before: number, take: (row: number, id: string) => boolean): void {
+    const want = (name: DictName, value: string | undefined): number | null | undefined => {
+      if (value === undefined) return null;
+      const code = this.dicts[name].find(value);
+      return code === -1 && this.dicts[name].complete ? undefined : code;
+    };
+    const org = want('org', filter.organization);
+    const status = want('status', filter.status);
+    const group = want('group', filter.group);
+    if (org === undefined || status === undefined || group === undefined) return;
+    const eq = (name: DictName, code: number | null, value: string | undefined, row: number): boolean =>
+      code === null || (code === -1 ? this.dicts[name].values[this.cols[name].a[row]] === value : this.cols[name].a[row] === code);
+    const ev = filter.event_id === undefined ? 0 : hash32(filter.event_id);
+    const al = filter.alert_id === undefined ? 0 : hash32(filter.alert_id);
+    for (let row = Math.min(before, this.count) - 1; row >= 0; row--) {
+      if (!eq('org', org, filter.organization, row) || !eq('status', status, filter.status, row) || !eq('group', group, filter.group, row)) continue;
+      if ((ev && this.evHash[row] !== ev) || (al && this.alHash[row] !== al)) continue;
+      if (!take(row, this.ids.id(row))) return;
+    }
+  }
+
+  /** Keeps only the rows `keep` says yes to (order kept); returns how many went. */
+  compact(keep: (row: number, id: string) => boolean): number {
+    const rows: number[] = [];
+    for (let row = 0; row < this.count; row++) if (keep(row, this.ids.id(row))) rows.push(row);
+    const dropped = this.count - rows.length;
+    if (dropped === 0) return 0;
+    for (let row = 0; row < this.count; row++) if (!keep(row, this.ids.id(row))) this.live.delete(this.ids.id(row));
+    const other: [number, string][] = [];
+    rows.forEach((from, to) => {
+      for (const c of COLS) this.cols[c].a[to] = this.cols[c].a[from];
+      this.evHash[to] = this.evHash[from];
+      this.alHash[to] = this.alHash[from];
+      const w = this.ids.words;
+      if ((w[from * 4] | w[from * 4 + 1] | w[from * 4 + 2] | w[from * 4 + 3]) === 0) other.push([to, this.ids.other.get(from)!]);
+      w.copyWithin(to * 4, from * 4, from * 4 + 4);
+    });
+    this.count = rows.length;
+    this.ids.rebuild(this.count, other);
+    return dropped;
+  }
+
+  image(): KindImage {
+    const n = this.count;
+    const live: [number, unknown, StateKeys?][] = [];
+    for (const [id, l] of this.live) live.push(l.keys ? [this.ids.row(id)!, l.data, l.keys] : [this.ids.row(id)!, l.data]);
+    return {
+      kind: this.kind,
+      count: n,
+      idWords: this.ids.words.subarray(0, n * 4),
+      otherIds: [...this.ids.other],
+      dicts: { org: this.dicts.org.values, status: this.dicts.status.values, group: this.dicts.group.values },
+      columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].a.subarray(0, n)])) as Record<ColName, UintArray>,
+      evHash: this.evHash.subarray(0, n),
+      alHash: this.alHash.subarray(0, n),
+      live,
+    };
+  }
+
+  static fromImage(img: KindImage): KindTable {
+    const t = new KindTable(img.kind, Math.max(256, img.count + 1024));
+    t.count = img.count;
+    t.ids.words.set(img.idWords);
+    for (const c of COLS) {
+      t.cols[c].widen(img.columns[c].BYTES_PER_ELEMENT as 1 | 2 | 4);
+      t.cols[c].a.set(img.columns[c]);
+    }
+    t.evHash.set(img.evHash);
+    t.alHash.set(img.alHash);
+    t.dicts = { org: new Dict(1e6, img.dicts.org), status: new Dict(1e6, img.dicts.status), group: new Dict(GROUP_DICT_CAP, img.dicts.group) };
+    t.ids.rebuild(img.count, img.otherIds);
+    for (const [row, data, keys] of img.live) t.live.set(t.ids.id(row), keys ? { data, keys } : { data });
+    return t;
+  }
+
+  private grow(capacity: number): void {
+    for (const c of COLS) this.cols[c].grow(capacity);
+    const ev = new Uint32Array(capacity);
+    ev.set(this.evHash);
+    this.evHash = ev;
+    const al = new Uint32Array(capacity);
+    al.set(this.alHash);
+    this.alHash = al;
+    this.ids.grow(capacity);
+    this.capacity = capacity;
+  }
+}
+
+export { COLS as STATE_COLUMNS };
+export type { ColName as StateColumnName };
+
+export class StateIndex {
+  private readonly kinds = new Map<string, KindTable>();
+
+  private table(kind: string): KindTable {
+    let t = this.kinds.get(kind);
+    if (!t) this.kinds.set(kind, (t = new KindTable(kind)));
+    return t;
+  }
+
+  put(kind: string, id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown): void {
+    this.table(kind).put(id, loc, keys, live, data);
+  }
+
+  has(kind: string, id: string): boolean {
+    return this.kinds.get(kind)?.row(id) !== undefined;
+  }
+
+  /** A live record's data (in memory), or where a finished one is on disk. */
+  find(kind: string, id: string): { data: unknown } | { location: Location } | undefined {
+    const t = this.kinds.get(kind);
+    if (!t) return undefined;
+    const l = t.live.get(id);
+    if (l) return { data: l.data };
+    const row = t.row(id);
+    return row === undefined ? undefined : { location: t.location(row) };
+  }
+
+  /** Every live record, kind by kind. */
+  *live(): Generator<{ kind: string; id: string; data: unknown }> {
+    for (const t of this.kinds.values()) for (const [id, l] of t.live) yield { kind: t.kind, id, data: l.data };
+  }
+
+  liveCount(): number {
+    let n = 0;
+    for (const t of this.kinds.values()) n += t.live.size;
+    return n;
+  }
+
+  /** Records of one kind (count of rows), for stats. */
+  size(kind?: string): number {
+    if (kind !== undefined) return this.kinds.get(kind)?.count ?? 0;
+    let n = 0;
+    for (const t of this.kinds.values()) n += t.count;
+    return n;
+  }
+
+  /**
+   * Ids matching the filter, newest first, after the record `cursor` (exclusive), until `take`
+   * returns false. Undefined when the cursor is not a record of this kind.
+   */
+  scan(kind: string, filter: StateFilter, cursor: string | undefined, take: (id: string, at: { data: unknown } | { location: Location }) => boolean): boolean {
+    const t = this.kinds.get(kind);
+    if (!t) return cursor === undefined;
+    let before = t.count;
+    if (cursor !== undefined) {
+      const row = t.row(cursor);
+      // A cursor is a record of this list: of the organization asked about.
+      if (row === undefined || (filter.organization !== undefined && t.dicts.org.values[t.cols.org.a[row]] !== filter.organization)) return false;
+      before = row;
+    }
+    t.scan(filter, before, (row, id) => {
+      const l = t.live.get(id);
+      return take(id, l ? { data: l.data } : { location: t.location(row) });
+    });
+    return true;
+  }
+
+  /** Live records stored in segments at or below `through` (retention carries them forward). */
+  liveIn(through: number): { kind: string; id: string; data: unknown; keys?: StateKeys }[] {
+    const out: { kind: string; id: string; data: unknown; keys?: StateKeys }[] = [];
+    for (const t of this.kinds.values()) {
+      for (const [id, l] of t.live) if (t.cols.segment.a[t.row(id)!] <= through) out.push({ kind: t.kind, id, data: l.data, ...(l.keys ? { keys: l.keys } : {}) });
+    }
+    return out;
+  }
+
+  /** Forgets records stored in segments below `segment` (deleted by retention); live ones are carried forward first. */
+  dropSegmentsBelow(segment: number): number {
+    let n = 0;
+    for (const t of this.kinds.values()) n += t.compact((row) => t.cols.segment.a[row] >= segment);
+    return n;
+  }
+
+  images(): KindImage[] {
+    return [...this.kinds.values()].map((t) => t.image());
+  }
+
+  static fromImages(images: readonly KindImage[]): StateIndex {
+    const index = new StateIndex();
+    for (const img of images) index.kinds.set(img.kind, KindTable.fromImage(img));
+    return index;
+  }
+}
