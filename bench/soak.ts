@@ -39,7 +39,9 @@ function sampler(pid: number) {
   let last = 0;
   const take = async () => {
     try {
-      last = await rssBytes(pid);
+      const rss = await rssBytes(pid);
+      if (!Number.isFinite(rss)) return; // exited (a zombie has no RSS)
+      last = rss;
       peak = Math.max(peak, last);
     } catch {
       /* the process is gone */
@@ -64,7 +66,8 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-export async function runSoak(events: number): Promise<SoakRow> {
+/** `keep`: a directory to leave the data in (for a look at it afterwards). */
+export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
   let delivered = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -75,7 +78,7 @@ export async function runSoak(events: number): Promise<SoakRow> {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'sy-soak-'));
+  const dataDir = keep ?? (await mkdtemp(join(tmpdir(), 'sy-soak-')));
   const headers = { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' };
   let appliance: Appliance | null = null;
   try {
@@ -131,7 +134,7 @@ export async function runSoak(events: number): Promise<SoakRow> {
   } finally {
     await appliance?.stop();
     receiver.close();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!keep) await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -150,8 +153,8 @@ export function soakTargets(r: SoakRow): Record<string, unknown>[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' } } });
-  const row = await runSoak(Number(values.events));
+  const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, keep: { type: 'string' } } });
+  const row = await runSoak(Number(values.events), values.keep);
   console.table([row]);
   console.table(soakTargets(row));
 }

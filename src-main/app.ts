@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ops from './core/config-ops';
+import { linkBase } from './core/public-url';
 import { sha256Hex } from './core/secrets';
 import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
@@ -33,6 +34,8 @@ export interface AppOptions {
   apiKey?: string | null;
   /** Extra names accepted in the Host header (SWITCHYARD_ALLOWED_HOSTS). */
   allowedHosts?: string[];
+  /** Base of the links sent out (SWITCHYARD_PUBLIC_URL, --public-url), unless Settings saves another; default the address served. */
+  publicUrl?: string | null;
   uiDir?: string | null;
   rateLimit?: { perSecond: number; burst: number };
   writeQueueMax?: number;
@@ -128,7 +131,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   });
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
-  const deliveries = new DeliveryRuntime(store, bus, logger, now, () => baseUrl, opts.delivery);
+  // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.
+  const linkBaseUrl = () => linkBase(store.config().settings, opts.publicUrl ?? null, baseUrl);
+  const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
   const deps: ServerDeps = {
     store,
     health,
@@ -147,7 +152,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     version: VERSION,
     startedAt,
     now,
-    baseUrl: () => baseUrl,
+    baseUrl: linkBaseUrl,
+    servedUrl: () => baseUrl,
+    publicUrlFromEnvironment: opts.publicUrl ?? null,
   };
   const koa = createKoaApp(deps);
   const server = createServer(

@@ -27,6 +27,7 @@ async function serve(settings: ServeSettings): Promise<void> {
   const out = process.stdout;
   out.write(`Switchyard ${VERSION} serving at ${app.url} (data: ${settings.dataDir}, ${app.openReport.events} events)\n`);
   out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);
+  if (settings.publicUrl) out.write(`Links sent out use the public URL ${settings.publicUrl}\n`);
   if (app.initialAdminKey) out.write(`Admin API key, shown this once — store it now: ${app.initialAdminKey}\n`);
   if (app.openReport.torn_lines_discarded) out.write(`Recovered the store: discarded ${app.openReport.torn_lines_discarded} torn line(s) from an interrupted write\n`);
   let stopping = false;

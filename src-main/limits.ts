@@ -140,6 +140,32 @@ export const DESTINATION_HEADER_VALUE_MAX = 8 * 1024;
 export const SIGNING_SECRET_BYTES = 32;
 /** verify(): largest accepted distance between webhook-timestamp and now. */
 export const SIGNATURE_TOLERANCE_S = 5 * 60;
+/** After a secret rotation the previous secret still signs, beside the new one, for this long by default (receivers switch without downtime). */
+export const SIGNING_SECRET_GRACE_DEFAULT_S = 24 * 60 * 60;
+/** The longest grace a rotation may ask for: a replaced secret must stop signing within a week. */
+export const SIGNING_SECRET_GRACE_MAX_S = 7 * 24 * 60 * 60;
+
+/** Longest public base URL (SWITCHYARD_PUBLIC_URL, --public-url, Settings); links append paths to it. */
+export const PUBLIC_URL_MAX = 512;
+
+// Chat messages: each platform's published limits (tests check every message against them).
+/** Slack: a section block's text and a context element's text — https://docs.slack.dev/reference/block-kit/blocks/section-block */
+export const SLACK_SECTION_TEXT_MAX = 3000;
+/** Slack: a header block's plain_text — https://docs.slack.dev/reference/block-kit/blocks/header-block */
+export const SLACK_HEADER_TEXT_MAX = 150;
+/** Slack: a section's fields: at most 10, each at most 2000 characters (section-block reference). */
+export const SLACK_FIELDS_MAX = 10;
+export const SLACK_FIELD_TEXT_MAX = 2000;
+/** Slack: blocks in one message — https://docs.slack.dev/messaging#payloads */
+export const SLACK_BLOCKS_MAX = 50;
+/** Mattermost: a post's text, 16,383 characters since server 5.0 (attachment text counts like it) — https://developers.mattermost.com/integrate/reference/message-attachments */
+export const MATTERMOST_TEXT_MAX = 16_383;
+/** Microsoft Teams: a message posted through a Workflows webhook, about 28 KB, else "Request Entity too large" — https://learn.microsoft.com/connectors/teams/ (known issues and limitations) */
+export const TEAMS_MESSAGE_BYTES_MAX = 28 * 1024;
+/** Ours: how much of an event's body (and of its tags) a chat message carries; the link leads to the rest. */
+export const CHAT_BODY_TEXT_MAX = 2000;
+/** Ours: the longest title a Mattermost or Teams message shows (Slack's header allows 150). */
+export const CHAT_TITLE_MAX = 250;
 
 // Destinations, deliveries and the request bin.
 /** Destinations per organization (Armor: up to 25 notification configs; the 26th is a 400). */

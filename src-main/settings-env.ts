@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppOptions } from './app';
+import { parsePublicUrl } from './core/public-url';
 
 export interface ServeSettings {
   host: string;
@@ -12,12 +13,14 @@ export interface ServeSettings {
   allowedHosts: string[];
   /** Per-key ingest rate (requests/s; burst twice that); null keeps the default. */
   ratePerSecond: number | null;
+  /** Base of the links the appliance sends out (--public-url, SWITCHYARD_PUBLIC_URL); null: the address served. */
+  publicUrl: string | null;
 }
 
 /** The appliance options these settings make (one mapping for `serve` and the desktop app). */
-export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit'> {
+export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl'> {
   return {
-    dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts,
+    dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts, publicUrl: s.publicUrl,
     rateLimit: s.ratePerSecond ? { perSecond: s.ratePerSecond, burst: s.ratePerSecond * 2 } : undefined,
   };
 }
@@ -32,10 +35,10 @@ export class UsageError extends Error {
 }
 
 /** The flags `serve` takes (the desktop app picks the same ones out of its argv). */
-export const SERVE_FLAGS = { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } } as const;
+export const SERVE_FLAGS = { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'public-url': { type: 'string' } } as const;
 
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeSettings {
-  let values: { host?: string; port?: string; 'data-dir'?: string };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'public-url'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -56,7 +59,15 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     apiKey: env.SWITCHYARD_API_KEY || null,
     allowedHosts: (env.SWITCHYARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     ratePerSecond: parseRate(env.SWITCHYARD_RATE_LIMIT),
+    publicUrl: publicUrlOf(values['public-url'] !== undefined ? ['--public-url', values['public-url']] : env.SWITCHYARD_PUBLIC_URL ? ['SWITCHYARD_PUBLIC_URL', env.SWITCHYARD_PUBLIC_URL] : null),
   };
+}
+
+function publicUrlOf(given: [string, string] | null): string | null {
+  if (!given) return null;
+  const parsed = parsePublicUrl(given[1], given[0]);
+  if ('errors' in parsed) throw new UsageError(parsed.errors.join('; '));
+  return parsed.url;
 }
 
 function parseRate(text: string | undefined): number | null {
@@ -66,8 +77,9 @@ function parseRate(text: string | undefined): number | null {
   return n;
 }
 
-export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR]
+export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL]
   start       desktop app where the Electron runtime is installed, else the same as serve
   serve       headless: the UI in any browser
   login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
-environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT`;
+  --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL`;

@@ -8,7 +8,12 @@ export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 export const HTTP_KINDS: readonly DestinationKind[] = ['webhook', 'splunk_hec', 'mattermost', 'slack', 'teams'];
 /** Kinds the delivery engine sends, with retries and history. */
 export const DELIVERED_KINDS: readonly DestinationKind[] = [...HTTP_KINDS, 'email'];
-export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope'] as const;
+/**
+ * `transform`: whatever `format` the organization's transform config has when a delivery is
+ * made (default when it has none), so changing the transform changes the next deliveries —
+ * what destinations made through Armor's notifications API get.
+ */
+export const WEBHOOK_FORMATS = ['default', 'splunk', 'envelope', 'transform'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export interface HeaderEntry {
@@ -31,6 +36,12 @@ export interface Destination {
   token: string | null;
   /** Standard Webhooks `whsec_` secret every outgoing request is signed with. */
   signing_secret: string;
+  /**
+   * The secret the last rotation replaced: requests carry its signature too, after the new
+   * one's, until `expires_at`, so receivers can switch secrets without refusing anything.
+   * Absent (or null) when there is none, on records saved before rotations had a grace.
+   */
+  previous_signing_secret?: { secret: string; expires_at: string } | null;
   /** email: the recipient, and whether the message carries the event's context (enriched) or only a link. */
   email_to: string | null;
   email_enriched: boolean;

@@ -153,14 +153,29 @@ export function deleteDestination(draft: DestinationsConfig, organization: strin
   draft.destinations = draft.destinations.filter((d) => d.id !== id);
 }
 
-export function rotateSigningSecret(draft: DestinationsConfig, organization: string, id: string, newSecret: () => string, now: Date): Destination {
+/**
+ * A new signing secret. For `graceS` seconds the replaced one keeps signing beside it (0: it
+ * stops at once). A second rotation within the grace drops the oldest: at most two sign.
+ */
+export function rotateSigningSecret(draft: DestinationsConfig, organization: string, id: string, newSecret: () => string, graceS: number, now: Date): Destination {
   const d = getDestination(draft, organization, id);
+  d.previous_signing_secret = graceS > 0 ? { secret: d.signing_secret, expires_at: new Date(now.getTime() + graceS * 1000).toISOString() } : null;
   d.signing_secret = newSecret();
   d.updated_at = now.toISOString();
   return d;
 }
 
-/** Armor's notification config → a webhook destination (`properties`: one uri, headers). */
+/**
+ * The secrets a request sent at `now` is signed with: the current one first, then the one a
+ * rotation replaced while its grace lasts. Read at each attempt, so retries of deliveries
+ * owed from before a rotation carry the current secrets too.
+ */
+export function signingSecrets(d: Pick<Destination, 'signing_secret' | 'previous_signing_secret'>, now: Date): string[] {
+  const previous = d.previous_signing_secret;
+  return previous && now.getTime() < Date.parse(previous.expires_at) ? [d.signing_secret, previous.secret] : [d.signing_secret];
+}
+
+/** Armor's notification config → a webhook destination (`properties`: one uri, headers) following the transform's format. */
 export function fromArmorNotification(body: {
   name: string;
   email_for_error?: string;
@@ -176,15 +191,21 @@ export function fromArmorNotification(body: {
     email_for_error: body.email_for_error ?? null,
     uri: uris[0].value,
     headers: body.properties.filter((p) => p.type === 'header').map((p) => ({ key: p.key, value: p.value })),
+    // Armor's notification config has no format: deliveries take the transform config's, as it is at the time.
+    format: 'transform',
   };
 }
 
-/** The view every answer gives: secrets masked. */
-export function publicDestination(d: Destination, maskHeader: (name: string, value: string) => string) {
+/** The view every answer gives: secrets masked; the previous signing secret only while it still signs. */
+export function publicDestination(d: Destination, maskHeader: (name: string, value: string) => string, now: Date) {
+  const previous = signingSecrets(d, now).length > 1 ? d.previous_signing_secret! : null;
   return {
     ...d,
     headers: d.headers.map((h) => ({ key: h.key, value: maskHeader(h.key, h.value) })),
     token: d.token ? MASKED_TOKEN : null,
-    signing_secret: 'whsec_***',
+    signing_secret: MASKED_SIGNING_SECRET,
+    previous_signing_secret: previous && { secret: MASKED_SIGNING_SECRET, expires_at: previous.expires_at },
   };
 }
+
+const MASKED_SIGNING_SECRET = 'whsec_***';

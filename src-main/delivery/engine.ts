@@ -4,6 +4,7 @@
 // circuit breaker in front; every attempt is recorded and every change persisted.
 import { randomUUID } from 'node:crypto';
 import { DELIVERED_KINDS, type Destination } from '../core/destination-types';
+import { signingSecrets } from '../core/destinations';
 import { DELIVERY_ATTEMPTS_KEPT, DELIVERY_DRAIN_MS, DELIVERY_UNRECORDED_RETRY_MS, LANE_CONCURRENCY } from '../limits';
 import type { Logger } from '../logger';
 import type { StateRecord } from '../store/types';
@@ -311,7 +312,7 @@ export class DeliveryEngine {
       'user-agent': 'Switchyard/0.1',
       ...toHeaderRecord(dest.headers),
       ...(dest.kind === 'splunk_hec' && dest.token ? { authorization: `Splunk ${dest.token}` } : {}),
-      ...signHeaders({ secret: dest.signing_secret, id: d.id, timestamp: Math.floor(started.getTime() / 1000), body }),
+      ...signHeaders({ secrets: signingSecrets(dest, started), id: d.id, timestamp: Math.floor(started.getTime() / 1000), body }),
     };
     const sent = await this.opts.sender.send({ url: dest.uri!, method: 'POST', headers, body });
     const result = dest.kind === 'splunk_hec' ? withHecAnswer(sent) : sent;

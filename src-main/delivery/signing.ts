@@ -10,8 +10,11 @@ export function newSigningSecret(): string {
 }
 
 export interface SignInput {
-  /** `whsec_` + base64 key (a bare base64 key is accepted too, as the spec's libraries do). */
-  secret: string;
+  /**
+   * `whsec_` + base64 keys (a bare base64 key is accepted too, as the spec's libraries do):
+   * one signature each, space-separated, so a receiver holding any of them verifies (rotation).
+   */
+  secrets: readonly string[];
   /** Stable across retries of one delivery, so receivers can deduplicate. */
   id: string;
   /** Unix seconds of this attempt. */
@@ -28,10 +31,12 @@ export type SignatureHeaders = {
 
 export function signHeaders(input: SignInput): SignatureHeaders {
   if (!Number.isInteger(input.timestamp) || input.timestamp < 0) throw new RangeError('timestamp: must be whole Unix seconds');
+  if (input.secrets.length === 0) throw new RangeError('secrets: at least one is needed');
+  const timestamp = String(input.timestamp);
   return {
     'webhook-id': input.id,
-    'webhook-timestamp': String(input.timestamp),
-    'webhook-signature': `v1,${sign(input.secret, input.id, String(input.timestamp), input.body)}`,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': input.secrets.map((secret) => `v1,${sign(secret, input.id, timestamp, input.body)}`).join(' '),
   };
 }
 

@@ -69,3 +69,9 @@ export async function readJson(ctx: Context, opts: BodyOptions = {}): Promise<un
   if (!parsed.ok) throw new HttpError(400, parsed.errors);
   return parsed.value;
 }
+
+/** A JSON body where one is optional: undefined when the request carries none (no Content-Length or 0, not chunked). */
+export async function readOptionalJson(ctx: Context, opts: BodyOptions = {}): Promise<unknown> {
+  const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+  return hasBody ? readJson(ctx, opts) : undefined;
+}

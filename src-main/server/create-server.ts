@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { ServerDeps } from './deps';
 import { hecAnswers } from './hec';
 import { errorHandler } from './middleware/errors';
-import { hostOriginGuard } from './middleware/host-origin';
+import { hostnameOf, hostOriginGuard } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
@@ -52,7 +52,9 @@ export function createKoaApp(deps: ServerDeps): Koa {
   app.use(errorHandler(deps.logger));
   app.use(hecAnswers(deps));
   app.use(securityHeaders);
-  app.use(hostOriginGuard(deps.allowedHosts));
+  // The public URL's host is a name the appliance is reached by (a proxy that keeps the Host header).
+  const publicHost = () => hostnameOf(new URL(deps.baseUrl()).host);
+  app.use(hostOriginGuard({ has: (name) => deps.allowedHosts.has(name) || name === publicHost() }));
   app.use(staticUi(deps.uiDir));
   app.use(router.routes());
   app.use(router.allowedMethods());

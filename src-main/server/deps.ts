@@ -30,6 +30,10 @@ export interface ServerDeps extends AuthDeps {
   version: string;
   startedAt: number;
   now: () => Date;
-  /** Base URL the appliance answers on, for links it hands out. */
+  /** Base of the links the appliance hands out: the public URL when one is set, else the address served. */
   baseUrl: () => string;
+  /** The address the appliance serves on (its own requests to itself, e.g. the demo's request bin). */
+  servedUrl: () => string;
+  /** SWITCHYARD_PUBLIC_URL / --public-url; a URL saved in Settings takes precedence. */
+  publicUrlFromEnvironment: string | null;
 }

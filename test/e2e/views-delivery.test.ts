@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../helpers/child';
+import { startSmtpServer, type SmtpSink } from '../helpers/smtp';
 import { startE2E, type E2E } from './browser';
 
 let e: E2E;
@@ -19,9 +19,7 @@ let ingestKey: string;
 let receiver: Server;
 let receiverStatus = 500;
 let receiverUrl: string;
-let smtp: SMTPServer;
-let smtpPort: number;
-const mails: string[] = [];
+let smtp: SmtpSink | undefined;
 
 beforeAll(async () => {
   e = await startE2E();
@@ -37,26 +35,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        mails.push(raw);
-        done();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer();
 }, 60_000);
 
 afterAll(async () => {
   await e?.close();
   await new Promise((r) => receiver?.close(r));
-  await new Promise((r) => (smtp ? smtp.close(() => r(undefined)) : r(undefined)));
+  await smtp?.close();
 });
 
 async function ingestFixture(): Promise<string> {
@@ -139,6 +124,9 @@ test('destination detail: circuit, a test send that reports its outcome, a rotat
   const secret = page.getByRole('region', { name: 'New signing secret' });
   await secret.waitFor();
   expect(await secret.textContent()).toMatch(/whsec_[A-Za-z0-9+/=]{10,}/);
+  // The default grace: the replaced secret keeps signing for 24 h, and the settings say until when.
+  await page.getByRole('status').getByText(/requests carry both signatures until/).waitFor();
+  await page.getByText('still signs too, until').waitFor();
   await e.shot('view-destination-detail');
 });
 
@@ -292,7 +280,7 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
   const smtpSection = page.getByRole('region', { name: 'E-mail (SMTP)' });
   await smtpSection.waitFor();
   await field('SMTP host').fill('127.0.0.1');
-  await field('SMTP port').fill(String(smtpPort));
+  await field('SMTP port').fill(String(smtp!.port));
   await field('SMTP password').fill('hunter2');
   await field('From address').fill('not-an-address');
   await page.getByRole('button', { name: 'Save SMTP' }).click();
@@ -300,11 +288,11 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
   await field('From address').fill('switchyard@example.test');
   await page.getByRole('button', { name: 'Save SMTP' }).click();
   await smtpSection.getByRole('status').getByText('Saved').waitFor();
-  expect((await e.api('GET', '/api/settings')).body.smtp).toMatchObject({ host: '127.0.0.1', port: smtpPort, password: '***' });
+  expect((await e.api('GET', '/api/settings')).body.smtp).toMatchObject({ host: '127.0.0.1', port: smtp!.port, password: '***' });
   await field('Send test e-mail to').fill('soc@example.test');
   await page.getByRole('button', { name: 'Send test e-mail' }).click();
   await smtpSection.getByText(/Accepted by the SMTP server/).waitFor();
-  expect(mails.some((m) => m.includes('Test e-mail'))).toBe(true);
+  expect(smtp!.mails.some((m) => m.raw.includes('Test e-mail'))).toBe(true);
 
   const keys = page.getByRole('region', { name: 'API keys' });
   await field('Key name').fill('browser-made key');
@@ -323,6 +311,19 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
   await field('Search URL template').fill('https://kibana.local/app/discover#/?query={{value}}');
   await page.getByRole('button', { name: 'Save template' }).click();
   await search.getByRole('status').getByText('Saved').waitFor();
+
+  // The public URL links are built on: a bad one is refused, a good one used, blank goes back to the address served.
+  const publicUrl = page.getByRole('region', { name: 'Public URL' });
+  await field('Public URL').fill('hub.example.test');
+  await page.getByRole('button', { name: 'Save public URL' }).click();
+  await publicUrl.getByRole('alert').getByText(/not an absolute URL/).waitFor();
+  await field('Public URL').fill('https://hub.example.test/sy/');
+  await page.getByRole('button', { name: 'Save public URL' }).click();
+  await publicUrl.getByRole('status').getByText('Saved: links use https://hub.example.test/sy').waitFor();
+  expect((await e.api('GET', '/openapi.json')).body.servers[0].url).toBe('https://hub.example.test/sy');
+  await field('Public URL').fill('');
+  await page.getByRole('button', { name: 'Save public URL' }).click();
+  await publicUrl.getByRole('status').getByText(/^Removed: links use http:\/\/127\.0\.0\.1:\d+$/).waitFor();
 
   const retention = page.getByRole('region', { name: 'Retention' });
   await field('Keep events for').fill('30');

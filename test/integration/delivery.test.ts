@@ -178,7 +178,9 @@ describe('payload formats', () => {
     const got = await r.waitFor(2);
     const envelope = got.find((g) => JSON.parse(g.body).type === 'alert')!;
     expect(JSON.parse(envelope.body)).toEqual({
-      type: 'alert', action: 'created', attributes: { uuid: alert.id, short_id: alert.short_id, event_uuid: ev.event_id },
+      type: 'alert', action: 'created',
+      // url: the alert's page; api_url: the full alert for a read key (links use the public URL, here the address served).
+      attributes: { uuid: alert.id, short_id: alert.short_id, event_uuid: ev.event_id, url: `${h.app.url}/#/alerts/${alert.id}`, api_url: `${h.app.url}/v1/alerts/${alert.id}` },
       metadata: { version: 2, created_at: expect.any(String), community_uuid: (await h.http('GET', '/api/session')).json.organization.id, avatar_uuid: null, user_uuid: null, permissions: [] },
     });
     const splunk = got.find((g) => g.headers.authorization === 'Splunk hec-token-1')!;

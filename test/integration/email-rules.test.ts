@@ -1,10 +1,9 @@
 // SMTP settings with a test e-mail, e-mail destinations, failure notices once per quiet
 // period, and rules with their dry run — against a real SMTP server on 127.0.0.1.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness';
 import { startReceiver } from '../helpers/receiver';
+import { startSmtpServer, type SmtpSink } from '../helpers/smtp';
 import { until } from '../helpers/wait';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -13,36 +12,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-interface Mail { to: string[]; raw: string }
-
-async function smtp(): Promise<{ port: number; mails: Mail[]; waitFor(n: number): Promise<Mail[]> }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    mails,
-    async waitFor(n) {
-      const end = Date.now() + 10_000;
-      while (mails.length < n) {
-        if (Date.now() > end) throw new Error(`got ${mails.length} of ${n} e-mails`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return mails.slice(0, n);
-    },
-  };
+async function smtp(): Promise<SmtpSink> {
+  const sink = await startSmtpServer();
+  cleanups.push(() => sink.close());
+  return sink;
 }
 
 async function app(extra: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {

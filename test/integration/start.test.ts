@@ -66,6 +66,31 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('Admin API key');
   });
 
+  it('takes the public URL from --public-url or SWITCHYARD_PUBLIC_URL (the flag wins) into /openapi.json, and refuses a bad one in one line', async () => {
+    requireBuild();
+    for (const [args, env, expected] of [
+      [['--public-url', 'https://hub.example.test/sy/'], {}, 'https://hub.example.test/sy'],
+      [[], { SWITCHYARD_PUBLIC_URL: 'http://hub.lan:8080' }, 'http://hub.lan:8080'],
+      [['--public-url=https://flag.example.test'], { SWITCHYARD_PUBLIC_URL: 'http://hub.lan:8080' }, 'https://flag.example.test'],
+    ] as const) {
+      const dir = await tempDir();
+      const child = spawnChild(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, ...args], { ...env });
+      track(child, dir);
+      await child.waitFor(/Links sent out use the public URL/);
+      expect(child.output()).toContain(`Links sent out use the public URL ${expected}\n`);
+      const url = child.output().match(/serving at (http:\/\/127\.0\.0\.1:\d+)/)![1];
+      const doc = await request(`${url}/openapi.json`);
+      expect(((await doc.body.json()) as { servers: unknown }).servers).toEqual([{ url: expected, description: 'this appliance' }]);
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    }
+    const dir = await tempDir();
+    const bad = spawnChild(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir], { SWITCHYARD_PUBLIC_URL: 'hub.lan' });
+    track(bad, dir);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().split('\n')[0]).toBe('switchyard: SWITCHYARD_PUBLIC_URL: "hub.lan" is not an absolute URL (e.g. https://switchyard.example.com)');
+  });
+
   it('reports a port in use in one line, not a stack trace', async () => {
     requireBuild();
     const blocker = createServer();

@@ -4,13 +4,19 @@ import { defaultDataDir, parseServeArgs, UsageError } from '../../src-main/setti
 
 describe('serve settings', () => {
   it('defaults to 127.0.0.1:8080 and the user data folder', () => {
-    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null });
+    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null });
   });
   it('takes SWITCHYARD_* variables, and flags over them', () => {
     const env = { SWITCHYARD_HOST: '0.0.0.0', SWITCHYARD_PORT: '9000', SWITCHYARD_DATA_DIR: '/d', SWITCHYARD_API_KEY: 'k', SWITCHYARD_ALLOWED_HOSTS: 'a.lan, b.lan', SWITCHYARD_RATE_LIMIT: '50' };
-    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50 });
+    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null });
     expect(() => parseServeArgs([], { SWITCHYARD_RATE_LIMIT: 'lots' })).toThrow(/SWITCHYARD_RATE_LIMIT/);
     expect(parseServeArgs(['--host', '::1', '--port', '0', '--data-dir', '/e'], env)).toMatchObject({ host: '::1', port: 0, dataDir: '/e' });
+  });
+  it('takes the public URL from --public-url over SWITCHYARD_PUBLIC_URL, trailing slashes dropped, and refuses one that cannot be a link base', () => {
+    expect(parseServeArgs([], { SWITCHYARD_PUBLIC_URL: 'https://hub.example.test/sy/' }).publicUrl).toBe('https://hub.example.test/sy');
+    expect(parseServeArgs(['--public-url', 'http://flag.lan:8080'], { SWITCHYARD_PUBLIC_URL: 'https://hub.example.test' }).publicUrl).toBe('http://flag.lan:8080');
+    expect(() => parseServeArgs(['--public-url', 'ftp://x'], {})).toThrow(new UsageError('--public-url: must be an http or https URL'));
+    expect(() => parseServeArgs([], { SWITCHYARD_PUBLIC_URL: 'https://x.test/?a=1' })).toThrow(/^SWITCHYARD_PUBLIC_URL: must not have a query or fragment/);
   });
   it('rejects bad ports and unknown flags with a usage error', () => {
     expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(UsageError);

@@ -22,7 +22,7 @@ describe('signing secrets', () => {
 describe('signHeaders', () => {
   it('reproduces the Standard Webhooks published test vector', () => {
     const headers = signHeaders({
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1614265330, body: '{"test": 2432232314}',
+      secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1614265330, body: '{"test": 2432232314}',
     });
     expect(headers).toEqual({
       'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
@@ -31,10 +31,16 @@ describe('signHeaders', () => {
     });
   });
 
+  it('signs with every secret given, in order, space-separated (a rotation\'s grace period)', () => {
+    const [current, previous] = [newSigningSecret(), newSigningSecret()];
+    const headers = signHeaders({ secrets: [current, previous], id: 'dlv_rot', timestamp: 1_740_000_000, body: '{"a":1}' });
+    expect(headers['webhook-signature']).toBe(`${referenceSignature(current, 'dlv_rot', 1_740_000_000, '{"a":1}')} ${referenceSignature(previous, 'dlv_rot', 1_740_000_000, '{"a":1}')}`);
+  });
+
   it('matches an independent HMAC-SHA256 over "id.timestamp.body" for fresh secrets and unicode bodies', () => {
     for (const body of ['{}', '{"title":"Disk full on db-1 — ünïcødé ✓"}', '']) {
       const secret = newSigningSecret();
-      const headers = signHeaders({ secret, id: 'dlv_01HZY', timestamp: 1_740_000_000, body });
+      const headers = signHeaders({ secrets: [secret], id: 'dlv_01HZY', timestamp: 1_740_000_000, body });
       expect(headers['webhook-signature']).toBe(referenceSignature(secret, 'dlv_01HZY', 1_740_000_000, body));
     }
   });
@@ -42,13 +48,14 @@ describe('signHeaders', () => {
   it('signs bytes and the same text identically', () => {
     const secret = newSigningSecret();
     const text = '{"a":"é"}';
-    const input = { secret, id: 'x', timestamp: 1 };
+    const input = { secrets: [secret], id: 'x', timestamp: 1 };
     expect(signHeaders({ ...input, body: new TextEncoder().encode(text) })).toEqual(signHeaders({ ...input, body: text }));
   });
 
   it('refuses a fractional timestamp and an empty secret', () => {
-    expect(() => signHeaders({ secret: newSigningSecret(), id: 'x', timestamp: 1.5, body: '' })).toThrow(/timestamp/);
-    expect(() => signHeaders({ secret: 'whsec_', id: 'x', timestamp: 1, body: '' })).toThrow(/secret/);
+    expect(() => signHeaders({ secrets: [newSigningSecret()], id: 'x', timestamp: 1.5, body: '' })).toThrow(/timestamp/);
+    expect(() => signHeaders({ secrets: ['whsec_'], id: 'x', timestamp: 1, body: '' })).toThrow(/secret/);
+    expect(() => signHeaders({ secrets: [], id: 'x', timestamp: 1, body: '' })).toThrow(/secrets/);
   });
 });
 
@@ -56,7 +63,7 @@ describe('verify', () => {
   const secret = newSigningSecret();
   const body = '{"type":"alert","action":"created"}';
   const now = 1_740_000_000;
-  const headers = signHeaders({ secret, id: 'dlv_1', timestamp: now, body });
+  const headers = signHeaders({ secrets: [secret], id: 'dlv_1', timestamp: now, body });
 
   it('accepts what signHeaders produced, with header names in any case', () => {
     expect(verify({ secret, headers, body, now })).toBe(true);

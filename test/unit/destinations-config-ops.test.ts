@@ -5,6 +5,8 @@ import {
   createDestination,
   emptyDestinationsConfig,
   publicDestination,
+  rotateSigningSecret,
+  signingSecrets,
   updateDestination,
   type DestinationPatch,
 } from '../../src-main/core/destinations';
@@ -39,7 +41,7 @@ const webhook: DestinationInput = {
   headers: [{ key: 'Authorization', value: 'Bearer s3cret' }, { key: 'X-Team', value: 'soc' }, { key: 'X-Api-Key', value: 'k-123' }],
 };
 /** What a form holding the masked view sends back. */
-const shownHeaders = (draft: DestinationsConfig) => publicDestination(draft.destinations[0], maskHeaderValue).headers;
+const shownHeaders = (draft: DestinationsConfig) => publicDestination(draft.destinations[0], maskHeaderValue, T1).headers;
 
 describe('updateDestination', () => {
   it('changes only the given fields and stamps updated_at', () => {
@@ -138,7 +140,7 @@ describe('updateDestination', () => {
 
   it('splunk_hec: "***" keeps the saved token, a new token replaces it, an empty one is refused; the format stays splunk', () => {
     const { draft, id } = withOne({ name: 'HEC', kind: 'splunk_hec', uri: 'https://splunk.local:8088/services/collector/event', token: 'hec-token-1' });
-    const shown = publicDestination(draft.destinations[0], maskHeaderValue);
+    const shown = publicDestination(draft.destinations[0], maskHeaderValue, T1);
     expect(shown.token).toBe('***');
     expect(updateDestination(draft, ORG, id, { token: shown.token, format: 'default' }, updateDeps, T1).destination).toMatchObject({ token: 'hec-token-1', format: 'splunk' });
     expect(updateDestination(draft, ORG, id, { token: 'hec-token-2' }, updateDeps, T1).destination.token).toBe('hec-token-2');
@@ -164,5 +166,43 @@ describe('updateDestination', () => {
     const { draft, id } = withOne(webhook);
     expect(errorsOf(() => updateDestination(draft, ORG, 'nope', { name: 'x' }, updateDeps, T1))).toEqual({ type: 'NotFoundError', errors: ['id: no destination "nope"'] });
     expect(errorsOf(() => updateDestination(draft, 'org-b', id, { name: 'x' }, updateDeps, T1)).type).toBe('NotFoundError');
+  });
+});
+
+describe('rotateSigningSecret and signingSecrets', () => {
+  const DAY_S = 24 * 60 * 60;
+  const secrets = ['whsec_b25l', 'whsec_dHdv', 'whsec_dGhyZWU='];
+  const rotating = () => {
+    const draft = emptyDestinationsConfig();
+    const next = [...secrets];
+    const d = createDestination(draft, ORG, webhook, { validateHeaders, newSecret: () => next.shift()! }, T0);
+    return { draft, id: d.id, newSecret: () => next.shift()! };
+  };
+  const at = (base: Date, s: number) => new Date(base.getTime() + s * 1000);
+
+  it('signs with the new secret first and the replaced one beside it until the grace ends, then with the new one alone', () => {
+    const { draft, id, newSecret } = rotating();
+    expect(signingSecrets(draft.destinations[0], T0)).toEqual(['whsec_b25l']);
+    const d = rotateSigningSecret(draft, ORG, id, newSecret, DAY_S, T1);
+    expect(d.previous_signing_secret).toEqual({ secret: 'whsec_b25l', expires_at: '2026-03-02T11:00:00.000Z' });
+    expect(signingSecrets(d, T1)).toEqual(['whsec_dHdv', 'whsec_b25l']);
+    expect(signingSecrets(d, at(T1, DAY_S - 1))).toEqual(['whsec_dHdv', 'whsec_b25l']);
+    expect(signingSecrets(d, at(T1, DAY_S))).toEqual(['whsec_dHdv']);
+  });
+
+  it('grace 0 switches at once; a second rotation keeps only the secret it replaced', () => {
+    const { draft, id, newSecret } = rotating();
+    expect(signingSecrets(rotateSigningSecret(draft, ORG, id, newSecret, 0, T1), T1)).toEqual(['whsec_dHdv']);
+    const again = rotateSigningSecret(draft, ORG, id, newSecret, 60, T1);
+    expect(signingSecrets(again, T1)).toEqual(['whsec_dGhyZWU=', 'whsec_dHdv']);
+  });
+
+  it('the answers mask both secrets and show the previous one only while it signs', () => {
+    const { draft, id, newSecret } = rotating();
+    rotateSigningSecret(draft, ORG, id, newSecret, 60, T1);
+    const during = publicDestination(draft.destinations[0], maskHeaderValue, at(T1, 59));
+    expect(during).toMatchObject({ signing_secret: 'whsec_***', previous_signing_secret: { secret: 'whsec_***', expires_at: at(T1, 60).toISOString() } });
+    expect(JSON.stringify(during)).not.toMatch(/b25l|dHdv/);
+    expect(publicDestination(draft.destinations[0], maskHeaderValue, at(T1, 60)).previous_signing_secret).toBeNull();
   });
 });

@@ -26,8 +26,11 @@ export interface RequestFacts {
   path: string;
 }
 
+/** Host names the appliance answers to. */
+export type HostAllowList = Pick<ReadonlySet<string>, 'has'>;
+
 /** Answers null when the request may proceed, else the reason it is refused. */
-export function checkHostOrigin(req: RequestFacts, allowed: Set<string>): string | null {
+export function checkHostOrigin(req: RequestFacts, allowed: HostAllowList): string | null {
   if (!req.host) return 'host: the Host header is required';
   const hostname = hostnameOf(req.host);
   if (!allowed.has(hostname)) {
@@ -56,7 +59,7 @@ function hostLines(rawHeaders: readonly string[]): number {
   return n;
 }
 
-export function hostOriginGuard(allowed: Set<string>): Middleware {
+export function hostOriginGuard(allowed: HostAllowList): Middleware {
   return async (ctx, next) => {
     // RFC 9112 §3.2: a request with several Host lines is a 400; whichever one counted, the other could be a foreign name.
     if (hostLines(ctx.req.rawHeaders) > 1) throw new HttpError(400, ['host: more than one Host header']);

@@ -6,10 +6,11 @@ import * as dst from '../../core/destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/engine';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
-import { armorNotificationSchema, destinationCreateSchema, destinationUpdateSchema, notificationsReadSchema } from '../../schemas/destinations';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SIGNING_SECRET_GRACE_DEFAULT_S } from '../../limits';
+import { armorNotificationSchema, destinationCreateSchema, destinationUpdateSchema, notificationsReadSchema, rotateSecretSchema } from '../../schemas/destinations';
+import { validate } from '../../schemas/validate';
 import type { Principal } from '../auth';
-import { readRawBody } from '../body';
+import { readOptionalJson, readRawBody } from '../body';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
@@ -21,7 +22,7 @@ const BIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const opsDeps = { validateHeaders, newSecret: newSigningSecret };
-  const view = (d: Destination) => ({ ...dst.publicDestination(d, maskHeaderValue), circuit: deps.deliveries.breakers.snapshot(d.id) });
+  const view = (d: Destination) => ({ ...dst.publicDestination(d, maskHeaderValue, now()), circuit: deps.deliveries.breakers.snapshot(d.id) });
   const create = async (ctx: Context, organization: string, input: DestinationInput, ops: typeof opsDeps = opsDeps) => {
     const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, ops, now()));
     ctx.status = 201;
@@ -57,11 +58,11 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         if (!org) throw new HttpError(404, [`org: no organization "${wanted}" under yours`]);
         const armor = body as Parameters<typeof dst.fromArmorNotification>[0];
         const input = dst.fromArmorNotification(armor);
-        const transform = deps.store.config().transforms.find((t) => t.organization === org.id);
         // Header problems name the field the caller sent (properties[i]), not the destination's headers[j].
         const headerAt = armor.properties.flatMap((p, i) => (p.type === 'header' ? [i] : []));
         const armorOps = { ...opsDeps, validateHeaders: (h: Parameters<typeof validateHeaders>[0]) => validateHeaders(h).map((e) => e.replace(/^headers\[(\d+)\]/, (_, j: string) => `properties[${headerAt[Number(j)]}]`)) };
-        await create(ctx, org.id, { ...input, format: transform?.format ?? 'default' }, armorOps);
+        // Armor semantics: the destination follows its organization's transform config (format 'transform').
+        await create(ctx, org.id, input, armorOps);
       },
     },
     {
@@ -100,10 +101,18 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/api/destinations/:id/rotate-secret', summary: 'Issue a new whsec_ signing secret (shown once)', tag: 'destinations', auth: 'admin',
-      responses: { '200': 'the destination with its new signing_secret', '404': 'no such destination' },
+      method: 'post', path: '/api/destinations/:id/rotate-secret',
+      summary: 'Issue a new whsec_ signing secret (shown once). For grace_s (default 24 h, 0 = at once) every request, retries included, is signed with both: "v1,<new> v1,<old>"',
+      tag: 'destinations', auth: 'admin',
+      // The body is optional (no body: the default grace), so it is read and checked here.
+      documentedBody: rotateSecretSchema,
+      responses: { '200': 'the destination with its new signing_secret and previous_signing_secret.expires_at', '400': 'invalid grace_s', '404': 'no such destination' },
       handler: async (ctx, { principal }) => {
-        const d = await deps.store.updateConfig((draft) => dst.rotateSigningSecret(draft, principal.organization.id, String(ctx.params.id), newSigningSecret, now()));
+        const body = (await readOptionalJson(ctx)) ?? {};
+        const errors = validate(rotateSecretSchema, body);
+        if (errors.length) throw new HttpError(400, errors);
+        const graceS = (body as { grace_s?: number }).grace_s ?? SIGNING_SECRET_GRACE_DEFAULT_S;
+        const d = await deps.store.updateConfig((draft) => dst.rotateSigningSecret(draft, principal.organization.id, String(ctx.params.id), newSigningSecret, graceS, now()));
         ctx.body = { ...view(d), signing_secret: d.signing_secret };
       },
     },

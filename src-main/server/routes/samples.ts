@@ -55,7 +55,8 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': 'the demo already exists', '201': 'created: {destination_id, bin, bin_url}' },
       handler: async (ctx, { principal }) => {
         const org = principal.organization.id;
-        const binUrl = `${deps.baseUrl()}/bin/${DEMO_BIN}`;
+        // The appliance posts to itself: the address it serves on, not a public URL that may lead elsewhere.
+        const binUrl = `${deps.servedUrl()}/bin/${DEMO_BIN}`;
         // Ours: the name and a URI on the request bin (a user's own destination of that name is left alone).
         const existing = deps.store.config().destinations.find((d) => d.organization === org && d.name === DEMO_DESTINATION && d.kind === 'webhook' && d.uri?.endsWith(`/bin/${DEMO_BIN}`));
         let d = existing;

@@ -1,8 +1,9 @@
 // Appliance settings: SMTP (password write-only) with a test e-mail; event retention; the
 // organization's search URL template (set in routes/transform.ts).
+import { parsePublicUrl, PUBLIC_URL_SETTING, savedPublicUrl } from '../../core/public-url';
 import { searchUrlTemplate } from '../../core/transform/config-ops';
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
-import { RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
+import { PUBLIC_URL_MAX, RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
 import type { RetentionPolicy } from '../../store/types';
 import { smtpSettingsSchema, smtpTestSchema } from '../../schemas/destinations';
 import type { ServerDeps } from '../deps';
@@ -21,12 +22,30 @@ export const retentionSchema = {
   },
 };
 
+/** Settings → public URL: the base of every link sent out; null goes back to SWITCHYARD_PUBLIC_URL / --public-url, or the address served. */
+export const publicUrlSchema = {
+  title: 'PublicUrlSetting',
+  type: 'object',
+  additionalProperties: false,
+  required: ['public_url'],
+  properties: {
+    public_url: { type: ['string', 'null'], maxLength: PUBLIC_URL_MAX, description: 'absolute http(s) URL people and tools reach the appliance at (e.g. https://switchyard.example.com); no query or fragment' },
+  },
+};
+
 export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   const smtp = () => deps.store.config().settings.smtp as SmtpSettings | undefined;
+  const publicUrlView = () => ({
+    saved: savedPublicUrl(deps.store.config().settings),
+    environment: deps.publicUrlFromEnvironment,
+    served: deps.servedUrl(),
+    // What links use now: saved, else the environment's, else the address served.
+    effective: deps.baseUrl(),
+  });
   return [
     {
       method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
-      responses: { '200': '{smtp, flap, retention, search_url_template, outgoing}' },
+      responses: { '200': '{smtp, flap, retention, search_url_template, public_url, outgoing}' },
       handler: (ctx, { principal }) => {
         const s = smtp();
         ctx.body = {
@@ -35,6 +54,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
           retention: deps.store.retention(),
           // Your organization's add_log_search_url link template (PUT /api/settings/search-url-template); null when none.
           search_url_template: searchUrlTemplate(deps.store.config().settings, principal.organization.id),
+          public_url: publicUrlView(),
           // What deliveries may connect to: this is a workstation product, so receivers on this
           // machine and the LAN are allowed; cloud metadata addresses never are.
           outgoing: {
@@ -44,6 +64,22 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
             always_refused: ['169.254.0.0/16 (cloud metadata, link-local)', 'fe80::/10', 'fd00:ec2::254', '100.100.100.200', '168.63.129.16', '0.0.0.0/8', '::', 'multicast'],
           },
         };
+      },
+    },
+    {
+      method: 'put', path: '/api/settings/public-url',
+      summary: 'Set the public URL: the base of every link sent out (e-mails, chat messages, webhook envelopes, source URLs, OpenAPI servers); null falls back to SWITCHYARD_PUBLIC_URL, else the address served',
+      tag: 'settings', auth: 'admin',
+      body: publicUrlSchema, responses: { '200': '{public_url: {saved, environment, served, effective}}', '400': 'not an absolute http(s) URL, or with credentials, a query or a fragment' },
+      handler: async (ctx, { body }) => {
+        const given = (body as { public_url: string | null }).public_url;
+        const parsed = given === null || given.trim() === '' ? { url: null } : parsePublicUrl(given);
+        if ('errors' in parsed) throw new HttpError(400, parsed.errors);
+        await deps.store.updateConfig((d) => {
+          if (parsed.url === null) delete d.settings[PUBLIC_URL_SETTING];
+          else d.settings[PUBLIC_URL_SETTING] = parsed.url;
+        });
+        ctx.body = { public_url: publicUrlView() };
       },
     },
     {

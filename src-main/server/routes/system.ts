@@ -43,7 +43,8 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       method: 'get', path: '/openapi.json', summary: 'This document', tag: 'system', auth: 'public',
       responses: { '200': 'OpenAPI 3.1 document' },
       handler: (ctx) => {
-        ctx.body = openapi();
+        // Where tools send the documented requests: the public URL when one is set (it can change at run time).
+        ctx.body = { ...(openapi() as Record<string, unknown>), servers: [{ url: deps.baseUrl(), description: 'this appliance' }] };
       },
     },
     {

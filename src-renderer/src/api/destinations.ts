@@ -7,7 +7,7 @@ import type { DeliverySummary } from './deliveries';
 
 export { DELIVERED_KINDS, DESTINATION_KINDS, WEBHOOK_FORMATS, type DestinationInput, type DestinationKind, type HeaderEntry, type WebhookFormat } from '../../../src-main/core/destination-types';
 /** Headers a webhook may carry. */
-export { DESTINATION_HEADERS_MAX as HEADERS_MAX } from '../../../src-main/limits';
+export { DESTINATION_HEADERS_MAX as HEADERS_MAX, SIGNING_SECRET_GRACE_DEFAULT_S } from '../../../src-main/limits';
 
 /** As every answer shows it: token, signing secret and secret-looking headers masked; with its circuit. */
 export interface Destination extends StoredDestination {
@@ -34,7 +34,8 @@ export const destinationApi = {
   create: (input: DestinationInput) => http.post<WithSecret<Destination>>('/api/destinations', input),
   update: (id: string, patch: DestinationPatch) => http.patch<Destination>(`/api/destinations/${seg(id)}`, patch),
   remove: (id: string) => http.del(`/api/destinations/${seg(id)}`),
-  rotateSecret: (id: string) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`),
+  /** `graceS`: how long the replaced secret keeps signing beside the new one (0: stops at once). */
+  rotateSecret: (id: string, graceS: number) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`, { grace_s: graceS }),
   test: (id: string) => http.post<DeliverySummary>(`/api/destinations/${seg(id)}/test`),
 };
 

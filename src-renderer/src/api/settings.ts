@@ -32,6 +32,18 @@ export interface OutgoingPolicy {
   always_refused: string[];
 }
 
+/** The base of every link the appliance sends out, and where it comes from. */
+export interface PublicUrl {
+  /** Saved in Settings (takes precedence); null when none. */
+  saved: string | null;
+  /** SWITCHYARD_PUBLIC_URL / --public-url; null when not given. */
+  environment: string | null;
+  /** The address the appliance serves on. */
+  served: string;
+  /** What links use now. */
+  effective: string;
+}
+
 export interface Settings {
   smtp: SmtpSettings | null;
   flap: FlapSettings;
@@ -39,6 +51,7 @@ export interface Settings {
   retention: Retention;
   /** Your organization's link template for add_log_search_url; null when none is set. */
   search_url_template: string | null;
+  public_url: PublicUrl;
 }
 
 export const SCOPES = ['ingest', 'read', 'admin'] as const;
@@ -58,6 +71,7 @@ export const settingsApi = {
   saveSmtp: (input: SmtpInput) => http.put<{ smtp: SmtpSettings }>('/api/settings/smtp', input),
   testSmtp: (to: string) => http.post<{ message_id: string }>('/api/settings/smtp/test', { to }),
   saveSearchUrlTemplate: (template: string | null) => http.put<{ template: string | null }>('/api/settings/search-url-template', { template }),
+  savePublicUrl: (url: string | null) => http.put<{ public_url: PublicUrl }>('/api/settings/public-url', { public_url: url }),
   saveRetention: (retention: Retention) => http.put<Retention>('/api/settings/retention', retention),
   saveFlap: (flap: FlapSettings) => http.put<{ flap: FlapSettings }>('/api/signals/settings/flap', flap),
 };

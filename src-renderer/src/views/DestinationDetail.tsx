@@ -3,7 +3,7 @@
 // secret rotation, recent deliveries.
 import { useState, type ReactNode } from 'react';
 import { waitForOutcome, outcomeText } from '../api/deliveries';
-import { DELIVERED_KINDS, destinationApi, healthOf, targetOf, type DestinationDetail as Detail } from '../api/destinations';
+import { DELIVERED_KINDS, destinationApi, healthOf, SIGNING_SECRET_GRACE_DEFAULT_S, targetOf, type DestinationDetail as Detail } from '../api/destinations';
 import { ActionButton } from '../components/Action';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -24,7 +24,7 @@ function settingsOf(d: Detail): [string, ReactNode][] {
     ['Kind', d.kind],
     ['Sends to', <span className="dest-target">{targetOf(d)}</span>],
     ...(d.kind === 'webhook' ? [
-      ['Format', d.format],
+      ['Format', d.format === 'transform' ? 'transform (follows the transform config)' : d.format],
       ['Headers', d.headers.length ? <ul className="plain">{d.headers.map((h, i) => <li key={i}><code>{h.key}: {h.value}</code></li>)}</ul> : 'none'],
     ] as [string, ReactNode][] : []),
     ...(d.kind === 'splunk_hec' ? [['HEC token', <code>{d.token ?? '—'}</code>]] as [string, ReactNode][] : []),
@@ -33,6 +33,7 @@ function settingsOf(d: Detail): [string, ReactNode][] {
     ['E-mail on failure', d.email_for_error],
     ['Enabled', d.enabled ? 'yes' : 'no'],
     ['Signing secret', <code>{d.signing_secret}</code>],
+    ...(d.previous_signing_secret ? [['Previous secret', <>still signs too, until <Time at={d.previous_signing_secret.expires_at} /></>]] as [string, ReactNode][] : []),
     ['Created', <Time at={d.created_at} />],
   ];
 }
@@ -48,9 +49,13 @@ function circuitOf(d: Detail): [string, ReactNode][] {
   ];
 }
 
+/** How long a replaced secret keeps signing beside the new one, so receivers can switch without refusing deliveries. */
+const GRACE_CHOICES: [number, string][] = [[SIGNING_SECRET_GRACE_DEFAULT_S, '24 hours'], [60 * 60, '1 hour'], [7 * 24 * 60 * 60, '7 days'], [0, 'no grace (switch at once)']];
+
 export function DestinationDetail({ id, go }: { id: string; go: (hash: string) => void }) {
   const detail = useLoad(() => destinationApi.get(id), [id]);
   const [secret, setSecret] = useState<string | null>(null);
+  const [graceS, setGraceS] = useState(SIGNING_SECRET_GRACE_DEFAULT_S);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const reload = useThrottled(() => void detail.reload(), 500);
@@ -107,10 +112,17 @@ export function DestinationDetail({ id, go }: { id: string; go: (hash: string) =
           await detail.reload();
           return `Test delivery ${outcomeText(outcome)}`;
         }} />
+        <label>Old secret keeps signing for{' '}
+          <select aria-label="Grace period" value={graceS} onChange={(e) => setGraceS(Number(e.target.value))}>
+            {GRACE_CHOICES.map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+          </select>
+        </label>
         <ActionButton label="Rotate signing secret" run={async () => {
-          const rotated = await destinationApi.rotateSecret(d.id);
+          const rotated = await destinationApi.rotateSecret(d.id, graceS);
           setSecret(rotated.signing_secret);
-          return 'New secret issued; the old one no longer signs';
+          await detail.reload();
+          const until = rotated.previous_signing_secret?.expires_at;
+          return until ? `New secret issued; requests carry both signatures until ${new Date(until).toLocaleString()}` : 'New secret issued; the old one no longer signs';
         }} />
         <ConfirmButton label="Delete destination" question={`Delete "${d.name}"? Rules that send to it will need another action.`} run={async () => {
           await destinationApi.remove(d.id);

@@ -90,7 +90,7 @@ export function DestinationForm({ editing, onCreated, onSaved, onCancel }: {
       {usesUri(f.kind) && <Field label="URI" hint={f.kind === 'webhook' ? `try the built-in request bin: ${location.origin}/bin/demo` : 'the incoming-webhook URL'}><input {...text('uri')} placeholder="https://" /></Field>}
       {f.kind === 'webhook' && (
         <>
-          <Field label="Format" hint="default: JSON array of records; splunk: HEC envelopes; envelope: {type, action, attributes, metadata}">
+          <Field label="Format" hint="default: JSON array of records; splunk: HEC envelopes; envelope: {type, action, attributes, metadata}; transform: whichever of default and splunk the transform config says at each delivery">
             <select value={f.format} onChange={(e) => set({ format: e.target.value as WebhookFormat })}>
               {WEBHOOK_FORMATS.map((x) => <option key={x} value={x}>{x}</option>)}
             </select>

@@ -1,7 +1,7 @@
-// The one-form settings: search URL template, retention, flap detection; and the outgoing
+// The one-form settings: public URL, search URL template, retention, flap detection; and the outgoing
 // address policy, which is fixed (shown read-only).
 import { useState } from 'react';
-import { settingsApi, type FlapSettings, type OutgoingPolicy, type Retention } from '../../api/settings';
+import { settingsApi, type FlapSettings, type OutgoingPolicy, type PublicUrl, type Retention } from '../../api/settings';
 import { ActionButton } from '../../components/Action';
 import { Facts } from '../../components/Facts';
 import { Field } from '../../components/Field';
@@ -9,6 +9,24 @@ import { Field } from '../../components/Field';
 const MIB = 1024 * 1024;
 /** Blank means "no limit" (null); anything else goes to the API as typed, for it to judge. */
 const numberOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
+
+export function PublicUrlForm({ saved }: { saved: PublicUrl }) {
+  const [url, setUrl] = useState(saved.saved ?? '');
+  const [current, setCurrent] = useState(saved);
+  const fallback = current.environment ? <>SWITCHYARD_PUBLIC_URL (<code>{current.environment}</code>)</> : <>the address served (<code>{current.served}</code>)</>;
+  return (
+    <div className="form">
+      <p className="muted">Links in e-mails, chat messages, webhook envelopes, source URLs and the OpenAPI document start with this, so they open from other machines (behind a proxy, a tunnel or a LAN name). Saving it blank goes back to {fallback}.</p>
+      <p aria-label="Links use">Links use <code>{current.effective}</code>{current.saved ? ' (saved here)' : current.environment ? ' (from SWITCHYARD_PUBLIC_URL)' : ' (the address served)'}</p>
+      <Field label="Public URL"><input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://switchyard.example.com" /></Field>
+      <div><ActionButton className="primary" label="Save public URL" run={async () => {
+        const answer = await settingsApi.savePublicUrl(url.trim() || null);
+        setCurrent(answer.public_url);
+        return answer.public_url.saved ? `Saved: links use ${answer.public_url.effective}` : `Removed: links use ${answer.public_url.effective}`;
+      }} /></div>
+    </div>
+  );
+}
 
 export function SearchUrlForm({ saved }: { saved: string | null }) {
   const [template, setTemplate] = useState(saved ?? '');
