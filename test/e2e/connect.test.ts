@@ -1,18 +1,28 @@
 // "Connect a tool", as a newcomer uses it: find it from the empty Live events view, create an
 // ingest key, copy a snippet, run it, and watch "waiting for the first event…" become a link.
 // The curl snippets run in a real shell with curl; the Alertmanager receiver block is checked
-// by Alertmanager's own amtool; the Grafana contact point is exercised with Grafana's payload.
+// by amtool and used by a real Alertmanager; the Grafana contact point is exercised with
+// Grafana's webhook body.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startE2E, type E2E } from './browser';
-import { ROOT } from '../helpers/child';
+import { spawnChild } from '../helpers/child';
 import { tempDir } from '../helpers/harness';
 
 const run = promisify(execFile);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
 let e: E2E;
 beforeAll(async () => {
   e = await startE2E();
@@ -76,20 +86,28 @@ test('a newcomer connects a tool: URLs, a key shown once, snippets that work, an
   const hecEvents = (await e.api('GET', '/api/events?dialect=splunk_hec')).body.items;
   expect(hecEvents.map((ev: any) => ev.title)).toEqual(['Test event from a Splunk HEC sender']);
 
-  // The Alertmanager receiver block is a configuration Alertmanager accepts, and its URL and
-  // credentials take an Alertmanager webhook.
+  // The Alertmanager receiver block is a configuration Alertmanager accepts.
   const am = await snippet('Alertmanager');
   const dir = await tempDir('sy-connect-');
   await writeFile(join(dir, 'alertmanager.yml'), am);
   const checked = await run('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
   expect(checked.stdout).toContain('SUCCESS');
   expect(checked.stdout).toContain('1 receivers');
-  const amUrl = JSON.parse(am.match(/url: (".*")/)![1]);
-  const amKey = JSON.parse(am.match(/credentials: (".*")/)![1]);
-  expect(amKey).toBe(key);
-  const webhook = JSON.parse(readFileSync(join(ROOT, 'resources/samples/alertmanager.json'), 'utf8')).body;
-  const amRes = await fetch(amUrl, { method: 'POST', headers: { authorization: `Bearer ${amKey}`, 'content-type': 'application/json' }, body: JSON.stringify(webhook) });
-  expect(amRes.status).toBe(202);
+  expect(JSON.parse(am.match(/credentials: (".*")/)![1])).toBe(key);
+  // And a real Alertmanager with it delivers: only group_wait is added (its 30 s default would
+  // hold the first notification that long).
+  await writeFile(join(dir, 'alertmanager.yml'), am.replace('  receiver: switchyard\n', '  receiver: switchyard\n  group_wait: 1s\n'));
+  const port = await freePort();
+  const alertmanager = spawnChild('prometheus-alertmanager', [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=']);
+  try {
+    await alertmanager.waitFor(/Listening on/);
+    const fired = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'ConnectCheck', severity: 'critical' }, annotations: { summary: 'Alertmanager reached Switchyard' } }]) });
+    expect(fired.status).toBe(200);
+    await expect.poll(async () => (await e.api('GET', '/api/events?dialect=alertmanager')).body.items.map((ev: any) => ev.title), { timeout: 15_000 }).toEqual(['Alertmanager reached Switchyard']);
+  } finally {
+    alertmanager.proc.kill('SIGTERM');
+    await alertmanager.exited;
+  }
 
   // The Grafana contact point: Grafana's webhook body, to its URL, with its authorization.
   const grafana = await snippet('Grafana');
