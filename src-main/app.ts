@@ -125,7 +125,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   }
 
   // Links from `switchyard login-link` (login-link-files.ts) log in to the default organization.
-  const sessions = new SessionManager(Date.now, (hash) => {
+  const sessions = new SessionManager(() => now().getTime(), (hash) => {
     const link = takeLoginLinkFile(opts.dataDir, hash);
     return link && { organization: defaultOrg.id, expires: link.expires };
   });
