@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as ops from './core/config-ops';
 import { linkBase } from './core/public-url';
 import { sha256Hex } from './core/secrets';
-import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
+import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-link-files';
 import { allowedHostnames } from './server/middleware/host-origin';
@@ -38,6 +38,8 @@ export interface AppOptions {
   publicUrl?: string | null;
   uiDir?: string | null;
   rateLimit?: { perSecond: number; burst: number };
+  /** Body limit of the Alertmanager endpoint in bytes (default ALERTMANAGER_BODY_LIMIT_BYTES). */
+  alertmanagerBodyLimit?: number;
   writeQueueMax?: number;
   /** How often time-based signal rules (auto-resolve, flap settling) run; 0 = never (tests tick by hand). */
   tickMs?: number;
@@ -148,6 +150,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     bins: new RequestBins(),
     logger,
     allowedHosts: allowedHostnames(host, opts.allowedHosts),
+    alertmanagerBodyLimit: opts.alertmanagerBodyLimit ?? ALERTMANAGER_BODY_LIMIT_BYTES,
     uiDir: opts.uiDir === undefined ? defaultUiDir() : opts.uiDir,
     version: VERSION,
     startedAt,

@@ -4,8 +4,23 @@
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deepest JSON nesting accepted in a body (400 above); keeps walkers off the stack limit. */
 export const MAX_JSON_DEPTH = 64;
-/** Events one request may carry (HEC batches, Alertmanager groups). */
+/** Events one request may carry (HEC batches, transposer output). Alertmanager groups have no count limit: see below. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
+
+// Alertmanager treats any 4xx as final and drops the whole group, resolves included, so a
+// well-formed webhook is never refused for its size or counts: its endpoint takes far larger
+// bodies, and over-long values are cut with a visible mark instead of refused.
+/** Default body limit of POST /v1/ingest/alertmanager (and of URL-token hooks of Alertmanager sources). */
+export const ALERTMANAGER_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+/** What SWITCHYARD_ALERTMANAGER_BODY_LIMIT / --alertmanager-body-limit may be set to. */
+export const ALERTMANAGER_BODY_LIMIT_MIN = BODY_LIMIT_BYTES;
+export const ALERTMANAGER_BODY_LIMIT_MAX = 256 * 1024 * 1024;
+/** Label values, groupKey and receiver are cut after this many characters (the mark follows). */
+export const ALERTMANAGER_LABEL_VALUE_MAX = 1024;
+/** Annotation values are cut after this many characters; below BODY_TEXT_MAX, so a cut description keeps its mark in the body. */
+export const ALERTMANAGER_ANNOTATION_VALUE_MAX = 32 * 1024;
+/** generatorURL and externalURL are cut after this many characters. */
+export const ALERTMANAGER_URL_MAX = 2048;
 
 /** FireHydrant: idempotency_key longer than this is a 400. */
 export const IDEMPOTENCY_KEY_MAX = 255;

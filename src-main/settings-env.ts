@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppOptions } from './app';
 import { parsePublicUrl } from './core/public-url';
+import { ALERTMANAGER_BODY_LIMIT_MAX, ALERTMANAGER_BODY_LIMIT_MIN } from './limits';
 
 export interface ServeSettings {
   host: string;
@@ -15,13 +16,16 @@ export interface ServeSettings {
   ratePerSecond: number | null;
   /** Base of the links the appliance sends out (--public-url, SWITCHYARD_PUBLIC_URL); null: the address served. */
   publicUrl: string | null;
+  /** Body limit of the Alertmanager endpoint in bytes; null keeps the default. */
+  alertmanagerBodyLimit: number | null;
 }
 
 /** The appliance options these settings make (one mapping for `serve` and the desktop app). */
-export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl'> {
+export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl' | 'alertmanagerBodyLimit'> {
   return {
     dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts, publicUrl: s.publicUrl,
     rateLimit: s.ratePerSecond ? { perSecond: s.ratePerSecond, burst: s.ratePerSecond * 2 } : undefined,
+    alertmanagerBodyLimit: s.alertmanagerBodyLimit ?? undefined,
   };
 }
 
@@ -35,10 +39,12 @@ export class UsageError extends Error {
 }
 
 /** The flags `serve` takes (the desktop app picks the same ones out of its argv). */
-export const SERVE_FLAGS = { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'public-url': { type: 'string' } } as const;
+export const SERVE_FLAGS = {
+  host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'public-url': { type: 'string' }, 'alertmanager-body-limit': { type: 'string' },
+} as const;
 
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeSettings {
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'public-url'?: string };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'public-url'?: string; 'alertmanager-body-limit'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -60,6 +66,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     allowedHosts: (env.SWITCHYARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     ratePerSecond: parseRate(env.SWITCHYARD_RATE_LIMIT),
     publicUrl: publicUrlOf(values['public-url'] !== undefined ? ['--public-url', values['public-url']] : env.SWITCHYARD_PUBLIC_URL ? ['SWITCHYARD_PUBLIC_URL', env.SWITCHYARD_PUBLIC_URL] : null),
+    alertmanagerBodyLimit: parseAlertmanagerBodyLimit(values['alertmanager-body-limit'], env.SWITCHYARD_ALERTMANAGER_BODY_LIMIT),
   };
 }
 
@@ -70,6 +77,17 @@ function publicUrlOf(given: [string, string] | null): string | null {
   return parsed.url;
 }
 
+function parseAlertmanagerBodyLimit(flag: string | undefined, envText: string | undefined): number | null {
+  const text = flag ?? envText;
+  if (!text) return null;
+  const name = flag !== undefined ? '--alertmanager-body-limit' : 'SWITCHYARD_ALERTMANAGER_BODY_LIMIT';
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < ALERTMANAGER_BODY_LIMIT_MIN || n > ALERTMANAGER_BODY_LIMIT_MAX) {
+    throw new UsageError(`${name}: "${text}" is not a number of bytes from ${ALERTMANAGER_BODY_LIMIT_MIN} to ${ALERTMANAGER_BODY_LIMIT_MAX}`);
+  }
+  return n;
+}
+
 function parseRate(text: string | undefined): number | null {
   if (!text) return null;
   const n = Number(text);
@@ -77,9 +95,10 @@ function parseRate(text: string | undefined): number | null {
   return n;
 }
 
-export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL]
+export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES]
   start       desktop app where the Electron runtime is installed, else the same as serve
   serve       headless: the UI in any browser
   login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
   --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out
-environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL`;
+  --alertmanager-body-limit  largest Alertmanager webhook in bytes (default 32 MiB)
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT`;

@@ -93,6 +93,13 @@ export function truncateChars(s: string, max: number): string {
   return Array.from(s).slice(0, max).join('');
 }
 
+/** Over `max` characters: the first `max`, then a visible mark saying how many were cut. */
+export function cutWithMark(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = charLength(s) - max;
+  return cut > 0 ? `${truncateChars(s, max)}… [truncated ${cut} chars]` : s;
+}
+
 /**
  * FireHydrant summary rule: over SUMMARY_MAX characters, the title is the first SUMMARY_CUT
  * characters + `...` and the rest opens the body, a blank line before the original body.

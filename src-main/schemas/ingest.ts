@@ -5,7 +5,7 @@
 import { INDICATOR_TYPES, LEVELS, STATUSES } from '../core/types';
 import { SEVERITY_NAMES } from '../core/normalize';
 import {
-  ANNOTATIONS_MAX, ATTACHMENTS_MAX, BODY_TEXT_MAX, IDEMPOTENCY_KEY_MAX, IDENTIFIER_MAX, IMAGES_MAX, INDICATOR_VALUE_MAX,
+  ALERTMANAGER_ANNOTATION_VALUE_MAX, ALERTMANAGER_BODY_LIMIT_BYTES, ALERTMANAGER_LABEL_VALUE_MAX, ALERTMANAGER_URL_MAX, ANNOTATIONS_MAX, ATTACHMENTS_MAX, BODY_TEXT_MAX, IDEMPOTENCY_KEY_MAX, IDENTIFIER_MAX, IMAGES_MAX, INDICATOR_VALUE_MAX,
   INDICATORS_MAX, INSTANCE_ID_MAX, LINKS_MAX, MAX_EVENTS_PER_REQUEST, NAME_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX,
 } from '../limits';
 import { ENUM_CI } from './validate';
@@ -60,9 +60,22 @@ export const signalInstanceSchema = {
   title: 'SignalInstance',
   description: 'Dispatch signal instance. POST /api/v1/{organization}/signals/instances',
   type: 'object',
-  required: ['project', 'raw'],
+  required: ['raw'],
   properties: {
-    project: { type: 'string', minLength: 1, maxLength: NAME_MAX, description: 'project label inside the organization' },
+    // Type-specific keywords apply to their type only, so each form gets its own precise error.
+    project: {
+      type: ['string', 'object', 'null'],
+      minLength: 1,
+      maxLength: NAME_MAX,
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: NAME_MAX } },
+      description: 'project label inside the organization: a name, or an object with `name` (Dispatch\'s SignalInstanceCreate sends its ProjectRead); absent or null: none (the organization\'s default project)',
+    },
+    external_id: {
+      type: ['string', 'null'],
+      maxLength: IDENTIFIER_MAX,
+      description: 'Dispatch\'s top-level external id: attaches the signal to its definition when raw.externalId is absent',
+    },
     raw: {
       type: 'object',
       description: 'the signal as the tool produced it; kept as received',
@@ -151,14 +164,16 @@ export const eventSchema = {
 
 // ---------------------------------------------------------------------------
 
+// No size or count limits here: Alertmanager drops a group on any 4xx. Long values are cut
+// with a mark by the dialect (limits.ts, ALERTMANAGER_*); the body limit of the endpoint bounds the rest.
 const labelMap = (description: string) => ({
   type: 'object',
-  maxProperties: ANNOTATIONS_MAX,
   additionalProperties: { type: 'string' },
   description,
 });
 
 const ALERT_STATUSES = ['firing', 'resolved'];
+const CUT = (max: number) => `over ${max} characters it is cut, marked "… [truncated N chars]"`;
 
 export const alertmanagerAlertSchema = {
   title: 'AlertmanagerAlert',
@@ -167,31 +182,32 @@ export const alertmanagerAlertSchema = {
   required: ['status'],
   properties: {
     status: { enum: ALERT_STATUSES, description: 'firing → OPEN, resolved → CLOSED' },
-    labels: labelMap('become tags `name:value`; `severity` sets the severity; the sorted set is the key without a fingerprint'),
-    annotations: labelMap('`summary`/`title` → title, `description`/`message` → body; kept as annotations'),
+    labels: labelMap(`become tags \`name:value\`; \`severity\` sets the severity; the sorted set is the key without a fingerprint; a value ${CUT(ALERTMANAGER_LABEL_VALUE_MAX)}`),
+    annotations: labelMap(`\`summary\`/\`title\` → title, \`description\`/\`message\` → body; kept as annotations; a value ${CUT(ALERTMANAGER_ANNOTATION_VALUE_MAX)}`),
     startsAt: { type: 'string', description: 'RFC 3339; the event time' },
     endsAt: { type: 'string', description: 'RFC 3339; the event time of a resolved alert' },
-    generatorURL: text(INDICATOR_VALUE_MAX, 'becomes a link "Source"'),
+    generatorURL: { type: 'string', description: `becomes a link "Source"; ${CUT(ALERTMANAGER_URL_MAX)}` },
     fingerprint: text(IDEMPOTENCY_KEY_MAX, 'the idempotency key'),
   },
 };
 
 export const alertmanagerSchema = {
   title: 'AlertmanagerWebhook',
-  description: 'Prometheus Alertmanager webhook payload, version 4. POST /v1/ingest/alertmanager',
+  description: 'Prometheus Alertmanager webhook payload, version 4. POST /v1/ingest/alertmanager. Never refused for size or counts ' +
+    `(Alertmanager drops a group on any 4xx): the body limit of this endpoint is ${ALERTMANAGER_BODY_LIMIT_BYTES} bytes by default (SWITCHYARD_ALERTMANAGER_BODY_LIMIT), any number of alerts, long values cut and marked`,
   type: 'object',
   required: ['alerts'],
   properties: {
     version: { const: '4' },
-    groupKey: { type: 'string' },
+    groupKey: { type: 'string', description: CUT(ALERTMANAGER_LABEL_VALUE_MAX) },
     truncatedAlerts: { type: 'integer', minimum: 0 },
     status: { enum: ALERT_STATUSES },
-    receiver: { type: 'string' },
+    receiver: { type: 'string', description: CUT(ALERTMANAGER_LABEL_VALUE_MAX) },
     groupLabels: labelMap('labels the group was formed by'),
     commonLabels: labelMap('labels every alert of the group has'),
     commonAnnotations: labelMap('annotations every alert of the group has'),
-    externalURL: { type: 'string' },
-    alerts: { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: alertmanagerAlertSchema },
+    externalURL: { type: 'string', description: CUT(ALERTMANAGER_URL_MAX) },
+    alerts: { type: 'array', minItems: 1, items: alertmanagerAlertSchema, description: 'any number: each becomes one event' },
   },
 };
 

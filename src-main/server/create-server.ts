@@ -1,11 +1,12 @@
 // Koa app factory: middleware order is the security order — errors shape every
-// answer (Splunk HEC paths in Splunk's shape), then Host/Origin checks, then routes, then the static UI.
+// answer (Splunk HEC paths in Splunk's shape), then the Host check, then the static UI and
+// the routes (each management route checks Origin before its credentials: route.ts).
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ServerDeps } from './deps';
 import { hecAnswers } from './hec';
 import { errorHandler } from './middleware/errors';
-import { hostnameOf, hostOriginGuard } from './middleware/host-origin';
+import { hostGuard, hostnameOf } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
@@ -54,7 +55,7 @@ export function createKoaApp(deps: ServerDeps): Koa {
   app.use(securityHeaders);
   // The public URL's host is a name the appliance is reached by (a proxy that keeps the Host header).
   const publicHost = () => hostnameOf(new URL(deps.baseUrl()).host);
-  app.use(hostOriginGuard({ has: (name) => deps.allowedHosts.has(name) || name === publicHost() }));
+  app.use(hostGuard({ has: (name) => deps.allowedHosts.has(name) || name === publicHost() }));
   app.use(staticUi(deps.uiDir));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -25,6 +25,8 @@ export interface ServerDeps extends AuthDeps {
   bins: RequestBins;
   logger: Logger;
   allowedHosts: Set<string>;
+  /** Body limit of Alertmanager webhooks (a group is one request, and a 413 loses it). */
+  alertmanagerBodyLimit: number;
   /** Built UI (out/renderer); null when not built. */
   uiDir: string | null;
   version: string;

@@ -14,6 +14,7 @@ import { HttpError } from './http-error';
 import { acceptRequest } from './ingest-request';
 import { errorAnswer } from './middleware/errors';
 import type { RouteDef } from './route';
+import { hecAnswerSchema } from '../schemas/responses';
 
 /** A refusal with Splunk's code; the HTTP status is the code's unless a shared part chose one (413, 415, 429). */
 class HecFailure extends HttpError {
@@ -165,13 +166,13 @@ const HEC_RESPONSES = {
 
 export function hecRoutes(deps: ServerDeps): RouteDef[] {
   const post = (path: string, kind: HecKind, summary: string): RouteDef => ({
-    method: 'post', path, summary, tag: 'ingest', auth: 'hec', responses: HEC_RESPONSES,
+    method: 'post', path, summary, tag: 'ingest', auth: 'hec', responses: HEC_RESPONSES, returns: hecAnswerSchema,
     ...(kind === 'event' ? { documentedBody: splunkHecSchema as Record<string, unknown> } : {}),
     handler: (ctx) => hecEndpoint(ctx, deps, kind, path),
   });
   const health = (path: string): RouteDef => ({
     method: 'get', path, summary: 'Splunk HEC health: {"text":"HEC is healthy","code":17}', tag: 'ingest', auth: 'public',
-    responses: { '200': '{"text":"HEC is healthy","code":17}', '503': '{"text":"HEC is unhealthy, queues are full","code":18}: the store cannot write' },
+    responses: { '200': '{"text":"HEC is healthy","code":17}', '503': '{"text":"HEC is unhealthy, queues are full","code":18}: the store cannot write' }, returns: hecAnswerSchema,
     handler: (ctx) => {
       const writable = deps.health.appliance().store.writable;
       ctx.status = writable ? 200 : 503;

@@ -2,6 +2,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types';
 
+const GAUGES_NAMED_AS_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export interface Metrics {
   registry: Registry;
   events: Counter<'dialect' | 'outcome'>;
@@ -10,7 +12,12 @@ export interface Metrics {
 
 export function createMetrics(store: Store, opts: { defaultMetrics?: boolean; storeWritable?: () => boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
+  if (opts.defaultMetrics) {
+    collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
+    // prom-client names these gauges `_total`, a counter's suffix (promtool check metrics refuses
+    // them); the same figures remain, by type, in their siblings without the suffix.
+    for (const name of GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(`switchyard_${name}`);
+  }
   const events = new Counter({
     name: 'switchyard_events_total',
     help: 'Events received, by dialect and outcome (accepted, duplicate, rejected, overloaded, failed)',

@@ -7,6 +7,7 @@ import { validate } from '../schemas/validate';
 import { authenticate, requireScope, type AuthDeps, type Principal } from './auth';
 import { readJson } from './body';
 import { HttpError } from './http-error';
+import { requireSameOrigin } from './middleware/host-origin';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -22,21 +23,40 @@ export interface RouteDef {
    * authenticates a key sent the ways Splunk HEC senders send a token.
    */
   auth: 'public' | Scope | 'custom' | 'hec';
+  /** A public route a browser must only reach from the appliance's own pages (the login link). */
+  sameOriginOnly?: boolean;
   /** Request body schema: validated before the handler runs. */
   body?: JsonSchema;
   /** Documented body the handler validates itself (ingest dialects). */
   documentedBody?: JsonSchema;
   query?: { name: string; description: string; schema?: JsonSchema }[];
-  /** Status code → description, for the OpenAPI document. */
+  /** Descriptions of path parameters (`:name` → text), for the OpenAPI document. */
+  pathParams?: Record<string, string>;
+  /** Status code → description, for the OpenAPI document (the errors every route shares are added there). */
   responses: Record<string, string>;
+  /** Schema of the 2xx answer's body (schemas/responses.ts). */
+  returns?: JsonSchema;
+  /** Its media type when not application/json. */
+  returnsType?: string;
   handler: (ctx: Context, req: { principal: Principal; body: unknown }) => Promise<void> | void;
 }
 
 const NO_PRINCIPAL = null as unknown as Principal;
 
+/**
+ * The management API (admin and read routes, with a key or the UI cookie alike) and the
+ * login link refuse a foreign Origin. Ingest and public machine endpoints do not look at
+ * it: their callers are tools, and their credentials are never sent by a browser on its own.
+ */
+export function refusesForeignOrigin(route: Pick<RouteDef, 'auth' | 'sameOriginOnly'>): boolean {
+  return route.auth === 'admin' || route.auth === 'read' || route.sameOriginOnly === true;
+}
+
 export function mountRoutes(router: Router, routes: RouteDef[], deps: AuthDeps): void {
   for (const route of routes) {
+    const sameOrigin = refusesForeignOrigin(route);
     router[route.method](route.path, async (ctx) => {
+      if (sameOrigin) requireSameOrigin(ctx);
       let principal = NO_PRINCIPAL;
       if (route.auth !== 'public' && route.auth !== 'custom' && route.auth !== 'hec') {
         principal = authenticate(ctx, deps, { allowSession: route.auth === 'admin' });

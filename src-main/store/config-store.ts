@@ -10,8 +10,9 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConfigData } from '../core/config-data';
 import { configMigrations, migrateConfig, type Migration, type MutableRecord } from './migrations';
-import { nodeStoreFs, type StoreFs } from './segment-log';
-import { CONFIG_SCHEMA_VERSION, StoreUnavailableError } from './types';
+import { nodeStoreFs, type StoreFs } from './store-fs';
+import { StoreUnavailableError } from './errors';
+import { CONFIG_SCHEMA_VERSION } from './types';
 
 export interface ConfigStoreOptions {
   path: string;

@@ -5,7 +5,7 @@
 // Map). No JS object per event. Rows are in commit order; an event's sequence number is
 // `base + row`, and retention drops rows from the front.
 import type { Dialect, EventSummary, Priority, Severity, Status } from '../core/types';
-import type { Location } from './segment-log';
+import type { Location } from './store-fs';
 
 /** Strings → small integer codes. Beyond `cap` distinct values new ones still get codes, without a lookup entry (no sharing). */
 export class Dict {

@@ -19,7 +19,8 @@ import { ConfigStore } from './config-store';
 import { EventIndex } from './event-index';
 import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
 import { eventMigrations, latestVersion, migrateEventRecord, type Migration } from './migrations';
-import { nodeStoreFs, SegmentLog, type Location, type ScanReport, type StoreFs } from './segment-log';
+import { SegmentLog, type ScanReport } from './segment-log';
+import { nodeStoreFs, type Location, type StoreFs } from './store-fs';
 import { StateIndex, type StateFilter, type StateKeys } from './state-index';
 import {
   DEFAULT_RETENTION,

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { COLUMNS, type IndexImage, type UintArray } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
-import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './segment-log';
+import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP3\n', 'latin1');

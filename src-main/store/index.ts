@@ -1,5 +1,5 @@
 // The store's public face: the rest of the appliance imports from here only.
 export { createStore, FileStore, type FileStoreOptions } from './file-store';
-export type { StoreFs, StoreFile, Location } from './segment-log';
+export type { StoreFs, StoreFile, Location } from './store-fs';
 export type { Migration } from './migrations';
 export * from './types';

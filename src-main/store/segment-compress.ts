@@ -9,7 +9,7 @@
 import { promisify } from 'node:util';
 import { deflateRaw as deflateRawCb, inflateRaw as inflateRawCb } from 'node:zlib';
 import { SEGMENT_BLOCK_BYTES } from '../limits';
-import type { StoreFile } from './segment-log';
+import type { StoreFile } from './store-fs';
 
 const deflateRaw = promisify(deflateRawCb);
 const inflateRaw = promisify(inflateRawCb);

@@ -6,7 +6,7 @@
 // finished ones are read back from the log by location when asked for.
 // Rows are in order of first write, so "newest first" is a walk from the last row down.
 import { Column, Dict, IdTable, type UintArray } from './event-index';
-import type { Location } from './segment-log';
+import type { Location } from './store-fs';
 
 /** What a listable record is filtered by (deliveries by destination, status, event, alert). */
 export interface StateKeys {

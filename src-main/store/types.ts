@@ -142,12 +142,4 @@ export interface Store {
   onFsync(listener: (seconds: number) => void): void;
 }
 
-export class StoreOverloadedError extends Error {
-  constructor() { super('write queue is full'); this.name = 'StoreOverloadedError'; }
-}
-export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`store write failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'StoreUnavailableError';
-  }
-}
+export { StoreOverloadedError, StoreUnavailableError } from './errors';

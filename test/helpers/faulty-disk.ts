@@ -3,7 +3,7 @@
 // a read-only or permission-less one (EROFS / EACCES: opens for writing, writes and syncs
 // fail), or a failing device (EIO at fsync). Reads always work; `recover()` heals it.
 import type { StoreFile, StoreFs } from '../../src-main/store';
-import { nodeStoreFs } from '../../src-main/store/segment-log';
+import { nodeStoreFs } from '../../src-main/store/store-fs';
 
 export type DiskFault = 'ENOSPC' | 'EROFS' | 'EACCES' | 'EIO';
 

@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 async function segments(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'events'))).filter((f) => f.endsWith('.jsonl')).sort();
+  // Segment numbers, plain or compressed (a sealed segment is rewritten as .jsonz).
+  return (await readdir(join(dir, 'events'))).filter((f) => /^\d+\.json[lz]$/.test(f)).map((f) => f.slice(0, -6)).sort();
 }
 
 describe('retention settings over HTTP', () => {

@@ -121,7 +121,9 @@ describe('the contract', () => {
     for (const path of ['/services/collector', '/services/collector/event', '/services/collector/event/1.0', '/services/collector/raw', '/services/collector/raw/1.0']) {
       const op = doc.paths[path].post;
       expect(op.security).toEqual([{ hecToken: [] }]);
-      expect(op.responses['400'].content['application/json'].schema.required).toEqual(['text', 'code', 'errors']);
+      const ref: string = op.responses['400'].content['application/json'].schema.$ref;
+      const errors = doc.components.schemas[ref.replace('#/components/schemas/', '')];
+      expect([errors.required, Object.keys(errors.properties)]).toEqual([['text', 'code'], ['text', 'code', 'invalid-event-number', 'errors']]);
     }
     expect(doc.paths['/services/collector/event'].post.requestBody.content['application/json'].schema.title).toBe('SplunkHec');
     expect(doc.paths['/services/collector/health'].get.security).toEqual([]);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { findElectronRuntime } from '../../src-main/launcher';
-import { defaultDataDir, parseServeArgs, UsageError } from '../../src-main/settings-env';
+import { ALERTMANAGER_BODY_LIMIT_MAX, ALERTMANAGER_BODY_LIMIT_MIN } from '../../src-main/limits';
+import { appOptionsOf, defaultDataDir, parseServeArgs, UsageError } from '../../src-main/settings-env';
 
 describe('serve settings', () => {
   it('defaults to 127.0.0.1:8080 and the user data folder', () => {
-    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null });
+    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null, alertmanagerBodyLimit: null });
   });
   it('takes SWITCHYARD_* variables, and flags over them', () => {
     const env = { SWITCHYARD_HOST: '0.0.0.0', SWITCHYARD_PORT: '9000', SWITCHYARD_DATA_DIR: '/d', SWITCHYARD_API_KEY: 'k', SWITCHYARD_ALLOWED_HOSTS: 'a.lan, b.lan', SWITCHYARD_RATE_LIMIT: '50' };
-    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null });
+    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null, alertmanagerBodyLimit: null });
     expect(() => parseServeArgs([], { SWITCHYARD_RATE_LIMIT: 'lots' })).toThrow(/SWITCHYARD_RATE_LIMIT/);
     expect(parseServeArgs(['--host', '::1', '--port', '0', '--data-dir', '/e'], env)).toMatchObject({ host: '::1', port: 0, dataDir: '/e' });
   });
@@ -17,6 +18,16 @@ describe('serve settings', () => {
     expect(parseServeArgs(['--public-url', 'http://flag.lan:8080'], { SWITCHYARD_PUBLIC_URL: 'https://hub.example.test' }).publicUrl).toBe('http://flag.lan:8080');
     expect(() => parseServeArgs(['--public-url', 'ftp://x'], {})).toThrow(new UsageError('--public-url: must be an http or https URL'));
     expect(() => parseServeArgs([], { SWITCHYARD_PUBLIC_URL: 'https://x.test/?a=1' })).toThrow(/^SWITCHYARD_PUBLIC_URL: must not have a query or fragment/);
+  });
+  it('takes the Alertmanager body limit in bytes from the flag or SWITCHYARD_ALERTMANAGER_BODY_LIMIT, within its range', () => {
+    const mib64 = String(64 * 1024 * 1024);
+    expect(parseServeArgs([], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: mib64 }).alertmanagerBodyLimit).toBe(64 * 1024 * 1024);
+    expect(parseServeArgs(['--alertmanager-body-limit', String(ALERTMANAGER_BODY_LIMIT_MAX)], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: mib64 }).alertmanagerBodyLimit).toBe(ALERTMANAGER_BODY_LIMIT_MAX);
+    expect(appOptionsOf(parseServeArgs(['--alertmanager-body-limit', mib64], {})).alertmanagerBodyLimit).toBe(64 * 1024 * 1024);
+    expect(appOptionsOf(parseServeArgs([], {})).alertmanagerBodyLimit).toBeUndefined();
+    expect(() => parseServeArgs(['--alertmanager-body-limit', '32MB'], {})).toThrow(/^--alertmanager-body-limit: "32MB" is not a number of bytes/);
+    expect(() => parseServeArgs([], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: String(ALERTMANAGER_BODY_LIMIT_MIN - 1) })).toThrow(UsageError);
+    expect(() => parseServeArgs([], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: String(ALERTMANAGER_BODY_LIMIT_MAX + 1) })).toThrow(/^SWITCHYARD_ALERTMANAGER_BODY_LIMIT: /);
   });
   it('rejects bad ports and unknown flags with a usage error', () => {
     expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(UsageError);

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { labelSetKey } from '../../src-main/core/dialects/alertmanager';
 import { ingest, type IngestContext } from '../../src-main/core/ingest';
-import { MAX_EVENTS_PER_REQUEST } from '../../src-main/limits';
+import {
+  ALERTMANAGER_ANNOTATION_VALUE_MAX, ALERTMANAGER_LABEL_VALUE_MAX, ALERTMANAGER_URL_MAX, ANNOTATIONS_MAX, MAX_EVENTS_PER_REQUEST, TAGS_MAX,
+} from '../../src-main/limits';
 import { accepted, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
 const request = requestMeta({ path: '/v1/ingest/alertmanager', user_agent: 'Alertmanager/0.27.0', content_length: 900 });
@@ -137,12 +139,70 @@ describe('alertmanager dialect', () => {
     ]);
   });
 
-  it(`needs 1 to ${MAX_EVENTS_PER_REQUEST} alerts`, async () => {
+  it(`takes any number of alerts (more than the ${MAX_EVENTS_PER_REQUEST} of other batches), but at least one`, async () => {
     expect(await errorsOf({ version: '4' })).toEqual(['alerts: is required']);
     expect(await errorsOf({ alerts: [] })).toEqual(['alerts: must have at least 1 item']);
-    const many = Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => ({ status: 'firing' }));
-    expect(await errorsOf({ alerts: many })).toEqual([`alerts: must have at most ${MAX_EVENTS_PER_REQUEST} items`]);
-    expect(accepted(await ingest('alertmanager', { alerts: many.slice(1) }, context()))).toHaveLength(MAX_EVENTS_PER_REQUEST);
+    const many = Array.from({ length: 5 * MAX_EVENTS_PER_REQUEST }, (_, i) => ({ status: 'firing', labels: { alertname: 'Many', n: String(i) } }));
+    const events = accepted(await ingest('alertmanager', { ...header, alerts: many }, context()));
+    expect(events).toHaveLength(5 * MAX_EVENTS_PER_REQUEST);
+    expect(new Set(events.map((e) => e.idempotency_key)).size).toBe(5 * MAX_EVENTS_PER_REQUEST);
     expect(await errorsOf([])).toEqual(['body: must be an object']);
+  });
+
+  it('cuts over-long label, annotation and URL values with a visible mark instead of refusing them', async () => {
+    const mark = (n: number) => `… [truncated ${n} chars]`;
+    const url = `http://127.0.0.1:9090/graph?g0.expr=${'a'.repeat(3000)}`;
+    const huge = 'd'.repeat(100 * 1024);
+    const alert = {
+      status: 'firing', fingerprint: 'fp-long',
+      labels: { alertname: 'Long', instance: 'i'.repeat(ALERTMANAGER_LABEL_VALUE_MAX + 10) },
+      annotations: { summary: 'short', description: huge },
+      generatorURL: url,
+    };
+    const body = { ...header, groupKey: 'g'.repeat(ALERTMANAGER_LABEL_VALUE_MAX + 1), externalURL: `http://am/${'x'.repeat(ALERTMANAGER_URL_MAX)}`, alerts: [alert] };
+    expect(await errorsOf(body)).toEqual([]);
+    const [e] = accepted(await ingest('alertmanager', body, context()));
+    const cutUrl = `${url.slice(0, ALERTMANAGER_URL_MAX)}${mark(url.length - ALERTMANAGER_URL_MAX)}`;
+    expect(e.links).toEqual([{ href: cutUrl, text: 'Source' }]);
+    const cutDescription = `${huge.slice(0, ALERTMANAGER_ANNOTATION_VALUE_MAX)}${mark(huge.length - ALERTMANAGER_ANNOTATION_VALUE_MAX)}`;
+    expect(e.annotations.description).toBe(cutDescription);
+    // The body is the description, mark included (the annotation limit is below the body's).
+    expect(e.body).toBe(cutDescription);
+    expect(e.title).toBe('short');
+    const rawAlert = (e.raw as any).alerts[0];
+    expect(rawAlert.labels.instance).toBe(`${'i'.repeat(ALERTMANAGER_LABEL_VALUE_MAX)}${mark(10)}`);
+    expect(rawAlert.generatorURL).toBe(cutUrl);
+    expect(rawAlert.annotations.description).toBe(cutDescription);
+    expect((e.raw as any).groupKey).toBe(`${'g'.repeat(ALERTMANAGER_LABEL_VALUE_MAX)}${mark(1)}`);
+    expect((e.raw as any).externalURL.endsWith(mark(10))).toBe(true);
+    // Values at the limit, and characters outside the BMP, are counted as characters and never split.
+    const emoji = '😀'.repeat(ALERTMANAGER_LABEL_VALUE_MAX + 2);
+    const exact = await single({ status: 'firing', labels: { a: 'v'.repeat(ALERTMANAGER_LABEL_VALUE_MAX), b: emoji } });
+    expect((exact.raw as any).alerts[0].labels).toEqual({ a: 'v'.repeat(ALERTMANAGER_LABEL_VALUE_MAX), b: `${'😀'.repeat(ALERTMANAGER_LABEL_VALUE_MAX)}${mark(2)}` });
+  });
+
+  it('keys two alerts that differ only past a cut apart, by the label set as received', async () => {
+    const base = 'x'.repeat(ALERTMANAGER_LABEL_VALUE_MAX);
+    const [a, b] = accepted(await ingest('alertmanager', { alerts: [{ status: 'firing', labels: { v: `${base}1` } }, { status: 'firing', labels: { v: `${base}2` } }] }, context()));
+    expect(a.idempotency_key).not.toBe(b.idempotency_key);
+  });
+
+  it('keeps more labels and annotations than other dialects allow, never refusing the count', async () => {
+    const labels = Object.fromEntries(Array.from({ length: 3 * ANNOTATIONS_MAX }, (_, i) => [`l${i}`, String(i)]));
+    const annotations = Object.fromEntries(Array.from({ length: 3 * ANNOTATIONS_MAX }, (_, i) => [`a${i}`, String(i)]));
+    const e = await single({ status: 'firing', labels, annotations });
+    expect(Object.keys((e.raw as any).alerts[0].labels)).toHaveLength(3 * ANNOTATIONS_MAX);
+    expect(Object.keys(e.annotations).filter((k) => k.startsWith('a'))).toHaveLength(3 * ANNOTATIONS_MAX);
+    expect(e.tags).toHaveLength(TAGS_MAX);
+  });
+
+  it("keeps in each event's raw only the group-wide entries its alert shares (all of them from Alertmanager itself)", async () => {
+    const big = { note: 'n'.repeat(1000) };
+    const body = { ...header, commonLabels: { alertname: 'HighCPU', forged: 'yes' }, commonAnnotations: big, alerts: [firing, { ...resolved, annotations: { ...resolved.annotations, ...big } }] };
+    const [a, b] = accepted(await ingest('alertmanager', body, context()));
+    expect((a.raw as any).commonLabels).toEqual({ alertname: 'HighCPU' });
+    expect((a.raw as any).commonAnnotations).toEqual({});
+    expect((b.raw as any).commonAnnotations).toEqual(big);
+    expect((a.raw as any).groupLabels).toEqual({ alertname: 'HighCPU' });
   });
 });

@@ -1,7 +1,7 @@
 // Signal instance dialect (Dispatch /signals/instances).
 import { describe, expect, it } from 'vitest';
 import { ingest, type IngestContext } from '../../src-main/core/ingest';
-import { INSTANCE_ID_MAX } from '../../src-main/limits';
+import { INSTANCE_ID_MAX, NAME_MAX } from '../../src-main/limits';
 import { accepted, fixture, ingestContext, refusals, requestMeta } from '../helpers/ingest-fixtures';
 
 const request = requestMeta({ path: '/api/v1/default/signals/instances', remote_address: '10.1.2.3', user_agent: 'python-requests/2.31', content_length: 512 });
@@ -82,9 +82,29 @@ describe('signal instance dialect', () => {
     expect((await one({})).occurred_at).toBe('2026-03-01T12:00:00.000Z');
   });
 
-  it('names both missing fields', async () => {
-    expect(await errorsOf({})).toEqual(['project: is required', 'raw: is required']);
+  it('needs raw, and names it when missing', async () => {
+    expect(await errorsOf({})).toEqual(['raw: is required']);
     expect(await errorsOf([])).toEqual(['body: must be an object']);
+  });
+
+  it('takes project as a name, as Dispatch\'s ProjectRead object, or absent/null (the organization\'s default: no label)', async () => {
+    const projectOf = async (body: Record<string, unknown>) => accepted(await ingest('signal_instance', { raw: { name: 'n' }, ...body }, context()))[0].project;
+    expect(await projectOf({ project: 'Test' })).toBe('Test');
+    expect(await projectOf({ project: { id: 1, name: 'default', display_name: 'Default', color: null, default: true } })).toBe('default');
+    expect(await projectOf({})).toBeNull();
+    expect(await projectOf({ project: null })).toBeNull();
+    expect(await errorsOf({ project: { id: 1 }, raw: {} })).toEqual(['project.name: is required']);
+    expect(await errorsOf({ project: { name: '' }, raw: {} })).toEqual(['project.name: must not be empty']);
+    expect(await errorsOf({ project: 7, raw: {} })).toEqual(['project: must be a string or an object or null']);
+    expect(await errorsOf({ project: 'x'.repeat(NAME_MAX + 1), raw: {} })).toEqual([`project: longer than ${NAME_MAX} characters`]);
+  });
+
+  it('takes Dispatch\'s top-level external_id when raw.externalId is absent', async () => {
+    const e = accepted(await ingest('signal_instance', { project: null, external_id: 'ext-top', raw: { name: 'n' } }, context()))[0];
+    expect(e.external_id).toBe('ext-top');
+    const both = accepted(await ingest('signal_instance', { external_id: 'ext-top', raw: { externalId: 'ext-raw' } }, context()))[0];
+    expect(both.external_id).toBe('ext-raw');
+    expect(await errorsOf({ external_id: 5, raw: {} })).toEqual(['external_id: must be a string or null']);
   });
 
   it('checks project, raw and raw.id', async () => {

@@ -1,7 +1,8 @@
 // Host/Origin guard, rate limiter, sessions and secrets as plain functions.
 import { describe, expect, it } from 'vitest';
 import { digestsEqual, newSecret, sha256Hex } from '../../src-main/core/secrets';
-import { allowedHostnames, checkHostOrigin, hostnameOf } from '../../src-main/server/middleware/host-origin';
+import { allowedHostnames, checkHost, checkOrigin, hostnameOf } from '../../src-main/server/middleware/host-origin';
+import { refusesForeignOrigin } from '../../src-main/server/route';
 import { RateLimiter } from '../../src-main/server/rate-limit';
 import { SessionManager, type Session } from '../../src-main/server/sessions';
 import { LOGIN_TOKEN_TTL_MS } from '../../src-main/limits';
@@ -9,7 +10,7 @@ import { maskSecrets } from '../../src-main/logger';
 
 describe('host and origin check', () => {
   const allowed = allowedHostnames('127.0.0.1');
-  const req = (host: string | undefined, origin?: string, path = '/api/events', secFetchSite?: string) => checkHostOrigin({ host, origin, path, secFetchSite }, allowed);
+  const origin = (origin?: string, secFetchSite?: string, host = '127.0.0.1:8080') => checkOrigin({ host, origin, secFetchSite });
 
   it('parses host names with ports and IPv6 brackets', () => {
     expect(hostnameOf('LOCALHOST:8080')).toBe('localhost');
@@ -17,25 +18,34 @@ describe('host and origin check', () => {
     expect(hostnameOf('127.0.0.1')).toBe('127.0.0.1');
   });
   it('accepts loopback names and the configured host', () => {
-    expect(req('localhost:8080')).toBeNull();
-    expect(req('127.0.0.1:8080')).toBeNull();
-    expect(req('[::1]:8080')).toBeNull();
-    expect(checkHostOrigin({ host: 'hub.lan:8080', origin: undefined, path: '/', secFetchSite: undefined }, allowedHostnames('hub.lan'))).toBeNull();
-    expect(checkHostOrigin({ host: 'extra.lan', origin: undefined, path: '/', secFetchSite: undefined }, allowedHostnames('0.0.0.0', ['extra.lan']))).toBeNull();
+    expect(checkHost('localhost:8080', allowed)).toBeNull();
+    expect(checkHost('127.0.0.1:8080', allowed)).toBeNull();
+    expect(checkHost('[::1]:8080', allowed)).toBeNull();
+    expect(checkHost('hub.lan:8080', allowedHostnames('hub.lan'))).toBeNull();
+    expect(checkHost('extra.lan', allowedHostnames('0.0.0.0', ['extra.lan']))).toBeNull();
   });
   it('refuses a rebound name and a missing Host', () => {
-    expect(req('evil.example:8080')).toMatch(/^host: "evil.example" is not an allowed host/);
-    expect(req(undefined)).toBe('host: the Host header is required');
+    expect(checkHost('evil.example:8080', allowed)).toMatch(/^host: "evil.example" is not an allowed host/);
+    expect(checkHost(undefined, allowed)).toBe('host: the Host header is required');
     expect(allowedHostnames('0.0.0.0').has('0.0.0.0')).toBe(false);
   });
-  it('refuses foreign, opaque and cross-site origins on the API, allows same origin', () => {
-    expect(req('127.0.0.1:8080', 'http://127.0.0.1:8080')).toBeNull();
-    expect(req('127.0.0.1:8080', 'http://evil.example')).toBe('origin: "http://evil.example" is not this appliance\'s origin');
-    expect(req('127.0.0.1:8080', 'http://127.0.0.1:9999')).toMatch(/^origin:/);
-    expect(req('127.0.0.1:8080', 'null')).toBe('origin: opaque origins are refused');
-    expect(req('127.0.0.1:8080', undefined, '/api/events', 'cross-site')).toBe('origin: cross-site requests are refused');
-    // Outside /api and /login the origin does not matter (static UI assets).
-    expect(req('127.0.0.1:8080', 'http://evil.example', '/assets/app.js')).toBeNull();
+  it('refuses foreign, opaque, invalid and cross-site origins, allows the same origin and none', () => {
+    expect(origin('http://127.0.0.1:8080')).toBeNull();
+    expect(origin(undefined)).toBeNull();
+    expect(origin(undefined, 'same-origin')).toBeNull();
+    expect(origin('http://evil.example')).toBe('origin: "http://evil.example" is not this appliance\'s origin');
+    expect(origin('http://127.0.0.1:9999')).toMatch(/^origin:/);
+    expect(origin('null')).toBe('origin: opaque origins are refused');
+    expect(origin('not a url')).toBe('origin: "not a url" is not a valid origin');
+    expect(origin(undefined, 'cross-site')).toBe('origin: cross-site requests are refused');
+  });
+  it('guards the management API and the login link by their route, whatever their path; not ingest or public machine endpoints', () => {
+    expect(refusesForeignOrigin({ auth: 'admin' })).toBe(true);
+    expect(refusesForeignOrigin({ auth: 'read' })).toBe(true);
+    expect(refusesForeignOrigin({ auth: 'public', sameOriginOnly: true })).toBe(true);
+    expect(refusesForeignOrigin({ auth: 'ingest' })).toBe(false);
+    expect(refusesForeignOrigin({ auth: 'custom' })).toBe(false);
+    expect(refusesForeignOrigin({ auth: 'public' })).toBe(false);
   });
 });
 

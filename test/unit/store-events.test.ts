@@ -7,7 +7,7 @@ import { ValidationError } from '../../src-main/core/errors';
 import type { NormalizedEvent } from '../../src-main/core/types';
 import { PAGE_SIZE_MAX } from '../../src-main/limits';
 import { createStore, StoreOverloadedError, StoreUnavailableError, type FileStoreOptions, type Store, type StoreFs } from '../../src-main/store';
-import { nodeStoreFs } from '../../src-main/store/segment-log';
+import { nodeStoreFs } from '../../src-main/store/store-fs';
 import { normalizedEvent, requestMeta } from '../helpers/ingest-fixtures';
 import { useTempDirs } from '../helpers/temp-dirs';
 

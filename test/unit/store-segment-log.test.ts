@@ -2,7 +2,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SegmentLog, segmentFileName, type Location } from '../../src-main/store/segment-log';
+import { SegmentLog, segmentFileName } from '../../src-main/store/segment-log';
+import type { Location } from '../../src-main/store/store-fs';
 import { StoreUnavailableError } from '../../src-main/store/types';
 import { useTempDirs } from '../helpers/temp-dirs';
 

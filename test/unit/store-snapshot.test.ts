@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../src-main/core/types';
 import { createStore, type FileStoreOptions, type OpenReport, type Store, type StoreFs } from '../../src-main/store';
-import { nodeStoreFs } from '../../src-main/store/segment-log';
+import { nodeStoreFs } from '../../src-main/store/store-fs';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 import { useTempDirs } from '../helpers/temp-dirs';
 

@@ -1,6 +1,8 @@
 // Dispatch signal instance (POST /api/v1/{organization}/signals/instances): {project, raw}.
 // `raw` is the tool's own signal; only raw.id, raw.externalId and raw.variant are held to
-// a shape, everything else is read when it makes sense and ignored otherwise.
+// a shape, everything else is read when it makes sense and ignored otherwise. `project` comes
+// as a name (the documented curl/requests example), as Dispatch's own ProjectRead object
+// (its SignalInstanceCreate model and CLI), or not at all.
 import { IDEMPOTENCY_KEY_MAX } from '../../limits';
 import { signalInstanceSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
@@ -8,16 +10,23 @@ import type { IngestContext, IngestOutcome } from '../ingest';
 import { buildEvent, epochSecondsToIso, firstText, parseSeverity, parseTimestamp, stringArray, type JsonObject } from '../normalize';
 
 interface SignalInstanceBody {
-  project: string;
+  project?: string | { name: string } | null;
+  external_id?: string | null;
   raw: JsonObject & { id?: string; externalId?: string; variant?: string };
+}
+
+/** The project label: the name itself, the object's name, or null (the organization's default). */
+function projectName(project: SignalInstanceBody['project']): string | null {
+  if (typeof project === 'string') return project;
+  return project?.name ?? null;
 }
 
 export function normalizeSignalInstance(body: unknown, ctx: IngestContext): IngestOutcome {
   const errors = validate(signalInstanceSchema, body);
   if (errors.length > 0) return { ok: false, errors };
-  const { project, raw } = body as SignalInstanceBody;
+  const { project, external_id: topExternalId, raw } = body as SignalInstanceBody;
 
-  const externalId = raw.externalId ?? null;
+  const externalId = raw.externalId ?? (topExternalId || null);
   const key = raw.idempotency_key;
   return {
     ok: true,
@@ -28,7 +37,7 @@ export function normalizeSignalInstance(body: unknown, ctx: IngestContext): Inge
       // A given raw.id is the event id, so a second POST of it is recognised as a retry.
       id: raw.id,
       dedup_key: raw.id !== undefined ? `instance:${raw.id}` : null,
-      project,
+      project: projectName(project),
       external_id: externalId,
       variant: raw.variant ?? null,
       title: firstText(raw.title, raw.summary, raw.name, externalId) ?? 'Signal',

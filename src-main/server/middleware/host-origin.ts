@@ -1,7 +1,9 @@
 // DNS-rebinding and cross-site defence. A page on evil.example that rebinds its name
-// to 127.0.0.1 still sends `Host: evil.example`; a cross-site form or fetch sends a
-// foreign Origin. Both are refused before any route runs.
-import type { Middleware } from 'koa';
+// to 127.0.0.1 still sends `Host: evil.example`: every request is refused on it before
+// anything runs (hostGuard). A cross-site form or fetch sends a foreign Origin: every
+// management route refuses it the same way, whichever credential it carries (the route
+// table decides which routes those are: see refusesForeignOrigin in route.ts).
+import type { Context, Middleware } from 'koa';
 import { HttpError } from '../http-error';
 
 export function hostnameOf(hostHeader: string): string {
@@ -19,36 +21,37 @@ export function allowedHostnames(configuredHost: string, extra: string[] = []): 
   return names;
 }
 
-export interface RequestFacts {
+export interface OriginFacts {
   host: string | undefined;
   origin: string | undefined;
   secFetchSite: string | undefined;
-  path: string;
 }
 
 /** Host names the appliance answers to. */
 export type HostAllowList = Pick<ReadonlySet<string>, 'has'>;
 
-/** Answers null when the request may proceed, else the reason it is refused. */
-export function checkHostOrigin(req: RequestFacts, allowed: HostAllowList): string | null {
-  if (!req.host) return 'host: the Host header is required';
-  const hostname = hostnameOf(req.host);
+/** Answers null when the Host header names this appliance, else the reason it is refused. */
+export function checkHost(host: string | undefined, allowed: HostAllowList): string | null {
+  if (!host) return 'host: the Host header is required';
+  const hostname = hostnameOf(host);
   if (!allowed.has(hostname)) {
     return `host: "${hostname}" is not an allowed host; open the appliance via localhost or add the name to SWITCHYARD_ALLOWED_HOSTS`;
   }
-  if (!req.path.startsWith('/api/') && req.path !== '/login') return null;
+  return null;
+}
+
+/** Answers null when the request comes from this appliance's own origin (or names none), else the reason it is refused. */
+export function checkOrigin(req: OriginFacts): string | null {
   if (req.secFetchSite === 'cross-site') return 'origin: cross-site requests are refused';
-  if (req.origin && req.origin !== 'null') {
-    let originHost: string;
-    try {
-      originHost = new URL(req.origin).host.toLowerCase();
-    } catch {
-      return `origin: "${req.origin}" is not a valid origin`;
-    }
-    if (originHost !== req.host.trim().toLowerCase()) return `origin: "${req.origin}" is not this appliance's origin`;
-  } else if (req.origin === 'null') {
-    return 'origin: opaque origins are refused';
+  if (req.origin === 'null') return 'origin: opaque origins are refused';
+  if (!req.origin) return null;
+  let originHost: string;
+  try {
+    originHost = new URL(req.origin).host.toLowerCase();
+  } catch {
+    return `origin: "${req.origin}" is not a valid origin`;
   }
+  if (originHost !== (req.host ?? '').trim().toLowerCase()) return `origin: "${req.origin}" is not this appliance's origin`;
   return null;
 }
 
@@ -59,15 +62,18 @@ function hostLines(rawHeaders: readonly string[]): number {
   return n;
 }
 
-export function hostOriginGuard(allowed: HostAllowList): Middleware {
+export function hostGuard(allowed: HostAllowList): Middleware {
   return async (ctx, next) => {
     // RFC 9112 §3.2: a request with several Host lines is a 400; whichever one counted, the other could be a foreign name.
     if (hostLines(ctx.req.rawHeaders) > 1) throw new HttpError(400, ['host: more than one Host header']);
-    const reason = checkHostOrigin(
-      { host: ctx.get('host') || undefined, origin: ctx.get('origin') || undefined, secFetchSite: ctx.get('sec-fetch-site') || undefined, path: ctx.path },
-      allowed,
-    );
+    const reason = checkHost(ctx.get('host') || undefined, allowed);
     if (reason) throw new HttpError(403, [reason]);
     await next();
   };
+}
+
+/** Throws the 403 a foreign, opaque or cross-site origin gets. */
+export function requireSameOrigin(ctx: Context): void {
+  const reason = checkOrigin({ host: ctx.get('host') || undefined, origin: ctx.get('origin') || undefined, secFetchSite: ctx.get('sec-fetch-site') || undefined });
+  if (reason) throw new HttpError(403, [reason]);
 }

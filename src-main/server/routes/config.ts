@@ -11,6 +11,7 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { ingestPath } from '../../core/ingest-endpoints';
 import { randomUUID } from 'node:crypto';
+import * as R from '../../schemas/responses';
 
 /**
  * The caller's organization and every organization below it (partner → children);
@@ -50,14 +51,14 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/orgs', summary: 'Organizations visible to the caller (its own and its children)', tag: 'organizations', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.organizationSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: visibleOrgs(deps.store.config(), principal.organization), next_cursor: null };
       },
     },
     {
       method: 'post', path: '/api/orgs', summary: 'Create an organization (a child of the caller\'s unless parent_id says otherwise)', tag: 'organizations', auth: 'admin',
-      body: schemas.orgCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' },
+      body: schemas.orgCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' }, returns: R.organizationSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { name: string; slug?: string; parent_id?: string | null };
         const isRoot = principal.organization.slug === ops.DEFAULT_ORG_SLUG;
@@ -67,7 +68,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/keys', summary: 'API keys of the caller\'s organizations (never the secrets)', tag: 'keys', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.apiKeySchema),
       handler: (ctx, { principal }) => {
         const config = deps.store.config();
         const orgs = new Set(visibleOrgs(config, principal.organization).map((o) => o.id));
@@ -76,7 +77,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/keys', summary: 'Create an API key; the key is in this answer only', tag: 'keys', auth: 'admin',
-      body: schemas.keyCreateSchema, responses: { '201': 'created, with `key`', '400': 'invalid' },
+      body: schemas.keyCreateSchema, responses: { '201': 'created, with `key`', '400': 'invalid' }, returns: R.apiKeyCreatedSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { name: string; scopes: Scope[]; organization?: string };
         const org = input.organization ? orgInScope(deps.store.config(), principal, input.organization) : principal.organization;
@@ -98,7 +99,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/sources', summary: 'Configured sources with their ingest URLs', tag: 'sources', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.sourceSchema),
       handler: (ctx, { principal }) => {
         const items = deps.store.config().sources.filter((s) => s.organization === principal.organization.id).map((s) => sourceView(deps, s)).reverse();
         ctx.body = { items, next_cursor: null };
@@ -106,7 +107,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/sources', summary: 'Create a source (custom ones carry a JSONata transposer); url_token issues a hook URL shown once', tag: 'sources', auth: 'admin',
-      body: schemas.sourceCreateSchema, responses: { '201': 'created', '400': 'invalid (transposer compile errors listed)', '409': 'name taken' },
+      body: schemas.sourceCreateSchema, responses: { '201': 'created', '400': 'invalid (transposer compile errors listed)', '409': 'name taken' }, returns: R.sourceSchema,
       handler: async (ctx, { principal, body }) => {
         const { record, token } = await update((d) => ops.createSource(d, principal.organization.id, body as ops.SourceInput, checkTransposer, now()));
         created(ctx, sourceView(deps, record, token));
@@ -114,14 +115,14 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/sources/:id', summary: 'One source', tag: 'sources', auth: 'admin',
-      responses: { '200': 'the source', '404': 'no such source' },
+      responses: { '200': 'the source', '404': 'no such source' }, returns: R.sourceSchema,
       handler: (ctx, { principal }) => {
         ctx.body = sourceView(deps, ops.getSource(deps.store.config(), principal.organization.id, String(ctx.params.id)));
       },
     },
     {
       method: 'patch', path: '/api/sources/:id', summary: 'Rename a source or replace its transposer', tag: 'sources', auth: 'admin',
-      body: schemas.sourceUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such source', '409': 'name taken' },
+      body: schemas.sourceUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such source', '409': 'name taken' }, returns: R.sourceSchema,
       handler: async (ctx, { principal, body }) => {
         const record = await update((d) => ops.updateSource(d, principal.organization.id, String(ctx.params.id), body as { name?: string; transposer?: string | null; auto_resolve_after_s?: number | null }, checkTransposer, now()));
         ctx.body = sourceView(deps, record);
@@ -137,7 +138,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/sources/:id/rotate-token', summary: 'Issue a new URL token (the old one stops working); shown once', tag: 'sources', auth: 'admin',
-      responses: { '200': 'the source with url_token and hook_url', '404': 'no such source' },
+      responses: { '200': 'the source with url_token and hook_url', '404': 'no such source' }, returns: R.sourceSchema,
       handler: async (ctx, { principal }) => {
         const { record, token } = await update((d) => ops.rotateSourceToken(d, principal.organization.id, String(ctx.params.id), now()));
         ctx.body = sourceView(deps, record, token);
@@ -145,7 +146,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/sources/:id/test', summary: 'Run a sample through the source (a draft transposer may be given) without storing anything', tag: 'sources', auth: 'admin',
-      body: schemas.sourceTestSchema, responses: { '200': '{events}: the normalized events the sample would produce', '400': 'what is wrong with the sample or transposer', '404': 'no such source' },
+      body: schemas.sourceTestSchema, responses: { '200': '{events}: the normalized events the sample would produce', '400': 'what is wrong with the sample or transposer', '404': 'no such source' }, returns: R.sourceTestSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { sample: unknown; transposer?: string };
         const stored = ops.getSource(deps.store.config(), principal.organization.id, String(ctx.params.id));
@@ -169,14 +170,14 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/indicator-mappings', summary: 'Custom indicator mappings (pass 3): raw payload paths → indicator types', tag: 'indicators', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.indicatorMappingSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: deps.store.config().indicator_mappings.filter((m) => m.organization === principal.organization.id), next_cursor: null };
       },
     },
     {
       method: 'post', path: '/api/indicator-mappings', summary: 'Add a custom indicator mapping', tag: 'indicators', auth: 'admin',
-      body: schemas.indicatorMappingCreateSchema, responses: { '201': 'created', '400': 'invalid' },
+      body: schemas.indicatorMappingCreateSchema, responses: { '201': 'created', '400': 'invalid' }, returns: R.indicatorMappingSchema,
       handler: async (ctx, { principal, body }) => {
         created(ctx, await update((d) => ops.createIndicatorMapping(d, principal.organization.id, body as { path: string; type: never }, now())));
       },

@@ -7,13 +7,14 @@ import { DASHBOARD_BUCKETS, DASHBOARD_SCAN_MAX, DASHBOARD_WINDOW_MINUTES_MAX, PA
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import * as R from '../../schemas/responses';
 
 export function dashboardRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/dashboard', summary: 'Figures of the last minutes: events by severity and delivery attempts by outcome per time bucket, failing destinations', tag: 'events', auth: 'admin',
       query: [{ name: 'minutes', description: `window, 1..${DASHBOARD_WINDOW_MINUTES_MAX}, default 60` }],
-      responses: { '200': 'the dashboard', '400': 'bad window' },
+      responses: { '200': 'the dashboard', '400': 'bad window' }, returns: R.dashboardSchema,
       handler: async (ctx, { principal }) => {
         const minutes = ctx.query.minutes === undefined ? 60 : Number(ctx.query.minutes);
         if (!Number.isInteger(minutes) || minutes < 1 || minutes > DASHBOARD_WINDOW_MINUTES_MAX) throw new HttpError(400, [`minutes: must be an integer from 1 to ${DASHBOARD_WINDOW_MINUTES_MAX}`]);

@@ -16,6 +16,7 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { visibleOrgs } from './config';
 import { parseLimit } from './events';
+import * as R from '../../schemas/responses';
 
 const BIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -39,19 +40,19 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/destinations', summary: 'Destinations with their circuit state (secrets masked)', tag: 'destinations', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.destinationSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: deps.store.config().destinations.filter((d) => d.organization === principal.organization.id).map(view).reverse(), next_cursor: null };
       },
     },
     {
       method: 'post', path: '/api/destinations', summary: 'Create a destination (at most 25; headers without CR/LF); its whsec_ signing secret is shown once', tag: 'destinations', auth: 'admin',
-      body: destinationCreateSchema, responses: { '201': 'created', '400': 'invalid or over the limit' },
+      body: destinationCreateSchema, responses: { '201': 'created', '400': 'invalid or over the limit' }, returns: R.destinationSchema,
       handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body as DestinationInput),
     },
     {
       method: 'post', path: '/v1/accounts/:org/notifications', summary: "Armor-shaped notification config: one uri and up to 25 headers → a webhook destination", tag: 'destinations', auth: 'admin',
-      body: armorNotificationSchema, responses: { '201': 'created', '400': 'invalid or over the limit', '404': 'no such organization' },
+      body: armorNotificationSchema, responses: { '201': 'created', '400': 'invalid or over the limit', '404': 'no such organization' }, returns: R.destinationSchema,
       handler: async (ctx, { principal, body }) => {
         const wanted = String(ctx.params.org);
         const org = visibleOrgs(deps.store.config(), principal.organization).find((o) => o.id === wanted || o.slug === wanted);
@@ -67,7 +68,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/destinations/:id', summary: 'One destination with its circuit state and recent deliveries', tag: 'destinations', auth: 'admin',
-      responses: { '200': 'the destination', '404': 'no such destination' },
+      responses: { '200': 'the destination', '404': 'no such destination' }, returns: R.destinationDetailSchema,
       handler: async (ctx, { principal }) => {
         const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
         const recent = await deps.deliveries.deliveries(principal.organization.id, { destination_id: d.id }, { limit: 20 });
@@ -78,7 +79,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       method: 'patch', path: '/api/destinations/:id',
       summary: 'Change a destination: any field create takes except kind; checked like a create; a masked secret sent back as shown (token "***", header "Bearer ***") keeps the saved one; a new URI resets the circuit',
       tag: 'destinations', auth: 'admin',
-      body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' },
+      body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' }, returns: R.destinationSchema,
       handler: async (ctx, { principal, body }) => {
         const id = String(ctx.params.id);
         const { destination, uri_changed } = await deps.store.updateConfig((draft) =>
@@ -106,7 +107,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       tag: 'destinations', auth: 'admin',
       // The body is optional (no body: the default grace), so it is read and checked here.
       documentedBody: rotateSecretSchema,
-      responses: { '200': 'the destination with its new signing_secret and previous_signing_secret.expires_at', '400': 'invalid grace_s', '404': 'no such destination' },
+      responses: { '200': 'the destination with its new signing_secret and previous_signing_secret.expires_at', '400': 'invalid grace_s', '404': 'no such destination' }, returns: R.destinationSchema,
       handler: async (ctx, { principal }) => {
         const body = (await readOptionalJson(ctx)) ?? {};
         const errors = validate(rotateSecretSchema, body);
@@ -118,7 +119,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/destinations/:id/test', summary: 'Send a test payload now; follow it in /api/deliveries/{id}', tag: 'destinations', auth: 'admin',
-      responses: { '202': 'the test delivery', '404': 'no such destination' },
+      responses: { '202': 'the test delivery', '404': 'no such destination' }, returns: R.deliverySummarySchema,
       handler: async (ctx, { principal }) => {
         ctx.status = 202;
         ctx.body = summary(await sendTest(principal, String(ctx.params.id)));
@@ -134,7 +135,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         { name: 'cursor', description: 'next_cursor of the previous page' },
         { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
       ],
-      responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.deliverySummarySchema),
       handler: async (ctx, { principal }) => {
         const q = ctx.query;
         const errors: string[] = [];
@@ -151,7 +152,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/deliveries/:id', summary: 'One delivery with every attempt (request with secrets masked, response, duration, error class)', tag: 'deliveries', auth: 'admin',
-      responses: { '200': 'the delivery', '404': 'no such delivery' },
+      responses: { '200': 'the delivery', '404': 'no such delivery' }, returns: R.deliverySchema,
       handler: async (ctx, { principal }) => {
         const d = await deps.deliveries.delivery(principal.organization.id, String(ctx.params.id));
         if (!d) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
@@ -160,7 +161,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/deliveries/:id/redeliver', summary: 'Send the same payload again as a new delivery', tag: 'deliveries', auth: 'admin',
-      responses: { '202': 'the new delivery', '404': 'no such delivery or destination' },
+      responses: { '202': 'the new delivery', '404': 'no such delivery or destination' }, returns: R.deliverySummarySchema,
       handler: async (ctx, { principal }) => {
         const original = await deps.deliveries.delivery(principal.organization.id, String(ctx.params.id));
         if (!original) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
@@ -174,7 +175,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/notifications', summary: 'In-app notifications, newest first, with the unread count', tag: 'notifications', auth: 'admin',
       query: [{ name: 'unread', description: 'true: only unread ones' }],
-      responses: { '200': '{items, unread, next_cursor}' },
+      responses: { '200': '{items, unread, next_cursor}' }, returns: R.pageOf(R.notificationSchema, { unread: { type: 'integer' } }),
       handler: async (ctx, { principal }) => {
         const center = deps.deliveries.notifications;
         ctx.body = { items: await center.list(principal.organization.id, ctx.query.unread === 'true', 200), unread: center.unread(principal.organization.id), next_cursor: null };
@@ -182,7 +183,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read: {"ids": [...]} or {"all": true}', tag: 'notifications', auth: 'admin',
-      body: notificationsReadSchema, responses: { '200': '{marked, unread}', '400': 'invalid' },
+      body: notificationsReadSchema, responses: { '200': '{marked, unread}', '400': 'invalid' }, returns: R.notificationsReadAnswerSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { ids?: string[]; all?: boolean };
         if (!input.all && !input.ids?.length) throw new HttpError(400, ['ids: give ids or "all": true']);
@@ -193,7 +194,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/bin/:name', summary: 'Built-in request bin: stores the request (for demos without an outside service)', tag: 'bins', auth: 'public',
-      responses: { '200': 'stored', '400': 'bad bin name or too many bins', '413': 'body over the limit' },
+      responses: { '200': 'stored', '400': 'bad bin name or too many bins', '413': 'body over the limit' }, returns: R.binReceivedSchema,
       handler: async (ctx) => {
         const name = String(ctx.params.name);
         if (!BIN_NAME.test(name)) throw new HttpError(400, ['name: letters, digits, _ and - only (at most 64)']);
@@ -205,14 +206,14 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/bins', summary: 'Request bins and how many requests each holds', tag: 'bins', auth: 'admin',
-      responses: { '200': '{items}' },
+      responses: { '200': '{items}' }, returns: R.pageOf(R.binSchema),
       handler: (ctx) => {
         ctx.body = { items: deps.bins.names(), next_cursor: null };
       },
     },
     {
       method: 'get', path: '/api/bins/:name', summary: "A request bin's requests, newest first", tag: 'bins', auth: 'admin',
-      responses: { '200': '{items}' },
+      responses: { '200': '{items}' }, returns: R.pageOf(R.binRequestSchema),
       handler: (ctx) => {
         ctx.body = { items: deps.bins.list(String(ctx.params.name)), next_cursor: null };
       },

@@ -5,6 +5,7 @@ import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import * as R from '../../schemas/responses';
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], errors: string[]): T | undefined {
   if (value === undefined || value === '') return undefined;
@@ -36,7 +37,7 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
         { name: 'cursor', description: 'next_cursor of the previous page' },
         { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
       ],
-      responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.eventSummarySchema),
       handler: async (ctx, { principal }) => {
         const q = ctx.query;
         const errors: string[] = [];
@@ -56,7 +57,7 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/events/:id', summary: 'One event: normalized fields, raw payload and request metadata', tag: 'events', auth: 'admin',
-      responses: { '200': 'the event', '404': 'no such event' },
+      responses: { '200': 'the event', '404': 'no such event' }, returns: R.eventSchema,
       handler: async (ctx, { principal }) => {
         const event = await deps.store.getEvent(String(ctx.params.id));
         if (!event || event.organization !== principal.organization.id) throw new HttpError(404, [`id: no event "${ctx.params.id}"`]);
@@ -65,7 +66,7 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/events/:id/replay', summary: 'Ingest a stored event\'s raw payload again, as a new event (same dialect and source)', tag: 'events', auth: 'admin',
-      responses: { '202': '{event_ids, alert_ids}', '404': 'no such event', '400': 'the payload no longer passes (e.g. its custom source changed)', '503': 'store overloaded or failing' },
+      responses: { '202': '{event_ids, alert_ids}', '404': 'no such event', '400': 'the payload no longer passes (e.g. its custom source changed)', '503': 'store overloaded or failing' }, returns: R.acceptedSchema,
       handler: async (ctx, { principal }) => {
         const event = await deps.store.getEvent(String(ctx.params.id));
         if (!event || event.organization !== principal.organization.id) throw new HttpError(404, [`id: no event "${ctx.params.id}"`]);

@@ -12,8 +12,11 @@ import { HttpError } from '../http-error';
 import { acceptRequest } from '../ingest-request';
 import type { RouteDef } from '../route';
 import { INGEST_PATHS } from '../../core/ingest-endpoints';
+import * as R from '../../schemas/responses';
 
 type Answer = 'single' | 'batch';
+
+const ANSWER_SCHEMA: Record<Answer, Record<string, unknown>> = { single: R.ingestedSchema, batch: R.ingestedBatchSchema };
 
 const INGEST_RESPONSES = {
   '202': 'accepted and durably stored',
@@ -28,7 +31,9 @@ const INGEST_RESPONSES = {
 };
 
 async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principal: Principal, answer: Answer, path: string): Promise<void> {
-  const { status, ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx));
+  // A group is one request and Alertmanager drops it on a 413: its endpoint has its own, larger limit.
+  const limit = dialect === 'alertmanager' ? deps.alertmanagerBodyLimit : undefined;
+  const { status, ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx, { limit }));
   ctx.status = status;
   if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
   else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
@@ -36,7 +41,7 @@ async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principa
 
 export function ingestRoutes(deps: ServerDeps): RouteDef[] {
   const keyed = (dialect: Dialect, path: string, summary: string, documentedBody: object, answer: Answer): RouteDef => ({
-    method: 'post', path, summary, tag: 'ingest', auth: 'ingest', documentedBody: documentedBody as Record<string, unknown>, responses: INGEST_RESPONSES,
+    method: 'post', path, summary, tag: 'ingest', auth: 'ingest', documentedBody: documentedBody as Record<string, unknown>, responses: INGEST_RESPONSES, returns: ANSWER_SCHEMA[answer],
     handler: (ctx, { principal }) => accept(ctx, deps, dialect, principal, answer, path),
   });
   return [
@@ -46,7 +51,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     ...hecRoutes(deps),
     {
       method: 'post', path: INGEST_PATHS.signal_instance, summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
-      documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES,
+      documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES, returns: R.ingestedSchema,
       handler: async (ctx, { principal }) => {
         const wanted = String(ctx.params.organization);
         const org = findOrg(deps.store.config(), wanted);
@@ -58,7 +63,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: INGEST_PATHS.custom, summary: "Ingest any JSON through a custom source's JSONata transposer", tag: 'ingest', auth: 'ingest',
-      responses: { ...INGEST_RESPONSES, '404': 'no custom source with that slug' },
+      responses: { ...INGEST_RESPONSES, '404': 'no custom source with that slug' }, returns: R.ingestedSchema,
       handler: async (ctx, { principal }) => {
         const source = getSource(deps.store.config(), principal.organization.id, String(ctx.params.slug));
         if (source.dialect !== 'custom') throw new HttpError(404, [`slug: "${source.slug}" is not a custom source (dialect ${source.dialect})`]);
@@ -67,7 +72,8 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: INGEST_PATHS.url_token, summary: "Ingest through a source's URL token (for tools that cannot set headers); the source's dialect applies", tag: 'ingest', auth: 'custom',
-      responses: INGEST_RESPONSES,
+      pathParams: { token: "the source's URL token (shown once when issued): it is the credential, no Authorization header is needed" },
+      responses: INGEST_RESPONSES, returns: { anyOf: [R.ingestedSchema, R.ingestedBatchSchema, R.hecAnswerSchema], description: "as the source's dialect answers" },
       handler: async (ctx) => {
         const principal = authenticateToken(deps, String(ctx.params.token));
         requireScope(principal, 'ingest');

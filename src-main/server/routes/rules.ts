@@ -5,6 +5,7 @@ import { ruleCreateSchema, ruleDryRunSchema, ruleUpdateSchema } from '../../sche
 import type { ServerDeps } from '../deps';
 import type { RouteDef } from '../route';
 import type { NormalizedEvent } from '../../core/types';
+import * as R from '../../schemas/responses';
 
 const DRY_RUN_DEFAULT = 100;
 
@@ -14,14 +15,14 @@ export function ruleRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/rules', summary: 'Rules, in evaluation order', tag: 'rules', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.ruleSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: rules.listRules(deps.store.config(), principal.organization.id), next_cursor: null };
       },
     },
     {
       method: 'post', path: '/api/rules', summary: 'Create a rule: conditions (all must hold; any value of a list) → actions', tag: 'rules', auth: 'admin',
-      body: ruleCreateSchema, responses: { '201': 'created', '400': 'invalid (unknown destinations named)' },
+      body: ruleCreateSchema, responses: { '201': 'created', '400': 'invalid (unknown destinations named)' }, returns: R.ruleSchema,
       handler: async (ctx, { principal, body }) => {
         const org = principal.organization.id;
         ctx.status = 201;
@@ -30,7 +31,7 @@ export function ruleRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'patch', path: '/api/rules/:id', summary: 'Change a rule', tag: 'rules', auth: 'admin',
-      body: ruleUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such rule' },
+      body: ruleUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such rule' }, returns: R.ruleSchema,
       handler: async (ctx, { principal, body }) => {
         const org = principal.organization.id;
         ctx.body = await deps.store.updateConfig((d) => rules.updateRule(d, org, String(ctx.params.id), body as Partial<rules.RuleInput>, destinationIds(org), now()));
@@ -46,7 +47,7 @@ export function ruleRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/rules/dry-run', summary: 'Replay a draft rule over the last N stored events: which would have fired and where they would have gone', tag: 'rules', auth: 'admin',
-      body: ruleDryRunSchema, responses: { '200': '{evaluated, matched}', '400': 'invalid draft' },
+      body: ruleDryRunSchema, responses: { '200': '{evaluated, matched}', '400': 'invalid draft' }, returns: R.dryRunSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { rule: rules.RuleInput; last?: number };
         const org = principal.organization.id;

@@ -11,6 +11,7 @@ import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import * as R from '../../schemas/responses';
 
 const DEMO_BIN = 'demo';
 const DEMO_DESTINATION = 'Demo request bin';
@@ -26,7 +27,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/samples', summary: 'Sample payloads of every dialect (resources/samples)', tag: 'samples', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.sampleSchema),
       handler: (ctx, { principal }) => {
         ctx.body = {
           items: SAMPLE_PACKS.map((p) => ({ name: p.name, dialect: p.dialect, title: p.title, description: p.description, endpoint: endpointOf(p, principal.organization.slug), body: p.body })),
@@ -36,7 +37,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/samples/:name/send', summary: 'Ingest a sample payload as a new event (no key needed; recorded as sent from the UI)', tag: 'samples', auth: 'admin',
-      responses: { '202': '{event_ids, alert_ids}', '404': 'no such sample', '503': 'store overloaded or failing' },
+      responses: { '202': '{event_ids, alert_ids}', '404': 'no such sample', '503': 'store overloaded or failing' }, returns: R.acceptedSchema,
       handler: async (ctx, { principal }) => {
         const pack = SAMPLE_PACKS.find((p) => p.name === ctx.params.name);
         if (!pack) throw new HttpError(404, [`name: no sample "${ctx.params.name}"; one of ${SAMPLE_PACKS.map((p) => p.name).join(', ')}`]);
@@ -52,7 +53,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/demo', summary: 'One-click demo: a webhook destination to the built-in request bin "demo" (created once)', tag: 'samples', auth: 'admin',
-      responses: { '200': 'the demo already exists', '201': 'created: {destination_id, bin, bin_url}' },
+      responses: { '200': 'the demo already exists', '201': 'created: {destination_id, bin, bin_url}' }, returns: R.demoSchema,
       handler: async (ctx, { principal }) => {
         const org = principal.organization.id;
         // The appliance posts to itself: the address it serves on, not a public URL that may lead elsewhere.

@@ -9,6 +9,7 @@ import { smtpSettingsSchema, smtpTestSchema } from '../../schemas/destinations';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import * as R from '../../schemas/responses';
 
 /** Settings → retention: whole event segments older than max_age_days, or the oldest beyond max_bytes, are deleted; null keeps forever. */
 export const retentionSchema = {
@@ -45,7 +46,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/settings', summary: 'Settings (the SMTP password is never shown)', tag: 'settings', auth: 'admin',
-      responses: { '200': '{smtp, flap, retention, search_url_template, public_url, outgoing}' },
+      responses: { '200': '{smtp, flap, retention, search_url_template, public_url, outgoing}' }, returns: R.settingsSchema,
       handler: (ctx, { principal }) => {
         const s = smtp();
         ctx.body = {
@@ -70,7 +71,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
       method: 'put', path: '/api/settings/public-url',
       summary: 'Set the public URL: the base of every link sent out (e-mails, chat messages, webhook envelopes, source URLs, OpenAPI servers); null falls back to SWITCHYARD_PUBLIC_URL, else the address served',
       tag: 'settings', auth: 'admin',
-      body: publicUrlSchema, responses: { '200': '{public_url: {saved, environment, served, effective}}', '400': 'not an absolute http(s) URL, or with credentials, a query or a fragment' },
+      body: publicUrlSchema, responses: { '200': '{public_url: {saved, environment, served, effective}}', '400': 'not an absolute http(s) URL, or with credentials, a query or a fragment' }, returns: R.publicUrlAnswerSchema,
       handler: async (ctx, { body }) => {
         const given = (body as { public_url: string | null }).public_url;
         const parsed = given === null || given.trim() === '' ? { url: null } : parsePublicUrl(given);
@@ -84,14 +85,14 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'put', path: '/api/settings/retention', summary: 'Set event retention (whole segments are deleted; the one being written never is) and apply it at once', tag: 'settings', auth: 'admin',
-      body: retentionSchema, responses: { '200': 'the stored retention {max_age_days, max_bytes}', '400': 'invalid' },
+      body: retentionSchema, responses: { '200': 'the stored retention {max_age_days, max_bytes}', '400': 'invalid' }, returns: R.retentionSchema,
       handler: async (ctx, { body }) => {
         ctx.body = await deps.store.setRetention(body as RetentionPolicy);
       },
     },
     {
       method: 'put', path: '/api/settings/smtp', summary: 'Set the SMTP server for e-mail destinations and failure notices (omit password to keep the saved one)', tag: 'settings', auth: 'admin',
-      body: smtpSettingsSchema, responses: { '200': 'the settings, password masked', '400': 'invalid' },
+      body: smtpSettingsSchema, responses: { '200': 'the settings, password masked', '400': 'invalid' }, returns: R.smtpAnswerSchema,
       handler: async (ctx, { body }) => {
         const input = body as Partial<SmtpSettings> & Pick<SmtpSettings, 'host' | 'port' | 'from'>;
         const saved = await deps.store.updateConfig((d) => {
@@ -108,7 +109,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/settings/smtp/test', summary: 'Send a test e-mail through the saved SMTP settings', tag: 'settings', auth: 'admin',
-      body: smtpTestSchema, responses: { '200': '{message_id}', '400': 'SMTP not set', '502': 'the SMTP server refused or could not be reached (its error named)' },
+      body: smtpTestSchema, responses: { '200': '{message_id}', '400': 'SMTP not set', '502': 'the SMTP server refused or could not be reached (its error named)' }, returns: R.smtpTestSchema,
       handler: async (ctx, { body }) => {
         const mailer = deps.deliveries.mailer();
         if (!mailer) throw new HttpError(400, ['smtp: not configured; PUT /api/settings/smtp first']);

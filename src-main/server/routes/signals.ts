@@ -11,6 +11,7 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { parseLimit } from './events';
 import { SEVERITIES, type Severity } from '../../core/types';
+import * as R from '../../schemas/responses';
 
 /** Pages an in-memory list (newest first); the cursor is the id of the last item shown. */
 function page<T extends { id: string }>(items: T[], ctx: Context) {
@@ -54,14 +55,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/definitions', summary: 'Signal definitions', tag: 'definitions', auth: 'admin',
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.definitionSchema),
       handler: (ctx, { principal }) => {
         ctx.body = page([...sig.listDefinitions(deps.store.config(), principal.organization.id)].reverse(), ctx);
       },
     },
     {
       method: 'post', path: '/api/definitions', summary: 'Create a signal definition (external_id unique: a clash is a 409 naming it)', tag: 'definitions', auth: 'admin',
-      body: schemas.definitionCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'external_id already used' },
+      body: schemas.definitionCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'external_id already used' }, returns: R.definitionSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
         ctx.body = await update((d) => sig.createDefinition(d, principal.organization.id, body as sig.DefinitionInput, now()));
@@ -69,7 +70,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/definitions/:id', summary: 'One definition with its filters', tag: 'definitions', auth: 'admin',
-      responses: { '200': 'the definition', '404': 'no such definition' },
+      responses: { '200': 'the definition', '404': 'no such definition' }, returns: R.definitionWithFiltersSchema,
       handler: (ctx, { principal }) => {
         const config = deps.store.config();
         const def = sig.getDefinition(config, principal.organization.id, String(ctx.params.id));
@@ -78,7 +79,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'patch', path: '/api/definitions/:id', summary: 'Change a definition', tag: 'definitions', auth: 'admin',
-      body: schemas.definitionUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such definition', '409': 'external_id already used' },
+      body: schemas.definitionUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such definition', '409': 'external_id already used' }, returns: R.definitionSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.body = await update((d) => sig.updateDefinition(d, principal.organization.id, String(ctx.params.id), body as Partial<sig.DefinitionInput>, now()));
       },
@@ -93,7 +94,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/definitions/:id/filters', summary: "A definition's deduplicate and snooze filters (expired ones too)", tag: 'definitions', auth: 'admin',
-      responses: { '200': '{items, next_cursor}', '404': 'no such definition' },
+      responses: { '200': '{items, next_cursor}', '404': 'no such definition' }, returns: R.pageOf(R.filterSchema),
       handler: (ctx, { principal }) => {
         const config = deps.store.config();
         const def = sig.getDefinition(config, principal.organization.id, String(ctx.params.id));
@@ -102,7 +103,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/definitions/:id/filters', summary: 'Add a deduplicate (expression + window) or snooze (expression + until) filter', tag: 'definitions', auth: 'admin',
-      body: schemas.filterCreateSchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such definition' },
+      body: schemas.filterCreateSchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such definition' }, returns: R.filterSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
         ctx.body = await update((d) => sig.createFilter(d, principal.organization.id, String(ctx.params.id), body as sig.FilterInput, now()));
@@ -110,7 +111,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/filters/:id/expire', summary: 'Expire a filter now (kept for history, never applies again)', tag: 'definitions', auth: 'admin',
-      responses: { '200': 'the expired filter', '404': 'no such filter' },
+      responses: { '200': 'the expired filter', '404': 'no such filter' }, returns: R.filterSchema,
       handler: async (ctx, { principal }) => {
         ctx.body = await update((d) => sig.expireFilter(d, principal.organization.id, String(ctx.params.id), now()));
       },
@@ -118,14 +119,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/catalog', summary: 'Service catalog: services, environments, functionalities', tag: 'catalog', auth: 'admin',
       query: [{ name: 'kind', description: CATALOG_KINDS.join(' | ') }],
-      responses: { '200': '{items, next_cursor}' },
+      responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.catalogComponentSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: sig.listCatalog(deps.store.config(), principal.organization.id, enumQuery<CatalogKind>(ctx, 'kind', CATALOG_KINDS)), next_cursor: null };
       },
     },
     {
       method: 'post', path: '/api/catalog', summary: 'Add a catalog component; tags <kind>:<slug> link to it', tag: 'catalog', auth: 'admin',
-      body: schemas.catalogCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' },
+      body: schemas.catalogCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' }, returns: R.catalogComponentSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
         ctx.body = await update((d) => sig.createCatalogComponent(d, principal.organization.id, body as sig.CatalogInput, now()));
@@ -141,21 +142,21 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/signals/settings', summary: 'Flap detection settings', tag: 'alerts', auth: 'admin',
-      responses: { '200': '{flap}' },
+      responses: { '200': '{flap}' }, returns: R.flapSchema,
       handler: (ctx) => {
         ctx.body = { flap: deps.store.config().flap };
       },
     },
     {
       method: 'put', path: '/api/signals/settings/flap', summary: 'Set flap detection: more than max_transitions open/resolve transitions within window_s marks an alert flapping', tag: 'alerts', auth: 'admin',
-      body: schemas.flapSettingsSchema, responses: { '200': 'the settings', '400': 'invalid' },
+      body: schemas.flapSettingsSchema, responses: { '200': 'the settings', '400': 'invalid' }, returns: R.flapSchema,
       handler: async (ctx, { body }) => {
         ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body as FlapSettings)) };
       },
     },
     {
       method: 'get', path: '/api/alerts', summary: 'Alerts, newest first', tag: 'alerts', auth: 'admin',
-      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.alertSchema),
       handler: (ctx, { principal }) => {
         const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), severity: enumQuery<Severity>(ctx, 'severity', SEVERITIES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
         ctx.body = page(engine().listAlerts(principal.organization.id, filter), ctx);
@@ -163,7 +164,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/alerts/:id', summary: 'One alert (UUID or short id) with its timeline', tag: 'alerts', auth: 'admin',
-      responses: { '200': 'the alert', '404': 'no such alert' },
+      responses: { '200': 'the alert', '404': 'no such alert' }, returns: R.alertSchema,
       handler: (ctx, { principal }) => {
         const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
@@ -172,7 +173,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     ...ALERT_ACTIONS.map((action): RouteDef => ({
       method: 'post', path: `/api/alerts/:id/${action}`, summary: `${action === 'ack' ? 'Acknowledge' : action === 'resolve' ? 'Resolve' : 'Dismiss'} an alert`, tag: 'alerts', auth: 'admin',
-      responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' },
+      responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' }, returns: R.alertSchema,
       handler: async (ctx, { principal }) => {
         const changes = engine().act(principal.organization.id, String(ctx.params.id), action as AlertAction, actorOf(principal));
         await deps.signals.commit(changes);
@@ -181,7 +182,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     })),
     {
       method: 'get', path: '/api/cases', summary: 'Cases, newest first', tag: 'cases', auth: 'admin',
-      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' },
+      query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.caseSchema),
       handler: (ctx, { principal }) => {
         const filter = { status: enumQuery<CaseStatus>(ctx, 'status', CASE_STATUSES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
         ctx.body = page(engine().listCases(principal.organization.id, filter), ctx);
@@ -189,7 +190,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/cases/:id', summary: 'One case with its alerts', tag: 'cases', auth: 'admin',
-      responses: { '200': 'the case', '404': 'no such case' },
+      responses: { '200': 'the case', '404': 'no such case' }, returns: R.caseWithAlertsSchema,
       handler: (ctx, { principal }) => {
         const found = engine().getCase(principal.organization.id, String(ctx.params.id));
         if (!found) throw new HttpError(404, [`id: no case "${ctx.params.id}"`]);
@@ -198,7 +199,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/cases/:id/status', summary: 'Move a case: new → triage → closed', tag: 'cases', auth: 'admin',
-      body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' },
+      body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' }, returns: R.caseSchema,
       handler: async (ctx, { principal, body }) => {
         const changes = engine().setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actorOf(principal));
         await deps.signals.commit(changes);
@@ -207,7 +208,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/v1/alerts/:id', summary: 'One alert by UUID or short id, for a webhook receiver holding a read key', tag: 'alerts', auth: 'read',
-      responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" },
+      responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" }, returns: R.alertSchema,
       handler: (ctx, { principal }) => {
         const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);

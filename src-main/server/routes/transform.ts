@@ -14,6 +14,7 @@ import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
 import { visibleOrgs } from './config';
 import { readJson } from '../body';
+import * as R from '../../schemas/responses';
 
 /** Armor bodies get their key paths checked beyond the schema; every problem listed. */
 async function readTransformBody(ctx: Context): Promise<TransformBody> {
@@ -40,24 +41,24 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/transform', summary: "The organization's transform config", tag: 'transform', auth: 'admin',
-      responses: { '200': 'the config', '404': 'none yet' },
+      responses: { '200': 'the config', '404': 'none yet' }, returns: R.transformSchema,
       handler: (ctx, { principal }) => {
         ctx.body = tx.getTransform(deps.store.config(), principal.organization.id);
       },
     },
     {
       method: 'post', path: '/api/transform', summary: 'Create the transform config (one per organization: a second create is a 409)', tag: 'transform', auth: 'admin',
-      documentedBody: transformBodySchema, responses: { '201': 'created', '400': 'invalid', '409': 'already exists' },
+      documentedBody: transformBodySchema, responses: { '201': 'created', '400': 'invalid', '409': 'already exists' }, returns: R.transformSchema,
       handler: (ctx, { principal }) => create(ctx, principal.organization),
     },
     {
       method: 'post', path: '/v1/accounts/:org/transform', summary: 'Armor-shaped create of an organization\'s transform config', tag: 'transform', auth: 'admin',
-      documentedBody: transformBodySchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such organization', '409': 'already exists' },
+      documentedBody: transformBodySchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such organization', '409': 'already exists' }, returns: R.transformSchema,
       handler: (ctx, { principal }) => create(ctx, armorOrg(ctx, principal)),
     },
     {
       method: 'put', path: '/api/transform', summary: 'Replace the transform config; the previous one is kept as a version', tag: 'transform', auth: 'admin',
-      documentedBody: transformBodySchema, responses: { '200': 'replaced', '400': 'invalid', '404': 'none yet' },
+      documentedBody: transformBodySchema, responses: { '200': 'replaced', '400': 'invalid', '404': 'none yet' }, returns: R.transformSchema,
       handler: async (ctx, { principal }) => {
         const body = await readTransformBody(ctx);
         ctx.body = await update((d) => tx.replaceTransform(d, principal.organization.id, body, now()));
@@ -65,7 +66,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/transform/versions', summary: 'Every saved version, oldest first, the current one last', tag: 'transform', auth: 'admin',
-      responses: { '200': '{items}' },
+      responses: { '200': '{items}' }, returns: R.pageOf(R.transformVersionSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: tx.listVersions(deps.store.config(), principal.organization.id), next_cursor: null };
       },
@@ -73,7 +74,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/transform/diff', summary: 'What changed between two versions (?a=1&b=2)', tag: 'transform', auth: 'admin',
       query: [{ name: 'a', description: 'older version' }, { name: 'b', description: 'newer version' }],
-      responses: { '200': '{changes: [{path, before, after}]}', '400': 'bad version numbers', '404': 'no such version' },
+      responses: { '200': '{changes: [{path, before, after}]}', '400': 'bad version numbers', '404': 'no such version' }, returns: R.transformDiffSchema,
       handler: (ctx, { principal }) => {
         const [a, b] = [Number(ctx.query.a), Number(ctx.query.b)];
         const errors = [...(Number.isInteger(a) && a > 0 ? [] : ['a: must be a version number']), ...(Number.isInteger(b) && b > 0 ? [] : ['b: must be a version number'])];
@@ -84,14 +85,14 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/api/transform/rollback', summary: 'Restore an earlier version (saved as a new version)', tag: 'transform', auth: 'admin',
-      body: rollbackSchema, responses: { '200': 'the restored config', '400': 'invalid', '404': 'no such version' },
+      body: rollbackSchema, responses: { '200': 'the restored config', '400': 'invalid', '404': 'no such version' }, returns: R.transformSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.body = await update((d) => tx.rollbackTransform(d, principal.organization.id, (body as { version: number }).version, now()));
       },
     },
     {
       method: 'post', path: '/api/transform/preview', summary: 'Render a stored event (or a sample record) through the saved or a draft config; lists unresolved names', tag: 'transform', auth: 'admin',
-      body: transformPreviewSchema, responses: { '200': '{payload, unresolved, notes}', '400': 'invalid draft', '404': 'no such event or no config' },
+      body: transformPreviewSchema, responses: { '200': '{payload, unresolved, notes}', '400': 'invalid draft', '404': 'no such event or no config' }, returns: R.transformPreviewSchema,
       handler: async (ctx, { principal, body }) => {
         const input = body as { event_id?: string; sample?: Record<string, unknown>; config?: TransformBody };
         const org = principal.organization.id;
@@ -123,14 +124,14 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'get', path: '/api/tags', summary: "The organization's tag store ({{name}} values for transforms)", tag: 'transform', auth: 'admin',
-      responses: { '200': '{items}' },
+      responses: { '200': '{items}' }, returns: R.pageOf(R.tagSchema),
       handler: (ctx, { principal }) => {
         ctx.body = { items: tx.listTags(deps.store.config(), principal.organization.id), next_cursor: null };
       },
     },
     {
       method: 'put', path: '/api/tags/:key', summary: 'Set a tag store value', tag: 'transform', auth: 'admin',
-      body: tagValueSchema, responses: { '200': 'the entry', '400': 'invalid' },
+      body: tagValueSchema, responses: { '200': 'the entry', '400': 'invalid' }, returns: R.tagSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.body = await update((d) => tx.setTag(d, principal.organization.id, { key: String(ctx.params.key), value: (body as { value: string }).value }));
       },
@@ -145,7 +146,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
     },
     {
       method: 'put', path: '/api/settings/search-url-template', summary: 'The search link template add_log_search_url uses ({{value}} is replaced)', tag: 'transform', auth: 'admin',
-      body: searchUrlSchema, responses: { '200': '{template}', '400': 'invalid' },
+      body: searchUrlSchema, responses: { '200': '{template}', '400': 'invalid' }, returns: R.searchUrlTemplateSchema,
       handler: async (ctx, { principal, body }) => {
         const template = (body as { template: string | null }).template;
         await update((d) => {

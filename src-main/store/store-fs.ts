@@ -1,0 +1,45 @@
+// The file-system seam of the store: the calls it makes (node:fs/promises by default; tests
+// inject counting or failing ones) and where a record lives.
+import * as nodeFs from 'node:fs/promises';
+
+/** Where one record lives: byte range of its line (without the newline). */
+export interface Location {
+  segment: number;
+  offset: number;
+  length: number;
+}
+
+/** The part of a node:fs/promises FileHandle the store uses. */
+export interface StoreFile {
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The file-system calls the store makes; injectable so tests can count them or make them fail. */
+export interface StoreFs {
+  open(path: string, flags: string, mode?: number): Promise<StoreFile>;
+  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  readdir(path: string): Promise<string[]>;
+  /** Optional (node:fs/promises when absent): size and modification time of a file. */
+  stat?(path: string): Promise<{ size: number; mtimeMs: number }>;
+  /** Optional (node:fs/promises when absent): atomic rename, used for the index snapshot. */
+  rename?(from: string, to: string): Promise<void>;
+  /** Optional (node:fs/promises when absent): used by retention and to drop a stale snapshot. */
+  unlink?(path: string): Promise<void>;
+}
+
+export const nodeStoreFs: StoreFs = {
+  open: (path, flags, mode) => nodeFs.open(path, flags, mode),
+  mkdir: (path, options) => nodeFs.mkdir(path, options),
+  readdir: (path) => nodeFs.readdir(path),
+  stat: (path) => nodeFs.stat(path),
+  rename: (from, to) => nodeFs.rename(from, to),
+  unlink: (path) => nodeFs.unlink(path),
+};
+
+/** Reads the logical bytes [position, position + length) of one segment. */
+export type RangeReader = (position: number, length: number) => Promise<Buffer>;
