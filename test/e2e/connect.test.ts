@@ -5,24 +5,15 @@
 // Grafana's webhook body.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startE2E, type E2E } from './browser';
-import { spawnChild } from '../helpers/child';
+import { startAlertmanager } from '../helpers/alertmanager';
 import { tempDir } from '../helpers/harness';
 
 const run = promisify(execFile);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 let e: E2E;
 beforeAll(async () => {
   e = await startE2E();
@@ -96,17 +87,12 @@ test('a newcomer connects a tool: URLs, a key shown once, snippets that work, an
   expect(JSON.parse(am.match(/credentials: (".*")/)![1])).toBe(key);
   // And a real Alertmanager with it delivers: only group_wait is added (its 30 s default would
   // hold the first notification that long).
-  await writeFile(join(dir, 'alertmanager.yml'), am.replace('  receiver: switchyard\n', '  receiver: switchyard\n  group_wait: 1s\n'));
-  const port = await freePort();
-  const alertmanager = spawnChild('prometheus-alertmanager', [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=']);
+  const alertmanager = await startAlertmanager(join(dir, 'run'), am.replace('  receiver: switchyard\n', '  receiver: switchyard\n  group_wait: 1s\n'));
   try {
-    await alertmanager.waitFor(/Listening on/);
-    const fired = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'ConnectCheck', severity: 'critical' }, annotations: { summary: 'Alertmanager reached Switchyard' } }]) });
-    expect(fired.status).toBe(200);
+    await alertmanager.postAlerts([{ labels: { alertname: 'ConnectCheck', severity: 'critical' }, annotations: { summary: 'Alertmanager reached Switchyard' } }]);
     await expect.poll(async () => (await e.api('GET', '/api/events?dialect=alertmanager')).body.items.map((ev: any) => ev.title), { timeout: 15_000 }).toEqual(['Alertmanager reached Switchyard']);
   } finally {
-    alertmanager.proc.kill('SIGTERM');
-    await alertmanager.exited;
+    await alertmanager.stop();
   }
 
   // The Grafana contact point: Grafana's webhook body, to its URL, with its authorization.
