@@ -2,7 +2,7 @@
 // rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there;
 // BENCH_CLI=<path to cli.js> runs another build (e.g. an older commit's) for before/after.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const BENCH_KEY = 'sy_bench_admin_key_0123456789abcdefghijklmnopqrstuvwx';
@@ -68,4 +68,14 @@ export async function cpuMs(pid: number): Promise<number> {
 
 export function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** Bytes of every file below a directory. */
+export async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+  }
+  return total;
 }

@@ -2,26 +2,18 @@
 // sequential (1 connection) and 32 concurrent connections posting the generic
 // fixture, then the store's size on disk after N events.
 //   npm run bench:ingest [-- --seconds 10 --events 100000]
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_KEY as KEY, ROOT, startAppliance } from './appliance';
+import { BENCH_KEY as KEY, dirBytes, ROOT, startAppliance } from './appliance';
 
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, events: { type: 'string', default: '100000' } } });
 const seconds = Number(values.seconds);
 const seedEvents = Number(values.events);
 
-async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
-  }
-  return total;
-}
 
 function load(url: string, body: string, opts: { connections: number; duration?: number; amount?: number }) {
   return autocannon({

@@ -4,14 +4,14 @@
 // run, the graceful stop and the restart (peak and end); then store bytes per event, start-up
 // to /healthz and the first page of events on the same data.
 //   npm run build && npx tsx bench/soak.ts [--events 1000000]
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_KEY, ROOT, rssBytes, startAppliance, type Appliance } from './appliance';
+import { BENCH_KEY, dirBytes, ROOT, rssBytes, startAppliance, type Appliance } from './appliance';
 
 export interface SoakRow {
   scenario: string;
@@ -57,14 +57,6 @@ function sampler(pid: number) {
   };
 }
 
-async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
-  }
-  return total;
-}
 
 /** `keep`: a directory to leave the data in (for a look at it afterwards). */
 export async function runSoak(events: number, keep?: string): Promise<SoakRow> {

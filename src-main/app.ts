@@ -1,15 +1,18 @@
 // Composition root: wires store, core services and the HTTP server for either shell
 // (headless `serve` or the Electron main process).
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EventBus } from './bus';
 import * as ops from './core/config-ops';
 import { linkBase } from './core/public-url';
 import { sha256Hex } from './core/secrets';
 import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-link-files';
+import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
 import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
@@ -17,7 +20,7 @@ import { createMetrics } from './server/metrics';
 import { RateLimiter } from './server/rate-limit';
 import { SESSION_COOKIE, SessionManager } from './server/sessions';
 import { StoreHealth } from './server/store-health';
-import { EventBus, StreamHub } from './server/stream';
+import { StreamHub } from './server/stream';
 import { DeliveryRuntime, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime } from './signals-runtime';
@@ -136,15 +139,21 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.
   const linkBaseUrl = () => linkBase(store.config().settings, opts.publicUrl ?? null, baseUrl);
   const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
+  const metrics = createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable });
+  const pipeline = createPipeline({
+    store, signals, deliveries, bus, now, newId: randomUUID,
+    counted: (dialect, outcome, n) => metrics.events.inc({ dialect, outcome }, n),
+  });
   const deps: ServerDeps = {
     store,
+    pipeline,
     health,
     sessions,
     envKeyHash: opts.apiKey ? sha256Hex(opts.apiKey) : null,
     limiter: new RateLimiter(opts.rateLimit ?? { perSecond: RATE_PER_SECOND, burst: RATE_BURST }),
     bus,
     hub: new StreamHub(bus),
-    metrics: createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable }),
+    metrics,
     signals,
     deliveries,
     bins: new RequestBins(),

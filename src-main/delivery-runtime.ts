@@ -1,22 +1,22 @@
 // Deliveries at run time: owed deliveries are planned for each fresh event, committed with
 // it, then handed to the engine; the engine persists every attempt as a state record.
 import type { LookupFunction } from 'node:net';
+import type { EventBus } from './bus';
 import { DELIVERED_KINDS, type Destination } from './core/destination-types';
 import { matchingRules, type Rule } from './core/rules';
-import type { SignalsEngine } from './core/signals/engine';
+import type { Alert } from './core/signals/types';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
-import { DeliveryEngine, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
+import { DeliveryEngine, owedRecords, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
 import { DELIVERY_DRAIN_MS, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
-import { NotificationCenter, type Notification } from './notifications';
-import type { EventBus } from './server/stream';
-import type { Store } from './store/types';
+import { NotificationCenter, notificationRecord, type Notification } from './notifications';
+import type { StateRecord, Store } from './store/types';
 
 export interface DeliveryOptions {
   /** Quiet period between failure e-mails to one destination's email_for_error. */
@@ -32,6 +32,17 @@ export interface DeliveryOptions {
   lookup?: LookupFunction;
 }
 
+/** What one event owes: deliveries to send and bell notifications to ring. */
+export interface OwedByEvent {
+  deliveries: Owed[];
+  notifications: Notification[];
+}
+
+/** Where planning reads the alert an event joined or opened (for its short id in payloads). */
+export interface AlertLookup {
+  getAlert(organization: string, id: string): Alert | undefined;
+}
+
 /** A rule's e-mail action, delivered like an e-mail destination (retries, history). */
 function ruleEmailDestination(rule: Rule, index: number, to: string): Destination {
   return {
@@ -45,7 +56,7 @@ function ruleEmailDestination(rule: Rule, index: number, to: string): Destinatio
 export type DeliveryView = Delivery & { body: string; attempts: (Attempt & { request: Attempt['request'] & { body: string } })[] };
 
 export class DeliveryRuntime {
-  readonly engine: DeliveryEngine;
+  private readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
   private readonly sender: Sender;
   readonly policy: RetryPolicy;
@@ -56,7 +67,7 @@ export class DeliveryRuntime {
 
   private readonly drainMs: number;
 
-  constructor(private readonly store: Store, bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
+  constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
     // A workstation product: receivers on this machine and the LAN are legitimate; cloud
     // metadata addresses are refused whatever the settings.
@@ -99,7 +110,7 @@ export class DeliveryRuntime {
    * What an event owes: a delivery to each enabled HTTP destination subscribed to its event
    * type, and a bell notification for each such in-app destination.
    */
-  plan(event: NormalizedEvent, signals: SignalsEngine): { deliveries: Owed[]; notifications: Notification[] } {
+  plan(event: NormalizedEvent, alerts: AlertLookup): OwedByEvent {
     const none = { deliveries: [], notifications: [] };
     if (event.decision && !event.decision.notify) return none; // snoozed or flapping: held back
     const config = this.store.config();
@@ -123,7 +134,7 @@ export class DeliveryRuntime {
     const chain = tx.orgChainOf(config.orgs, event.organization);
     const effective = tx.effectiveTransforms(config, chain);
     const own = effective.find((t) => t.organization === event.organization) ?? null;
-    const alert = event.alert_id ? signals.getAlert(event.organization, event.alert_id) : undefined;
+    const alert = event.alert_id ? alerts.getAlert(event.organization, event.alert_id) : undefined;
     const ctx = {
       transform: own ?? effective[effective.length - 1] ?? null,
       parents: effective.filter((t) => t !== (own ?? effective[effective.length - 1])),
@@ -133,6 +144,36 @@ export class DeliveryRuntime {
       baseUrl: this.baseUrl(),
     };
     return { deliveries: destinations.map((dest) => this.engine.create(dest, renderPayload(dest, event, ctx), 'event', { event_id: event.id, alert_id: event.alert_id })), notifications };
+  }
+
+  /** The records that make what events owe durable, committed with the events. */
+  records(owed: readonly OwedByEvent[]): StateRecord[] {
+    return [...owed.flatMap((o) => o.deliveries.flatMap(owedRecords)), ...owed.flatMap((o) => o.notifications.map(notificationRecord))];
+  }
+
+  /** After the commit that holds them: deliveries start, notifications ring the bell. */
+  enqueue(owed: readonly OwedByEvent[]): void {
+    this.engine.enqueue(owed.flatMap((o) => o.deliveries));
+    const notes = owed.flatMap((o) => o.notifications);
+    this.notifications.added(notes);
+    for (const n of notes) this.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
+  }
+
+  /** A delivery not owed by an event (a test send, a redelivery): stored, then sent now. */
+  async send(dest: Destination, body: string, origin: Delivery['origin'], ids: { event_id: string | null; alert_id: string | null; redelivery_of?: string | null }): Promise<Delivery> {
+    const owed = this.engine.create(dest, body, origin, ids);
+    await this.engine.start([owed]);
+    return owed.delivery;
+  }
+
+  /** A destination has a new receiver: the old one's failures are forgotten (closed circuit) and waiting deliveries go now. */
+  receiverChanged(destinationId: string): void {
+    this.breakers.delete(destinationId);
+    this.engine.reconsider();
+  }
+
+  pendingCount(): number {
+    return this.engine.pendingCount();
   }
 
   /** One delivery of an organization, pending or finished, with its payload and attempts (each showing the body sent). */
@@ -150,7 +191,8 @@ export class DeliveryRuntime {
     const found = await this.store.listState('delivery', { organization, status: filter.status, group: filter.destination_id, event_id: filter.event_id, alert_id: filter.alert_id }, page);
     if (!found) return undefined;
     // Event and alert ids are matched by hash in the index: the record decides.
-    const items = (found.items as Delivery[]).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
+    // A pending one as the engine holds it (e.g. held back while its last outcome could not be recorded).
+    const items = (found.items as Delivery[]).map((d) => this.engine.pendingOne(d.id) ?? d).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
     return { items, next_cursor: found.next_cursor };
   }
 

@@ -2,14 +2,14 @@
 // their alert/case snapshots are committed with it; time-based rules run on a timer;
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
-import { SignalsEngine } from './core/signals/engine';
-import type { StateChange } from './core/signals/types';
+import type { EventBus } from './bus';
+import { SignalsEngine, type AlertAction, type AlertListFilter, type CaseListFilter } from './core/signals/engine';
+import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import type { Logger } from './logger';
-import type { EventBus } from './server/stream';
 import type { StateRecord, Store } from './store/types';
 
-export function stateRecords(changes: readonly StateChange[]): StateRecord[] {
+function stateRecords(changes: readonly StateChange[]): StateRecord[] {
   return changes.map((c) => ({ kind: c.kind, id: c.kind === 'alert' ? c.alert.id : c.case.id, data: c }));
 }
 
@@ -20,7 +20,7 @@ export interface Decided {
 }
 
 export class SignalsRuntime {
-  readonly engine: SignalsEngine;
+  private readonly engine: SignalsEngine;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
 
@@ -39,6 +39,38 @@ export class SignalsRuntime {
     return out;
   }
 
+  /** The state records that make changes durable (committed with their events). */
+  records(changes: readonly StateChange[]): StateRecord[] {
+    return stateRecords(changes);
+  }
+
+  // Read models: what the routes show (by UUID or short id).
+  getAlert(organization: string, id: string): Alert | undefined {
+    return this.engine.getAlert(organization, id);
+  }
+
+  listAlerts(organization: string, filter: AlertListFilter): Alert[] {
+    return this.engine.listAlerts(organization, filter);
+  }
+
+  getCase(organization: string, id: string): Case | undefined {
+    return this.engine.getCase(organization, id);
+  }
+
+  listCases(organization: string, filter: CaseListFilter): Case[] {
+    return this.engine.listCases(organization, filter);
+  }
+
+  /** A person acknowledges, resolves or dismisses an alert; committed and published before it returns. */
+  act(organization: string, alertId: string, action: AlertAction, actor: string): Promise<void> {
+    return this.commit(this.engine.act(organization, alertId, action, actor));
+  }
+
+  /** A person moves a case; committed and published before it returns. */
+  setCaseStatus(organization: string, caseId: string, status: CaseStatus, actor: string): Promise<void> {
+    return this.commit(this.engine.setCaseStatus(organization, caseId, status, actor));
+  }
+
   /** Undoes changes that did not reach the disk, latest first. */
   rollback(perEvent: StateChange[][]): void {
     for (let i = perEvent.length - 1; i >= 0; i--) this.engine.rollback(perEvent[i]);
@@ -52,7 +84,7 @@ export class SignalsRuntime {
   }
 
   /** Persists and publishes changes made outside ingest (actions by people, timers). */
-  async commit(changes: StateChange[]): Promise<void> {
+  private async commit(changes: StateChange[]): Promise<void> {
     if (changes.length === 0) return;
     try {
       await this.store.appendState(stateRecords(changes));

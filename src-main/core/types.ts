@@ -1,5 +1,4 @@
-// Domain types shared by core, store and server. Plain data only.
-import type { Decision } from './signals/types';
+// Domain types shared by core, store and server. Plain data only; imports nothing.
 
 export const DIALECTS = ['generic', 'signal_instance', 'event', 'alertmanager', 'splunk_hec', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -54,6 +53,51 @@ export interface RequestMeta {
   replay_of?: string;
   key_id: string | null;
   idempotency_key: string | null;
+}
+
+export const DECISION_ACTIONS = [
+  'opened_alert',
+  'joined_alert',
+  'resolved_alerts',
+  'closed_without_alert',
+  'deduplicated',
+  'snoozed',
+  'unattached',
+] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+/** Machine names of the rules a Decision can report (`Decision.rule`). */
+export const DECISION_RULES = [
+  'unknown_external_id',
+  'snooze_filter',
+  'dedup_filter',
+  'idempotency_key_join',
+  'idempotency_key_open',
+  'reopen_after_resolve',
+  'no_key_own_alert',
+  'close_resolves_key',
+  'close_no_open_alert',
+  'close_without_key',
+] as const;
+export type DecisionRule = (typeof DECISION_RULES)[number];
+
+/**
+ * What the engine did with one event and why. `rule` is the grouping rule that fired;
+ * secondary rules (definition_creates_case, definition_contextual, flap_detection) are
+ * named in `text`, which is a readable explanation for the UI.
+ */
+export interface Decision {
+  action: DecisionAction;
+  /** The alert the event belongs to (for resolved_alerts: the first resolved). */
+  alert_id: string | null;
+  resolved_alert_ids: string[];
+  case_id: string | null;
+  definition_id: string | null;
+  filter_id: string | null;
+  rule: DecisionRule;
+  text: string;
+  /** false = held back from notifications (snoozed, or an alert it touched is flapping). */
+  notify: boolean;
 }
 
 export interface NormalizedEvent {

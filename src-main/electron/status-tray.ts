@@ -22,7 +22,7 @@ export const TRAY_ICON = ['resources', 'tray.png'] as const;
 export const TRAY_REFRESH_MS = 1_000;
 
 export function readStatus(running: RunningApp, stopping: boolean): TrayStatus {
-  return { url: running.url, events: running.store.stats().events, pendingDeliveries: running.deliveries.engine.pendingCount(), stopping };
+  return { url: running.url, events: running.store.stats().events, pendingDeliveries: running.deliveries.pendingCount(), stopping };
 }
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -1,6 +1,8 @@
 // What the routes are given: the store and the shared services of one appliance.
+import type { EventBus } from '../bus';
 import type { Logger } from '../logger';
 import type { DeliveryRuntime } from '../delivery-runtime';
+import type { Pipeline } from '../pipeline/accept';
 import type { SignalsRuntime } from '../signals-runtime';
 import type { Store } from '../store/types';
 import type { AuthDeps } from './auth';
@@ -8,11 +10,13 @@ import type { Metrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
 import type { SessionManager } from './sessions';
 import type { StoreHealth } from './store-health';
-import type { EventBus, StreamHub } from './stream';
+import type { StreamHub } from './stream';
 import type { RequestBins } from './request-bins';
 
 export interface ServerDeps extends AuthDeps {
   store: Store;
+  /** Every submitted body (ingest, samples, replays) goes through it. */
+  pipeline: Pipeline;
   /** Whether the store can write (GET /api/status, /healthz, `status.changed`). */
   health: StoreHealth;
   sessions: SessionManager;

@@ -7,7 +7,7 @@
 import { STORE_PROBE_INTERVAL_MS } from '../limits';
 import type { Logger } from '../logger';
 import { StoreUnavailableError, type AppendResult, type StateRecord, type Store } from '../store/types';
-import { ALL_ORGANIZATIONS, type EventBus } from './stream';
+import { ALL_ORGANIZATIONS, type EventBus } from '../bus';
 
 /** The store part of GET /api/status and of the `status.changed` message. */
 export interface StoreWriteStatus {

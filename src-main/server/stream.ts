@@ -1,35 +1,10 @@
-// Server-sent events: every new thing is published on the bus and fanned out to
-// the connected /api/stream clients of its organization.
-import { EventEmitter } from 'node:events';
+// Server-sent events: every message on the bus is fanned out to the connected
+// /api/stream clients of its organization.
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
+import { ALL_ORGANIZATIONS, type EventBus } from '../bus';
 import { STREAM_CLIENTS_MAX } from '../limits';
 import { HttpError } from './http-error';
-
-/** A message for every connected client, whatever its organization (appliance-wide news). */
-export const ALL_ORGANIZATIONS = '*';
-
-export interface StreamMessage {
-  /** e.g. `event.created`, `delivery.changed`, `status.changed`. */
-  type: string;
-  /** The organization whose clients get it, or ALL_ORGANIZATIONS (e.g. `status.changed`). */
-  organization: string;
-  data: unknown;
-}
-
-export class EventBus {
-  private readonly emitter = new EventEmitter();
-  constructor() {
-    this.emitter.setMaxListeners(STREAM_CLIENTS_MAX + 20);
-  }
-  publish(message: StreamMessage): void {
-    this.emitter.emit('message', message);
-  }
-  subscribe(listener: (m: StreamMessage) => void): () => void {
-    this.emitter.on('message', listener);
-    return () => this.emitter.off('message', listener);
-  }
-}
 
 export class StreamHub {
   private clients = 0;

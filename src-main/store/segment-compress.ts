@@ -9,7 +9,7 @@
 import { promisify } from 'node:util';
 import { deflateRaw as deflateRawCb, inflateRaw as inflateRawCb } from 'node:zlib';
 import { SEGMENT_BLOCK_BYTES } from '../limits';
-import type { StoreFile } from './store-fs';
+import { readFully, writeFully, type StoreFile } from './store-fs';
 
 const deflateRaw = promisify(deflateRawCb);
 const inflateRaw = promisify(inflateRawCb);
@@ -26,26 +26,6 @@ export interface BlockIndex {
   logicalSize: number;
 }
 
-async function readAt(file: StoreFile, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await file.read(buf, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error(`short read at ${position + done}`);
-    done += bytesRead;
-  }
-  return buf;
-}
-
-async function writeAll(file: StoreFile, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
-    done += bytesWritten;
-  }
-}
-
 /**
  * Writes the compressed form of the first `size` bytes of `src` (whole lines) to `dst` and
  * syncs it. Deflate runs on the thread pool: the event loop stays free.
@@ -58,7 +38,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
   let carry: Buffer = Buffer.alloc(0);
   while (logical + carry.length < size || carry.length > 0) {
     const want = Math.min(SEGMENT_BLOCK_BYTES, size - logical - carry.length);
-    const fresh = want > 0 ? await readAt(src, logical + carry.length, want) : Buffer.alloc(0);
+    const fresh = want > 0 ? await readFully(src, logical + carry.length, want) : Buffer.alloc(0);
     const chunk = carry.length ? Buffer.concat([carry, fresh]) : fresh;
     // Cut after the last newline (a line longer than a block makes a block of its own).
     let cut = chunk.lastIndexOf(0x0a) + 1;
@@ -73,7 +53,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
     const packed = await deflateRaw(block);
     starts.push(logical);
     offsets.push(out);
-    await writeAll(dst, packed, out);
+    await writeFully(dst, packed, out);
     out += packed.length;
     logical += block.length;
     carry = Buffer.from(chunk.subarray(cut));
@@ -86,7 +66,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
   index.writeUInt32LE(starts.length, starts.length * 16);
   index.writeDoubleLE(size, starts.length * 16 + 4);
   MAGIC.copy(index, starts.length * 16 + 12);
-  await writeAll(dst, index, out);
+  await writeFully(dst, index, out);
   await dst.sync();
   return { diskBytes: out + index.length, blocks: starts.length };
 }
@@ -94,13 +74,13 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
 /** Reads a compressed segment's block index; throws when the file is not one (or torn). */
 export async function readBlockIndex(file: StoreFile, fileSize: number): Promise<BlockIndex> {
   if (fileSize < TRAILER) throw new Error('not a compressed segment');
-  const tail = await readAt(file, fileSize - TRAILER, TRAILER);
+  const tail = await readFully(file, fileSize - TRAILER, TRAILER);
   if (!tail.subarray(12).equals(MAGIC)) throw new Error('not a compressed segment');
   const count = tail.readUInt32LE(0);
   const logicalSize = tail.readDoubleLE(4);
   const indexAt = fileSize - TRAILER - count * 16;
   if (indexAt < 0) throw new Error('bad block index');
-  const raw = await readAt(file, indexAt, count * 16);
+  const raw = await readFully(file, indexAt, count * 16);
   const starts = new Float64Array(count);
   const offsets = new Float64Array(count + 1);
   for (let i = 0; i < count; i++) {
@@ -146,7 +126,7 @@ export class BlockCache {
 
 async function inflateBlock(file: StoreFile, index: BlockIndex, block: number): Promise<Buffer> {
   const at = index.offsets[block];
-  return inflateRaw(await readAt(file, at, index.offsets[block + 1] - at));
+  return inflateRaw(await readFully(file, at, index.offsets[block + 1] - at));
 }
 
 /** The logical bytes [pos, pos + length) of a compressed segment. */

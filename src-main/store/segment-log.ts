@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SEGMENT_MAX_BYTES } from '../limits';
 import { BlockCache, compressedLines, compressSegment, readBlockIndex, readLogical, type BlockIndex } from './segment-compress';
 import { StoreUnavailableError } from './errors';
-import { nodeStoreFs, type Location, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
+import { nodeStoreFs, readFully, writeFully, type Location, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
 
 
@@ -322,14 +322,7 @@ export class SegmentLog {
     try {
       const packed = this.compressed.get(segment);
       if (packed) return await readLogical(file, packed, segment, position, length, this.blockCache);
-      const buf = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await file.read(buf, done, length - done, position + done);
-        if (bytesRead === 0) throw new Error('short read');
-        done += bytesRead;
-      }
-      return buf;
+      return await readFully(file, position, length);
     } finally {
       await file.close();
     }
@@ -684,15 +677,9 @@ export class SegmentLog {
       }
       let buf: Buffer;
       if (handle.packed) buf = await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
-      else {
-        buf = Buffer.allocUnsafe(loc.length);
-        let done = 0;
-        while (done < loc.length) {
-          const { bytesRead } = await file.read(buf, done, loc.length - done, loc.offset + done);
-          if (bytesRead === 0) throw new Error(`segment ${loc.segment}: short read at ${loc.offset}`);
-          done += bytesRead;
-        }
-      }
+      else buf = await readFully(file, loc.offset, loc.length).catch((err: Error) => {
+        throw new Error(`segment ${loc.segment}: ${err.message}`);
+      });
       const record = parseRecord(buf);
       if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
       return record;
@@ -711,14 +698,5 @@ export class SegmentLog {
       this.handles.delete(segment);
       void handle.file.then((f) => f.close()).catch(() => undefined);
     }
-  }
-}
-
-async function writeFully(file: StoreFile, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
-    done += bytesWritten;
   }
 }

@@ -43,3 +43,25 @@ export const nodeStoreFs: StoreFs = {
 
 /** Reads the logical bytes [position, position + length) of one segment. */
 export type RangeReader = (position: number, length: number) => Promise<Buffer>;
+
+/** Reads exactly `length` bytes at `position` (a short file is an error). */
+export async function readFully(file: StoreFile, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await file.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`short read at ${position + done}`);
+    done += bytesRead;
+  }
+  return buf;
+}
+
+/** Writes all of `buf` at `position`. */
+export async function writeFully(file: StoreFile, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    done += bytesWritten;
+  }
+}

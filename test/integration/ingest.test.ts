@@ -84,6 +84,18 @@ describe('signal instance dialect', () => {
     expect((await post('/api/v1/nope/signals/instances', { project: 'p', raw: {} })).status).toBe(403);
   });
 
+  it("refuses an instance id that is another organization's event: 400 naming raw.id, nothing stored", async () => {
+    const other = await h.http('POST', '/api/orgs', { body: { name: 'Tenant Two' } });
+    const otherKey = await h.key(['ingest'], other.json.id);
+    const raw = { name: 'x', id: '0f4e6d0a-8b1c-4a57-9e3d-5c2b7a1f9e60' };
+    expect((await post('/api/v1/default/signals/instances', { project: 'p', raw })).status).toBe(202);
+    const events = h.app.store.stats().events;
+    const res = await post('/api/v1/tenant-two/signals/instances', { project: 'p', raw }, otherKey);
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ errors: [`raw.id: "${raw.id}" is already the id of another organization's event`] });
+    expect(h.app.store.stats().events).toBe(events);
+  });
+
   it('names the missing raw (project may be absent)', async () => {
     const res = await post('/api/v1/default/signals/instances', {});
     expect(res.status).toBe(400);

@@ -73,7 +73,7 @@ describe('desktop quit', () => {
     expect(deliveries[0]).toMatchObject({ event_id: eventId, status: 'succeeded', attempt_count: 1 });
     const full = (await next.http('GET', `/api/deliveries/${deliveries[0].id}`)).json;
     expect(full.attempts.map((a: { response: { status: number } }) => a.response.status)).toEqual([200]);
-    expect(next.app.deliveries.engine.pendingCount()).toBe(0);
+    expect(next.app.deliveries.pendingCount()).toBe(0);
     expect(receiver.received).toHaveLength(1);
   });
 

@@ -447,8 +447,9 @@ export class SignalsEngine {
     this.state.clear();
     this.undo = new WeakMap();
     for (const change of changes) {
-      if (change.kind === 'alert') this.state.putAlert(cloneAlert(change.alert));
-      else this.state.putCase(cloneCase(change.case));
+      // Adopted, frozen, not copied: the store's live records and the engine share one object per alert.
+      if (change.kind === 'alert') this.state.putAlert(freezeAlert(change.alert));
+      else this.state.putCase(freezeCase(change.case));
     }
   }
 

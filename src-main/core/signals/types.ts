@@ -2,6 +2,10 @@
 // components are configuration; alerts and cases are state, persisted as snapshots.
 import type { Priority, Severity } from '../types';
 
+// The decision describes an event, so it is defined with the event (core/types.ts); the
+// engine reads it from here with the rest of its records.
+export type { Decision, DecisionAction, DecisionRule } from '../types';
+
 /** Metadata that incoming signals attach to by external_id (+ variant), as in Dispatch. */
 export interface SignalDefinition {
   id: string;
@@ -145,51 +149,6 @@ export interface Case {
   updated_at: string;
   /** Opening and status changes with their actor; bounded like an alert's. */
   timeline: TimelineEntry[];
-}
-
-export const DECISION_ACTIONS = [
-  'opened_alert',
-  'joined_alert',
-  'resolved_alerts',
-  'closed_without_alert',
-  'deduplicated',
-  'snoozed',
-  'unattached',
-] as const;
-export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-
-/** Machine names of the rules a Decision can report (`Decision.rule`). */
-export const DECISION_RULES = [
-  'unknown_external_id',
-  'snooze_filter',
-  'dedup_filter',
-  'idempotency_key_join',
-  'idempotency_key_open',
-  'reopen_after_resolve',
-  'no_key_own_alert',
-  'close_resolves_key',
-  'close_no_open_alert',
-  'close_without_key',
-] as const;
-export type DecisionRule = (typeof DECISION_RULES)[number];
-
-/**
- * What the engine did with one event and why. `rule` is the grouping rule that fired;
- * secondary rules (definition_creates_case, definition_contextual, flap_detection) are
- * named in `text`, which is a readable explanation for the UI.
- */
-export interface Decision {
-  action: DecisionAction;
-  /** The alert the event belongs to (for resolved_alerts: the first resolved). */
-  alert_id: string | null;
-  resolved_alert_ids: string[];
-  case_id: string | null;
-  definition_id: string | null;
-  filter_id: string | null;
-  rule: DecisionRule;
-  text: string;
-  /** false = held back from notifications (snoozed, or an alert it touched is flapping). */
-  notify: boolean;
 }
 
 /**

@@ -3,14 +3,26 @@ import type { Middleware } from 'koa';
 import { ConflictError, DomainError, LimitError, NotFoundError, ValidationError } from '../../core/errors';
 import { OVERLOAD_RETRY_AFTER_S } from '../../limits';
 import type { Logger } from '../../logger';
+import { IdConflict, InvalidSubmission } from '../../pipeline/errors';
 import { StoreOverloadedError, StoreUnavailableError } from '../../store/types';
 import { HttpError } from '../http-error';
+
+/** The status of each domain error; any other is bad input (400). */
+const DOMAIN_STATUS: [abstract new (...args: never[]) => DomainError, number][] = [
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [ValidationError, 400],
+  [LimitError, 400],
+  [InvalidSubmission, 400],
+  // A submitted event's raw.id taken by another organization: a field of the body is refused.
+  [IdConflict, 400],
+];
 
 /** The answer a known failure gets (status, errors, headers), or null for an unexpected one (a 500). */
 export function errorAnswer(err: unknown): { status: number; errors: string[]; headers: Record<string, string> } | null {
   if (err instanceof HttpError) return { status: err.status, errors: err.errors, headers: err.headers };
   if (err instanceof DomainError) {
-    const status = err instanceof NotFoundError ? 404 : err instanceof ConflictError ? 409 : err instanceof ValidationError || err instanceof LimitError ? 400 : 400;
+    const status = DOMAIN_STATUS.find(([kind]) => err instanceof kind)?.[1] ?? 400;
     return { status, errors: err.errors, headers: {} };
   }
   const retry = { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) };

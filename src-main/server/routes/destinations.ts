@@ -33,9 +33,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const sendTest = async (principal: Principal, id: string) => {
     const d = dst.getDestination(deps.store.config(), principal.organization.id, id);
     const body = JSON.stringify([{ test: true, title: 'Switchyard test delivery', destination: d.name, sent_at: now().toISOString() }]);
-    const delivery = deps.deliveries.engine.create(d, body, 'test', { event_id: null, alert_id: null });
-    await deps.deliveries.engine.start([delivery]);
-    return delivery.delivery;
+    return deps.deliveries.send(d, body, 'test', { event_id: null, alert_id: null });
   };
   return [
     {
@@ -86,8 +84,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
           dst.updateDestination(draft, principal.organization.id, id, body as dst.DestinationPatch, { validateHeaders, maskHeader: maskHeaderValue }, now()));
         if (uri_changed) {
           // The failures were the old receiver's: the new one starts with a closed circuit.
-          deps.deliveries.breakers.delete(destination.id);
-          deps.deliveries.engine.reconsider();
+          deps.deliveries.receiverChanged(destination.id);
         }
         ctx.body = view(destination);
       },
@@ -166,10 +163,9 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         const original = await deps.deliveries.delivery(principal.organization.id, String(ctx.params.id));
         if (!original) throw new HttpError(404, [`id: no delivery "${ctx.params.id}"`]);
         const d = dst.getDestination(deps.store.config(), principal.organization.id, original.destination_id);
-        const again = deps.deliveries.engine.create(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
-        await deps.deliveries.engine.start([again]);
+        const again = await deps.deliveries.send(d, original.body, 'redeliver', { event_id: original.event_id, alert_id: original.alert_id, redelivery_of: original.id });
         ctx.status = 202;
-        ctx.body = summary(again.delivery);
+        ctx.body = summary(again);
       },
     },
     {

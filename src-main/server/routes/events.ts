@@ -1,9 +1,9 @@
 // Stored events: list (newest first, filters, cursor), one event in full, and replay.
 import { DIALECTS, SEVERITIES, STATUSES, type Dialect, type Severity, type Status } from '../../core/types';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
-import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { uiRequest } from '../request-meta';
 import type { RouteDef } from '../route';
 import * as R from '../../schemas/responses';
 
@@ -71,7 +71,7 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
         const event = await deps.store.getEvent(String(ctx.params.id));
         if (!event || event.organization !== principal.organization.id) throw new HttpError(404, [`id: no event "${ctx.params.id}"`]);
         const source = deps.store.config().sources.find((s) => s.organization === event.organization && s.id === event.source) ?? null;
-        const accepted = await acceptEvents(deps, {
+        const accepted = await deps.pipeline.accept({
           dialect: event.dialect, body: event.raw, organization: principal.organization, source,
           request: uiRequest(ctx, principal, event.request.path, Buffer.byteLength(JSON.stringify(event.raw)), event.id), fresh: true,
         });

@@ -1,5 +1,5 @@
 // Ingest endpoints of every dialect (PRODUCT.md §2). Thin: authenticate, rate-limit,
-// read the body, hand it to core, store durably, answer.
+// read the body, hand it to the pipeline (which stores it durably), answer.
 import type { Context } from 'koa';
 import { findOrg, getSource } from '../../core/config-ops';
 import type { Dialect } from '../../core/types';
@@ -33,8 +33,9 @@ const INGEST_RESPONSES = {
 async function accept(ctx: Context, deps: ServerDeps, dialect: Dialect, principal: Principal, answer: Answer, path: string): Promise<void> {
   // A group is one request and Alertmanager drops it on a 413: its endpoint has its own, larger limit.
   const limit = dialect === 'alertmanager' ? deps.alertmanagerBodyLimit : undefined;
-  const { status, ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx, { limit }));
-  ctx.status = status;
+  const { ids, alertIds, duplicate } = await acceptRequest(ctx, deps, dialect, principal, path, () => readJson(ctx, { limit }));
+  // 200 when every event was an exact retry: nothing new was stored.
+  ctx.status = duplicate ? 200 : 202;
   if (answer === 'batch') ctx.body = { success: true, event_ids: ids, alert_ids: alertIds, ...(duplicate ? { duplicate: true } : {}) };
   else ctx.body = { success: true, event_id: ids[0], alert_id: alertIds[0], ...(duplicate ? { duplicate: true } : {}) };
 }

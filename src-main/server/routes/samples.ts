@@ -7,9 +7,9 @@ import { EVENT_TYPES, type SourceRecord } from '../../core/types';
 import { maskHeaderValue, validateHeaders } from '../../delivery/headers';
 import { newSigningSecret } from '../../delivery/signing';
 import { endpointOf, SAMPLE_PACKS, type SamplePack } from '../../samples';
-import { acceptEvents, uiRequest } from '../accept-events';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { uiRequest } from '../request-meta';
 import type { RouteDef } from '../route';
 import * as R from '../../schemas/responses';
 
@@ -43,7 +43,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
         if (!pack) throw new HttpError(404, [`name: no sample "${ctx.params.name}"; one of ${SAMPLE_PACKS.map((p) => p.name).join(', ')}`]);
         const source = pack.source ? await customSource(principal.organization.id, pack) : null;
         const path = endpointOf(pack, principal.organization.slug, source?.slug);
-        const accepted = await acceptEvents(deps, {
+        const accepted = await deps.pipeline.accept({
           dialect: pack.dialect, body: structuredClone(pack.body), organization: principal.organization, source,
           request: uiRequest(ctx, principal, path, Buffer.byteLength(JSON.stringify(pack.body))), fresh: true,
         });
@@ -66,8 +66,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
         } else if (existing.uri !== binUrl) {
           // The appliance listens on another port than when the demo was set up.
           d = (await deps.store.updateConfig((draft) => dst.updateDestination(draft, org, existing.id, { uri: binUrl }, { validateHeaders, maskHeader: maskHeaderValue }, deps.now()))).destination;
-          deps.deliveries.breakers.delete(existing.id);
-          deps.deliveries.engine.reconsider();
+          deps.deliveries.receiverChanged(existing.id);
         }
         ctx.status = existing ? 200 : 201;
         ctx.body = { destination_id: d!.id, bin: DEMO_BIN, bin_url: binUrl };

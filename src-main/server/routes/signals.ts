@@ -43,7 +43,6 @@ const text = (ctx: Context) => (typeof ctx.query.text === 'string' && ctx.query.
 export function signalRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const update = <T>(fn: (d: Parameters<Parameters<typeof deps.store.updateConfig>[0]>[0]) => T) => deps.store.updateConfig(fn);
-  const engine = () => deps.signals.engine;
   const listQuery = [
     { name: 'status', description: 'filter by status' },
     { name: 'definition_id', description: 'filter by definition' },
@@ -159,14 +158,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.alertSchema),
       handler: (ctx, { principal }) => {
         const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), severity: enumQuery<Severity>(ctx, 'severity', SEVERITIES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
-        ctx.body = page(engine().listAlerts(principal.organization.id, filter), ctx);
+        ctx.body = page(deps.signals.listAlerts(principal.organization.id, filter), ctx);
       },
     },
     {
       method: 'get', path: '/api/alerts/:id', summary: 'One alert (UUID or short id) with its timeline', tag: 'alerts', auth: 'admin',
       responses: { '200': 'the alert', '404': 'no such alert' }, returns: R.alertSchema,
       handler: (ctx, { principal }) => {
-        const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        const alert = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         ctx.body = alert;
       },
@@ -175,9 +174,8 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'post', path: `/api/alerts/:id/${action}`, summary: `${action === 'ack' ? 'Acknowledge' : action === 'resolve' ? 'Resolve' : 'Dismiss'} an alert`, tag: 'alerts', auth: 'admin',
       responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' }, returns: R.alertSchema,
       handler: async (ctx, { principal }) => {
-        const changes = engine().act(principal.organization.id, String(ctx.params.id), action as AlertAction, actorOf(principal));
-        await deps.signals.commit(changes);
-        ctx.body = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        await deps.signals.act(principal.organization.id, String(ctx.params.id), action as AlertAction, actorOf(principal));
+        ctx.body = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
       },
     })),
     {
@@ -185,32 +183,31 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       query: listQuery, responses: { '200': '{items, next_cursor}', '400': 'bad filter' }, returns: R.pageOf(R.caseSchema),
       handler: (ctx, { principal }) => {
         const filter = { status: enumQuery<CaseStatus>(ctx, 'status', CASE_STATUSES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
-        ctx.body = page(engine().listCases(principal.organization.id, filter), ctx);
+        ctx.body = page(deps.signals.listCases(principal.organization.id, filter), ctx);
       },
     },
     {
       method: 'get', path: '/api/cases/:id', summary: 'One case with its alerts', tag: 'cases', auth: 'admin',
       responses: { '200': 'the case', '404': 'no such case' }, returns: R.caseWithAlertsSchema,
       handler: (ctx, { principal }) => {
-        const found = engine().getCase(principal.organization.id, String(ctx.params.id));
+        const found = deps.signals.getCase(principal.organization.id, String(ctx.params.id));
         if (!found) throw new HttpError(404, [`id: no case "${ctx.params.id}"`]);
-        ctx.body = { ...found, alerts: found.alert_ids.map((id) => engine().getAlert(principal.organization.id, id)).filter(Boolean) };
+        ctx.body = { ...found, alerts: found.alert_ids.map((id) => deps.signals.getAlert(principal.organization.id, id)).filter(Boolean) };
       },
     },
     {
       method: 'post', path: '/api/cases/:id/status', summary: 'Move a case: new → triage → closed', tag: 'cases', auth: 'admin',
       body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' }, returns: R.caseSchema,
       handler: async (ctx, { principal, body }) => {
-        const changes = engine().setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actorOf(principal));
-        await deps.signals.commit(changes);
-        ctx.body = engine().getCase(principal.organization.id, String(ctx.params.id));
+        await deps.signals.setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actorOf(principal));
+        ctx.body = deps.signals.getCase(principal.organization.id, String(ctx.params.id));
       },
     },
     {
       method: 'get', path: '/v1/alerts/:id', summary: 'One alert by UUID or short id, for a webhook receiver holding a read key', tag: 'alerts', auth: 'read',
       responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" }, returns: R.alertSchema,
       handler: (ctx, { principal }) => {
-        const alert = engine().getAlert(principal.organization.id, String(ctx.params.id));
+        const alert = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         ctx.body = alert;
       },
