@@ -59,6 +59,12 @@ export const SEGMENT_BLOCK_BYTES = 64 * 1024;
 /** Management API paging. */
 export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 500;
+/** Export of events (NDJSON/CSV) reads the store this many events at a time, so memory stays bounded however many match. */
+export const EXPORT_PAGE_SIZE = 200;
+/** …and reads this many of them at once (overlapping reads; no more are held in memory). */
+export const EXPORT_READS_AT_ONCE = 16;
+/** Live events keeps at most this many rows on screen; newer ones wait behind "N newer events — show", older ones behind "Load more". */
+export const LIVE_EVENTS_ROWS_MAX = 100;
 
 /** Configuration collections. */
 export const SOURCES_MAX = 200;
@@ -80,6 +86,10 @@ export const SESSIONS_MAX = 100;
 export const LOGIN_TOKENS_MAX = 1000;
 /** Unused links `switchyard login-link` may leave waiting in the data directory. */
 export const LOGIN_LINK_FILES_MAX = 20;
+/** Request headers an event keeps as received (in order; secrets masked), the longest value kept, and the longest query string kept; longer ones are cut and end in "…". */
+export const RECEIVED_HEADERS_MAX = 50;
+export const RECEIVED_HEADER_VALUE_MAX = 1024;
+export const RECEIVED_QUERY_MAX = 2048;
 /** Request header bytes (Node's --max-http-header-size equivalent for our server). */
 export const HEADER_BYTES_MAX = 16 * 1024;
 /** A request whose headers or body do not arrive within this time is dropped (slowloris). */

@@ -8,7 +8,7 @@ import { normalizeEvent } from './dialects/event';
 import { normalizeGeneric } from './dialects/generic';
 import { normalizeSignalInstance } from './dialects/signal-instance';
 import { normalizeSplunkHec } from './dialects/splunk-hec';
-import type { CustomIndicatorMapping, Dialect, NormalizedEvent, Organization, RequestMeta, SourceRecord } from './types';
+import type { BatchItem, CustomIndicatorMapping, Dialect, NormalizedEvent, Organization, RequestMeta, SourceRecord } from './types';
 
 export { checkTransposer, runTransposer } from './dialects/custom';
 
@@ -54,11 +54,40 @@ function applyHeaderKey(events: NormalizedEvent[], key: string | null): void {
   });
 }
 
+/**
+ * Where item i of a batch request sits, for the inspector: in the request body and in the
+ * stored raw (an Alertmanager event keeps the group's fields with only its own alert; a HEC
+ * event keeps its envelope; a custom event keeps the whole body). Null: not a batch.
+ */
+function batchItem(dialect: Dialect, body: unknown, index: number, count: number): BatchItem | null {
+  switch (dialect) {
+    case 'alertmanager':
+      return { index, count, in_request: `alerts[${index}]`, in_raw: ['alerts', 0] };
+    case 'splunk_hec':
+      // The HEC endpoints hand every body over as a list of envelopes; one envelope is no batch.
+      return count > 1 ? { index, count, in_request: `[${index}]`, in_raw: [] } : null;
+    case 'custom':
+      if (count < 2) return null;
+      // A transposer that maps an array body item by item keeps the order; otherwise no single item of the body is this event.
+      return { index, count, in_request: `transposer output[${index}]`, in_raw: Array.isArray(body) && body.length === count ? [index] : null };
+    default:
+      return null;
+  }
+}
+
+function markBatch(events: NormalizedEvent[], dialect: Dialect, body: unknown): void {
+  events.forEach((event, i) => {
+    const batch = batchItem(dialect, body, i, events.length);
+    if (batch) event.request = { ...event.request, batch };
+  });
+}
+
 export async function ingest(dialect: Dialect, body: unknown, ctx: IngestContext): Promise<IngestOutcome> {
   const header = headerErrors(ctx.request);
   const outcome = await NORMALIZERS[dialect](body, ctx);
   if (!outcome.ok) return { ok: false, errors: [...header, ...outcome.errors] };
   if (header.length > 0) return { ok: false, errors: header };
   applyHeaderKey(outcome.events, ctx.request.idempotency_key);
+  markBatch(outcome.events, dialect, body);
   return outcome;
 }

@@ -53,6 +53,25 @@ export interface RequestMeta {
   replay_of?: string;
   key_id: string | null;
   idempotency_key: string | null;
+  /** Headers as received (names as sent, in order), secrets masked, bounded (RECEIVED_HEADERS_MAX); absent on older events and UI sends. */
+  headers?: [string, string][];
+  /** Headers received beyond RECEIVED_HEADERS_MAX, not kept. */
+  headers_omitted?: number;
+  /** The query string as received, without "?", secret-named parameters masked; "" when none. */
+  query?: string;
+  /** Set when the request carried several items (an Alertmanager group, a HEC batch, a transposer's array) and this event is one of them. */
+  batch?: BatchItem;
+}
+
+/** Which item of a batch request became an event. */
+export interface BatchItem {
+  /** 0-based position of the item in the request, and how many items it carried. */
+  index: number;
+  count: number;
+  /** Where that item sits in the request body, e.g. `alerts[2]`, `[2]`, or `transposer output[2]`. */
+  in_request: string;
+  /** Path to the item inside the stored raw payload ([] = the whole raw), or null when the raw holds no single item for it. */
+  in_raw: (string | number)[] | null;
 }
 
 export const DECISION_ACTIONS = [

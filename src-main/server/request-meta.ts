@@ -2,9 +2,12 @@
 import type { Context } from 'koa';
 import type { RequestMeta } from '../core/types';
 import type { Principal } from './auth';
+import { receivedHeaders, receivedQuery } from './received-request';
 
 /** A request to an ingest endpoint, authenticated by an API key or a source's URL token. */
 export function ingestRequest(ctx: Context, principal: Principal, path: string): RequestMeta {
+  // Headers and query as received, secrets masked: the inspector shows what exactly was sent.
+  const { headers, omitted } = receivedHeaders(ctx.req.rawHeaders);
   return {
     method: ctx.method,
     path,
@@ -15,6 +18,9 @@ export function ingestRequest(ctx: Context, principal: Principal, path: string):
     auth: principal.via === 'url_token' ? 'url_token' : 'api_key',
     key_id: principal.keyId,
     idempotency_key: ctx.get('idempotency-key') || null,
+    headers,
+    ...(omitted > 0 ? { headers_omitted: omitted } : {}),
+    query: receivedQuery(ctx.querystring),
   };
 }
 

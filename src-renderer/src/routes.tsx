@@ -38,7 +38,8 @@ export const routes: RouteDef[] = [
   { nav: { href: '#/dashboard', label: 'Dashboard', group: 'Signals' }, match: /^#\/dashboard$/, render: () => <Dashboard /> },
   // Where a newcomer starts: the URLs, a key and snippets per tool (empty states link here).
   { nav: { href: '#/connect', label: 'Connect a tool', group: 'Signals' }, match: /^#\/connect$/, render: () => <Connect /> },
-  { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events$/, render: (_, go) => <LiveEvents open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
+  // `#/events?dialect=…&severity=…&text=…`: the list's filters, kept in the URL.
+  { nav: { href: '#/events', label: 'Live events', group: 'Signals' }, match: /^#\/events(?:\?(.*))?$/, render: ([q], go) => <LiveEvents query={new URLSearchParams(q ?? '')} open={(id) => go(`#/events/${encodeURIComponent(id)}`)} /> },
   { title: 'Event', match: /^#\/events\/(.+)$/, render: ([id], go) => <EventInspector id={decodeURIComponent(id)} go={go} /> },
   // Signals and their setup; `#/alerts?text=service:api` opens the list searched (the catalog links so).
   { nav: { href: '#/alerts', label: 'Alerts', group: 'Signals' }, match: /^#\/alerts(?:\?(.*))?$/, render: ([q], go) => <Alerts key={q ?? ''} text={new URLSearchParams(q ?? '').get('text') ?? ''} go={go} /> },

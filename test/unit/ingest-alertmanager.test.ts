@@ -68,13 +68,15 @@ describe('alertmanager dialect', () => {
       alert_id: null,
       dedup_key: null,
       raw: { ...header, alerts: [firing] },
-      request,
+      // Which alert of the group this is, and where it sits in the stored raw.
+      request: { ...request, batch: { index: 0, count: 2, in_request: 'alerts[0]', in_raw: ['alerts', 0] } },
     });
     expect([b.id, b.title, b.body, b.status, b.severity, b.level, b.idempotency_key, b.occurred_at, b.links, b.tags]).toEqual([
       'evt-2', 'CPU high on web-2', '', 'CLOSED', 'medium', 'WARN', 'fp-web-2', '2026-11-01T10:00:00.000Z', [],
       ['alertname:HighCPU', 'instance:web-2', 'severity:warning'],
     ]);
     expect(b.raw).toEqual({ ...header, alerts: [resolved] });
+    expect(b.request).toEqual({ ...request, batch: { index: 1, count: 2, in_request: 'alerts[1]', in_raw: ['alerts', 0] } });
   });
 
   it('uses the sorted label set as the key without a fingerprint, hashed when too long', async () => {

@@ -50,7 +50,7 @@ describe('splunk HEC dialect', () => {
       alert_id: null,
       dedup_key: null,
       raw: body[0],
-      request,
+      request: { ...request, batch: { index: 0, count: 2, in_request: '[0]', in_raw: [] } },
     });
     expect({
       id: event.id, title: event.title, body: event.body, severity: event.severity, status: event.status, occurred_at: event.occurred_at,

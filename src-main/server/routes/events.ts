@@ -1,7 +1,11 @@
-// Stored events: list (newest first, filters, cursor), one event in full, and replay.
+// Stored events: list (newest first, filters, cursor), export, one event in full, and replay.
+import type { ParsedUrlQuery } from 'node:querystring';
 import { DIALECTS, SEVERITIES, STATUSES, type Dialect, type Severity, type Status } from '../../core/types';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../limits';
+import type { EventQuery } from '../../store/types';
+import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportStream, type ExportFormat } from '../event-export';
 import { HttpError } from '../http-error';
 import { uiRequest } from '../request-meta';
 import type { RouteDef } from '../route';
@@ -24,16 +28,32 @@ export function parseLimit(value: unknown, errors: string[]): number {
   return n;
 }
 
+/** The filters of the list and the export (the same query parameters, the same checks). */
+function eventFilters(q: ParsedUrlQuery, principal: Principal, errors: string[]): Omit<EventQuery, 'cursor' | 'limit'> {
+  return {
+    organization: principal.organization.id,
+    dialect: oneOf<Dialect>('dialect', q.dialect, DIALECTS, errors),
+    severity: oneOf<Severity>('severity', q.severity, SEVERITIES, errors),
+    status: oneOf<Status>('status', q.status, STATUSES, errors),
+    source: typeof q.source === 'string' && q.source ? q.source : undefined,
+    text: typeof q.text === 'string' && q.text ? q.text.slice(0, 200) : undefined,
+  };
+}
+
+const FILTER_PARAMS = [
+  { name: 'dialect', description: DIALECTS.join(' | ') },
+  { name: 'source', description: 'source id or dialect name' },
+  { name: 'severity', description: SEVERITIES.join(' | ') },
+  { name: 'status', description: STATUSES.join(' | ') },
+  { name: 'text', description: 'substring of title, source name or id' },
+];
+
 export function eventRoutes(deps: ServerDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/api/events', summary: 'List events, newest first', tag: 'events', auth: 'admin',
       query: [
-        { name: 'dialect', description: DIALECTS.join(' | ') },
-        { name: 'source', description: 'source id or dialect name' },
-        { name: 'severity', description: SEVERITIES.join(' | ') },
-        { name: 'status', description: STATUSES.join(' | ') },
-        { name: 'text', description: 'substring of title, source name or id' },
+        ...FILTER_PARAMS,
         { name: 'cursor', description: 'next_cursor of the previous page' },
         { name: 'limit', description: `1..${PAGE_SIZE_MAX}, default ${PAGE_SIZE_DEFAULT}` },
       ],
@@ -42,17 +62,30 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
         const q = ctx.query;
         const errors: string[] = [];
         const query = {
-          organization: principal.organization.id,
-          dialect: oneOf<Dialect>('dialect', q.dialect, DIALECTS, errors),
-          severity: oneOf<Severity>('severity', q.severity, SEVERITIES, errors),
-          status: oneOf<Status>('status', q.status, STATUSES, errors),
-          source: typeof q.source === 'string' && q.source ? q.source : undefined,
-          text: typeof q.text === 'string' && q.text ? q.text.slice(0, 200) : undefined,
+          ...eventFilters(q, principal, errors),
           cursor: typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined,
           limit: parseLimit(q.limit, errors),
         };
         if (errors.length) throw new HttpError(400, errors);
         ctx.body = await deps.store.listEvents(query);
+      },
+    },
+    {
+      // Before /api/events/:id, which would take "export" for an id.
+      method: 'get', path: '/api/events/export', summary: 'Every event the filters select, newest first, streamed as NDJSON (each event in full) or CSV', tag: 'events', auth: 'admin',
+      query: [{ name: 'format', description: EXPORT_FORMATS.join(' | ') }, ...FILTER_PARAMS],
+      responses: { '200': 'the events (application/x-ndjson or text/csv), streamed', '400': 'bad format or filter' },
+      handler: (ctx, { principal }) => {
+        const errors: string[] = [];
+        const format = ctx.query.format === undefined || ctx.query.format === ''
+          ? (errors.push(`format: required, one of ${EXPORT_FORMATS.join(', ')}`), undefined)
+          : oneOf<ExportFormat>('format', ctx.query.format, EXPORT_FORMATS, errors);
+        const filters = eventFilters(ctx.query, principal, errors);
+        if (errors.length || !format) throw new HttpError(400, errors);
+        ctx.set('Content-Type', EXPORT_CONTENT_TYPES[format]);
+        ctx.set('Content-Disposition', `attachment; filename="switchyard-events.${format}"`);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = exportStream(deps.store, filters, format);
       },
     },
     {

@@ -11,14 +11,18 @@ import { SendSample } from '../components/SendSample';
 import { Time } from '../components/Time';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import { useThrottled } from '../hooks/useThrottled';
 
 const SEVERITY_COLOURS: Record<string, string> = { critical: '#7a0916', high: '#d92d20', medium: '#f79009', low: '#fdb022', informational: '#53b1fd', pending: '#98a2b3' };
 const WINDOWS = [[15, '15 min'], [60, '1 hour'], [360, '6 hours'], [1440, '24 hours']] as const;
+/** The figures follow the stream at most this often. */
+const STREAM_RELOAD_MS = 1000;
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 function GetStarted({ onChange }: { onChange: () => void }) {
   const bin = useLoad(() => eventsApi.bin('demo'), []);
-  useStream(['delivery.changed'], () => void bin.reload());
+  const reloadBin = useThrottled(() => void bin.reload(), STREAM_RELOAD_MS);
+  useStream(['delivery.changed'], reloadBin);
   return (
     <section className="panel get-started" aria-label="Get started">
       <h3>Try the whole loop offline</h3>
@@ -50,7 +54,9 @@ function GetStarted({ onChange }: { onChange: () => void }) {
 export function Dashboard() {
   const [minutes, setMinutes] = useState(60);
   const dash = useLoad(() => eventsApi.dashboard(minutes), [minutes]);
-  useStream(['event.created', 'delivery.changed'], () => void dash.reload());
+  // A burst of events costs one reload a second, not one (a scan of the store) per event.
+  const reload = useThrottled(() => void dash.reload(), STREAM_RELOAD_MS);
+  useStream(['event.created', 'delivery.changed'], reload);
   const d = dash.data;
   const severities = Object.keys(SEVERITY_COLOURS);
   return (

@@ -12,6 +12,9 @@ import { Time } from '../components/Time';
 import { curlOf } from '../curl';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
+import type { NormalizedEvent } from '../../../src-main/core/types';
+import { lastLiveEvents } from './live-events-url';
+import { RequestReceived } from './RequestReceived';
 
 const parsed = (body: string): unknown => {
   try {
@@ -45,11 +48,11 @@ function Deliveries({ eventId }: { eventId: string }) {
             <strong>{d.destination}</strong> <Badge value={d.status} /> <span className="muted">{d.attempt_count} attempt(s), created <Time at={d.created_at} /></span>{' '}
             <a href={`#/deliveries/${d.id}`}>attempt history →</a>
           </header>
-          <Json label={`Sent to ${d.destination}`} data={parsed(d.body)} expand={1} />
+          <Json label={`Sent to ${d.destination}`} data={parsed(d.body)} />
         </div>
       ))}
       {preview.data && (
-        <Json label={`Rendered by the transform now${preview.data.unresolved.length ? ` (unresolved: ${preview.data.unresolved.join(', ')})` : ''}`} data={preview.data.payload} expand={1} />
+        <Json label={`Rendered by the transform now${preview.data.unresolved.length ? ` (unresolved: ${preview.data.unresolved.join(', ')})` : ''}`} data={preview.data.payload} />
       )}
     </section>
   );
@@ -57,7 +60,7 @@ function Deliveries({ eventId }: { eventId: string }) {
 
 export function EventInspector({ id, go }: { id: string; go: (hash: string) => void }) {
   const { data: event, error } = useLoad(() => api.getEvent(id), [id]);
-  const back = <button onClick={() => go('#/events')}>← Events</button>;
+  const back = <button onClick={() => go(lastLiveEvents.get())}>← Events</button>;
   if (error) return <div className="view">{back}<Errors error={error} /></div>;
   if (!event) return <div className="view">Loading…</div>;
   const { raw, request, decision, ...normalized } = event;
@@ -88,8 +91,8 @@ export function EventInspector({ id, go }: { id: string; go: (hash: string) => v
           </p>
         </section>
       )}
+      <RequestReceived event={event as NormalizedEvent} />
       <div className="columns">
-        <Json label="Request" data={request} />
         <Json label="Raw payload (as received)" data={raw} />
         <Json label="Normalized" data={normalized} />
       </div>
