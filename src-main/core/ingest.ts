@@ -8,23 +8,12 @@ import { normalizeEvent } from './dialects/event';
 import { normalizeGeneric } from './dialects/generic';
 import { normalizeSignalInstance } from './dialects/signal-instance';
 import { normalizeSplunkHec } from './dialects/splunk-hec';
+import type { IngestContext, IngestOutcome } from './dialects/types';
 import type { BatchItem, CustomIndicatorMapping, Dialect, NormalizedEvent, Organization, RequestMeta, SourceRecord } from './types';
 
+export type { IngestContext, IngestOutcome };
+
 export { checkTransposer, runTransposer } from './dialects/custom';
-
-export interface IngestContext {
-  organization: Organization;
-  /** The configured source (custom source or URL token), else null. */
-  source: SourceRecord | null;
-  receivedAt: Date;
-  /** request.idempotency_key is the Idempotency-Key header, if any. */
-  request: RequestMeta;
-  customMappings: CustomIndicatorMapping[];
-  /** Event id generator. */
-  newId(): string;
-}
-
-export type IngestOutcome = { ok: true; events: NormalizedEvent[] } | { ok: false; errors: string[] };
 
 type Normalizer = (body: unknown, ctx: IngestContext) => IngestOutcome | Promise<IngestOutcome>;
 

@@ -3,7 +3,7 @@
 // webhook, Dispatch signal instances, the FireHydrant event model, Alertmanager v4, Splunk HEC.
 // Checks a schema cannot say (indicator values against their type) live in the dialects.
 import { INDICATOR_TYPES, LEVELS, STATUSES } from '../core/types';
-import { SEVERITY_NAMES } from '../core/normalize';
+import { SEVERITY_NAMES } from '../core/timestamps';
 import {
   ALERTMANAGER_ANNOTATION_VALUE_MAX, ALERTMANAGER_BODY_LIMIT_BYTES, ALERTMANAGER_LABEL_VALUE_MAX, ALERTMANAGER_URL_MAX, ANNOTATIONS_MAX, ATTACHMENTS_MAX, BODY_TEXT_MAX, IDEMPOTENCY_KEY_MAX, IDENTIFIER_MAX, IMAGES_MAX, INDICATOR_VALUE_MAX,
   INDICATORS_MAX, INSTANCE_ID_MAX, LINKS_MAX, MAX_EVENTS_PER_REQUEST, NAME_MAX, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX,

@@ -7,7 +7,7 @@
 // - formats `date-time` (ISO 8601, see core/normalize) and `uri` (absolute URL).
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isValidEmail } from '../core/indicators';
-import { isIsoTimestamp } from '../core/normalize';
+import { isIsoTimestamp } from '../core/timestamps';
 
 export type Validator = ValidateFunction;
 

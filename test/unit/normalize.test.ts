@@ -1,10 +1,8 @@
 // Shared normalization rules: enum spellings, level/severity derivation, FireHydrant
 // summary/annotation/priority rules, timestamps, slugs, and event assembly.
 import { describe, expect, it } from 'vitest';
-import {
-  buildEvent, cutSummary, epochSecondsToIso, levelFromSeverity, parseLevel, parseSeverity, parseStatus, parseTimestamp,
-  priorityFromAnnotations, severityFromLevel, severityFromWord, slugify, stripPrivateAnnotations, systemAnnotations, truncateChars, viaOf,
-} from '../../src-main/core/normalize';
+import { buildEvent, cutSummary, epochSecondsToIso, levelFromSeverity, parseLevel, parseSeverity, parseStatus, priorityFromAnnotations, severityFromLevel, severityFromWord, slugify, stripPrivateAnnotations, systemAnnotations, truncateChars, viaOf } from '../../src-main/core/normalize';
+import { parseTimestamp } from '../../src-main/core/timestamps';
 import type { RequestMeta, SourceRecord } from '../../src-main/core/types';
 import { SUMMARY_CUT, TAG_LENGTH_MAX, TAGS_MAX, TITLE_MAX } from '../../src-main/limits';
 import { ingestContext, requestMeta } from '../helpers/ingest-fixtures';

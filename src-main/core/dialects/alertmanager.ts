@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { ALERTMANAGER_ANNOTATION_VALUE_MAX, ALERTMANAGER_LABEL_VALUE_MAX, ALERTMANAGER_URL_MAX, IDEMPOTENCY_KEY_MAX } from '../../limits';
 import { alertmanagerSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
-import type { IngestContext, IngestOutcome } from '../ingest';
-import { buildEvent, cutWithMark, firstText, parseTimestamp, severityFromWord } from '../normalize';
+import type { IngestContext, IngestOutcome } from './types';
+import { buildEvent, cutWithMark, firstText, severityFromWord } from '../normalize';
+import { parseTimestamp } from '../timestamps';
 import type { NormalizedEvent } from '../types';
 
 type StringMap = Record<string, string>;

@@ -6,7 +6,7 @@ import jsonata from 'jsonata';
 import {
   MAX_EVENTS_PER_REQUEST, TRANSPOSER_DEPTH_MAX, TRANSPOSER_MAX, TRANSPOSER_SEQUENCE_MAX, TRANSPOSER_TIMEOUT_MS,
 } from '../../limits';
-import type { IngestContext, IngestOutcome } from '../ingest';
+import type { IngestContext, IngestOutcome } from './types';
 import { isObject, type JsonObject } from '../normalize';
 import { eventFromModel, validateEventModel, type EventModel } from './event';
 

@@ -3,7 +3,7 @@
 // decides severity, private.* annotations stripped, notification-priority annotation.
 import { eventSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
-import type { IngestContext, IngestOutcome } from '../ingest';
+import type { IngestContext, IngestOutcome } from './types';
 import { buildEvent, cutSummary, parseLevel, parseStatus, severityFromLevel } from '../normalize';
 import type { Attachment, ImageRef, LinkRef, NormalizedEvent } from '../types';
 

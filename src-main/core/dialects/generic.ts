@@ -4,8 +4,9 @@ import { INDICATOR_VALUE_MAX } from '../../limits';
 import { genericSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
 import { isValidIndicator, type IndicatorCandidate } from '../indicators';
-import type { IngestContext, IngestOutcome } from '../ingest';
-import { buildEvent, isObject, parseSeverity, parseTimestamp } from '../normalize';
+import type { IngestContext, IngestOutcome } from './types';
+import { buildEvent, isObject, parseSeverity } from '../normalize';
+import { parseTimestamp } from '../timestamps';
 import { INDICATOR_TYPES, type IndicatorType } from '../types';
 
 function isIndicatorType(value: unknown): value is IndicatorType {

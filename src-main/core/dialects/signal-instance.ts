@@ -6,8 +6,9 @@
 import { IDEMPOTENCY_KEY_MAX } from '../../limits';
 import { signalInstanceSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
-import type { IngestContext, IngestOutcome } from '../ingest';
-import { buildEvent, epochSecondsToIso, firstText, parseSeverity, parseTimestamp, stringArray, type JsonObject } from '../normalize';
+import type { IngestContext, IngestOutcome } from './types';
+import { buildEvent, epochSecondsToIso, firstText, parseSeverity, stringArray, type JsonObject } from '../normalize';
+import { parseTimestamp } from '../timestamps';
 
 interface SignalInstanceBody {
   project?: string | { name: string } | null;

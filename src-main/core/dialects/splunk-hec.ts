@@ -6,7 +6,7 @@
 import { IDEMPOTENCY_KEY_MAX, MAX_EVENTS_PER_REQUEST, SUMMARY_CUT } from '../../limits';
 import { splunkHecEnvelopeSchema } from '../../schemas/ingest';
 import { validate } from '../../schemas/validate';
-import type { IngestContext, IngestOutcome } from '../ingest';
+import type { IngestContext, IngestOutcome } from './types';
 import { parseJsonSequence } from '../json-body';
 import {
   buildEvent, charLength, epochSecondsToIso, firstText, isObject, parseStatus, severityFromWord, stringArray, truncateChars,

@@ -5,7 +5,8 @@
 // Order of application, per record: for each config, parents first, its default_label
 // entries, then its transform operations in order. A later write wins, so an operation
 // overrides a label of the same key; a remove_dynamic_tag blocks every later write.
-import { isObject, parseTimestamp } from '../normalize';
+import { isObject } from '../normalize';
+import { parseTimestamp } from '../timestamps';
 import type { NormalizedEvent } from '../types';
 import { KEY_PATH_SOURCE, RESERVED_KEY_NAMES, type TransformConfig, type TransformFormat } from './types';
 

@@ -75,6 +75,8 @@ export function eventRoutes(deps: ServerDeps): RouteDef[] {
       method: 'get', path: '/api/events/export', summary: 'Every event the filters select, newest first, streamed as NDJSON (each event in full) or CSV', tag: 'events', auth: 'admin',
       query: [{ name: 'format', description: EXPORT_FORMATS.join(' | ') }, ...FILTER_PARAMS],
       responses: { '200': 'the events (application/x-ndjson or text/csv), streamed', '400': 'bad format or filter' },
+      // Lines of text either way (one event each); CSV is the same rows with a header line.
+      returns: R.textSchema, returnsType: 'application/x-ndjson',
       handler: (ctx, { principal }) => {
         const errors: string[] = [];
         const format = ctx.query.format === undefined || ctx.query.format === ''
