@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './scripts/precompress';
 
 // electron-vite asks the electron package for its version to pick build targets. A plain
 // `npm install` drops the optional package here (its binary download fails), so tell it
@@ -29,10 +30,12 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [react()],
+    plugins: [react(), precompress()],
     build: {
       outDir: 'out/renderer',
       emptyOutDir: false,
+      // electron-vite leaves the renderer unminified; the UI is also served to browsers.
+      minify: true,
       rollupOptions: { input: 'src-renderer/index.html' },
     },
   },

@@ -11,6 +11,7 @@ import { linkBase } from './core/public-url';
 import { sha256Hex } from './core/secrets';
 import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
+import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-link-files';
 import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
 import { createKoaApp } from './server/create-server';
@@ -128,7 +129,11 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     initialAdminKey = (await store.updateConfig((d) => ops.createKey(d, { name: 'initial admin', scopes: ['admin'], organization: defaultOrg.id }, now()))).key;
   }
 
-  const sessions = new SessionManager();
+  // Links from `switchyard login-link` (login-link-files.ts) log in to the default organization.
+  const sessions = new SessionManager(() => now().getTime(), (hash) => {
+    const link = takeLoginLinkFile(opts.dataDir, hash);
+    return link && { organization: defaultOrg.id, expires: link.expires };
+  });
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
   // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.
@@ -196,6 +201,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${port}`;
+  writeServerInfo(opts.dataDir, baseUrl);
   logger.info('listening', { url: baseUrl, data_dir: opts.dataDir, events: openReport.events, torn_lines_discarded: openReport.torn_lines_discarded });
 
   let closing: Promise<void> | null = null;
@@ -222,6 +228,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
         await signals.stop();
         await deliveries.close();
         await store.close();
+        removeServerInfo(opts.dataDir);
         logger.info('stopped', {});
       })()),
   };

@@ -1,10 +1,12 @@
-// Entry of the built appliance: `start` (desktop if possible) and `serve` (headless).
+// Entry of the built appliance: `start` (desktop if possible), `serve` (headless) and
+// `login-link` (a fresh one-time UI link for the appliance running on a data directory).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sea from 'node:sea';
 import { createApp, StartupError, VERSION } from './app';
 import { findElectronRuntime, type ElectronRuntime } from './launcher';
+import { issueLoginLink, LoginLinkError } from './login-link-files';
 import { extractEmbeddedUi } from './server/static-ui';
 import { appOptionsOf, parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
@@ -64,6 +66,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  if (command === 'login-link') {
+    process.stdout.write(`${issueLoginLink(parseServeArgs(rest).dataDir)}\n`);
+    return;
+  }
   if (command !== 'start' && command !== 'serve') throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
   const settings = parseServeArgs(rest);
   if (command === 'start') {
@@ -79,7 +85,7 @@ main(process.argv.slice(2)).catch((err) => {
     process.stderr.write(`switchyard: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  if (err instanceof StartupError) {
+  if (err instanceof StartupError || err instanceof LoginLinkError) {
     process.stderr.write(`switchyard: ${err.message}\n`);
     process.exit(1);
   }

@@ -82,6 +82,10 @@ export const STREAM_CLIENTS_MAX = 50;
 export const LOGIN_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const SESSIONS_MAX = 100;
+/** Login tokens the appliance keeps (unused ones, and spent ones it remembers to say why a link failed). */
+export const LOGIN_TOKENS_MAX = 1000;
+/** Unused links `switchyard login-link` may leave waiting in the data directory. */
+export const LOGIN_LINK_FILES_MAX = 20;
 /** Request headers an event keeps as received (in order; secrets masked), the longest value kept, and the longest query string kept; longer ones are cut and end in "…". */
 export const RECEIVED_HEADERS_MAX = 50;
 export const RECEIVED_HEADER_VALUE_MAX = 1024;
@@ -235,3 +239,6 @@ export const INDEX_SNAPSHOT_MIN_INTERVAL_MS = 60_000;
 export const DASHBOARD_WINDOW_MINUTES_MAX = 7 * 24 * 60;
 export const DASHBOARD_BUCKETS = 30;
 export const DASHBOARD_SCAN_MAX = 50_000;
+
+/** The UI's first load (login link → Dashboard, empty cache) transfers at most this much (test/e2e/lean-ui.test.ts). */
+export const FIRST_LOAD_BUDGET_BYTES = 350 * 1024;

@@ -1,5 +1,6 @@
 // The sample packs of resources/samples (one per dialect), bundled into the build so the
 // offline demo works from any install, the single executable included.
+import { ingestPath } from './core/ingest-endpoints';
 import type { Dialect } from './core/types';
 import alertmanager from '../resources/samples/alertmanager.json';
 import custom from '../resources/samples/custom.json';
@@ -22,11 +23,6 @@ export interface SamplePack {
 export const SAMPLE_PACKS: readonly SamplePack[] = [generic, signalInstance, eventOpen, eventClosed, alertmanager, splunkHec, custom] as SamplePack[];
 
 /** The endpoint a tool would post the pack to (shown in the UI and recorded on the event). */
-export function endpointOf(pack: SamplePack, orgSlug: string, sourceSlug?: string): string {
-  switch (pack.dialect) {
-    case 'signal_instance': return `/api/v1/${orgSlug}/signals/instances`;
-    case 'splunk_hec': return '/services/collector/event';
-    case 'custom': return `/v1/ingest/custom/${sourceSlug ?? 'sample-custom-tool'}`;
-    default: return `/v1/ingest/${pack.dialect}`;
-  }
+export function endpointOf(pack: SamplePack, orgSlug: string, sourceSlug = 'sample-custom-tool'): string {
+  return ingestPath(pack.dialect, orgSlug, sourceSlug);
 }

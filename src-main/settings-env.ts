@@ -95,9 +95,10 @@ function parseRate(text: string | undefined): number | null {
   return n;
 }
 
-export const USAGE = `usage: switchyard <start|serve> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES]
-  start   desktop app where the Electron runtime is installed, else the same as serve
-  serve   headless: the UI in any browser
+export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES]
+  start       desktop app where the Electron runtime is installed, else the same as serve
+  serve       headless: the UI in any browser
+  login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
   --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out
   --alertmanager-body-limit  largest Alertmanager webhook in bytes (default 32 MiB)
 environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT`;

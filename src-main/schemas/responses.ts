@@ -56,6 +56,9 @@ export const openApiDocumentSchema = record('OpenApiDocument', { openapi: str, i
 export const textSchema: Schema = { type: 'string' };
 export const loginLinkSchema = record('LoginLink', { url: str });
 
+const ingestEndpoint = record('IngestEndpoint', { kind: oneOf([...DIALECTS, 'url_token']), label: str, path: str, auth: oneOf(['bearer', 'splunk', 'url_token']), description: str });
+export const connectSchema = record('Connect', { organization: str, items: arrayOf(ingestEndpoint) });
+
 export const organizationSchema = record('Organization', { id: str, slug: str, name: str, parent_id: strOrNull, created_at: time });
 export const sessionSchema = record('Session', { organization: organizationSchema, via: oneOf(['api_key', 'env_key', 'session', 'url_token']), csrf_token: strOrNull });
 

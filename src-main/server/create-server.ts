@@ -10,6 +10,7 @@ import { hostGuard, hostnameOf } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
+import { connectRoutes } from './routes/connect';
 import { dashboardRoutes } from './routes/dashboard';
 import { eventRoutes } from './routes/events';
 import { ingestRoutes } from './routes/ingest';
@@ -37,6 +38,7 @@ export function allRoutes(deps: ServerDeps): RouteDef[] {
     ...ruleRoutes(deps),
     ...settingsRoutes(deps),
     ...sampleRoutes(deps),
+    ...connectRoutes(deps),
   );
   return routes;
 }

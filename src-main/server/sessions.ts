@@ -1,8 +1,10 @@
-// UI sessions: a one-time login token (printed at start, or minted for the desktop
-// window) becomes an HttpOnly SameSite=Strict cookie; cookie-authenticated writes
-// also need the session's CSRF token. Kept in memory: a restart asks for a new login.
+// UI sessions: a one-time login token (printed at start, minted for the desktop window, or
+// issued by `switchyard login-link`) becomes an HttpOnly SameSite=Strict cookie;
+// cookie-authenticated writes also need the session's CSRF token. Tokens are kept as their
+// SHA-256 only. Kept in memory: a restart asks for a new login.
 import { randomBytes } from 'node:crypto';
-import { LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../limits';
+import { sha256Hex } from '../core/secrets';
+import { LOGIN_TOKENS_MAX, LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../limits';
 
 export const SESSION_COOKIE = 'sy_session';
 
@@ -13,24 +15,49 @@ export interface Session {
   expires: number;
 }
 
+/** Why a login link did not log in: said on the page it opens. */
+export type LoginRefusal = 'used' | 'expired' | 'unknown';
+
+interface LoginToken {
+  organization: string;
+  expires: number;
+  used: boolean;
+}
+
+/** Tokens issued outside this process (`switchyard login-link`), looked up by hash and taken once. */
+export type OutsideLoginTokens = (hash: string) => { organization: string; expires: number } | null;
+
 export class SessionManager {
-  private readonly loginTokens = new Map<string, { organization: string; expires: number }>();
+  /** By token hash; used and expired ones are remembered a while, to say why a link failed. */
+  private readonly loginTokens = new Map<string, LoginToken>();
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly outside: OutsideLoginTokens = () => null,
+  ) {}
 
   /** A token for `/login?token=...`; it works once, within LOGIN_TOKEN_TTL_MS. */
   mintLoginToken(organization: string): string {
     this.prune();
     const token = randomBytes(24).toString('base64url');
-    this.loginTokens.set(token, { organization, expires: this.now() + LOGIN_TOKEN_TTL_MS });
+    this.loginTokens.set(sha256Hex(token), { organization, expires: this.now() + LOGIN_TOKEN_TTL_MS, used: false });
     return token;
   }
 
-  redeemLoginToken(token: string): Session | null {
-    const entry = this.loginTokens.get(token);
-    this.loginTokens.delete(token);
-    if (!entry || entry.expires < this.now()) return null;
+  redeemLoginToken(token: string): Session | { refused: LoginRefusal } {
+    const hash = sha256Hex(token);
+    let entry = this.loginTokens.get(hash);
+    if (!entry) {
+      const issued = this.outside(hash);
+      if (!issued) return { refused: 'unknown' };
+      this.prune();
+      entry = { ...issued, used: false };
+      this.loginTokens.set(hash, entry);
+    }
+    if (entry.used) return { refused: 'used' };
+    if (entry.expires < this.now()) return { refused: 'expired' };
+    entry.used = true;
     return this.createSession(entry.organization);
   }
 
@@ -68,7 +95,12 @@ export class SessionManager {
 
   private prune(): void {
     const t = this.now();
-    for (const [k, v] of this.loginTokens) if (v.expires < t) this.loginTokens.delete(k);
+    // A spent or expired token is remembered for one more lifetime, so its page can say why.
+    for (const [k, v] of this.loginTokens) if (v.expires + LOGIN_TOKEN_TTL_MS < t) this.loginTokens.delete(k);
+    for (const k of this.loginTokens.keys()) {
+      if (this.loginTokens.size < LOGIN_TOKENS_MAX) break;
+      this.loginTokens.delete(k); // the oldest first (insertion order)
+    }
     for (const [k, v] of this.sessions) if (v.expires < t) this.sessions.delete(k);
   }
 }

@@ -1,5 +1,6 @@
 // The built React UI, with a policy that lets it load and talk to its own origin only.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
 import serve from 'koa-static';
@@ -25,8 +26,19 @@ export const securityHeaders: Middleware = async (ctx, next) => {
 
 const API_PREFIXES = ['/api/', '/v1/', '/services/', '/bin/'];
 
+/** Build output whose names carry a hash of their content (Vite's assets/): never stale. */
+const HASHED_ASSET = /[/\\]assets[/\\][^/\\]+-[\w-]{8}\.\w+(?:\.br|\.gz)?$/;
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** Hashed assets are cached for good; index.html and the rest are revalidated on every load. */
+function cacheHeaders(res: ServerResponse, path: string): void {
+  res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? IMMUTABLE_CACHE : 'no-cache');
+  // The .br and .gz copies (scripts/precompress.ts) are picked by Accept-Encoding.
+  res.setHeader('Vary', 'Accept-Encoding');
+}
+
 export function staticUi(uiDir: string | null): Middleware {
-  const files = uiDir && existsSync(join(uiDir, 'index.html')) ? serve(uiDir, { index: 'index.html', maxage: 0 }) : null;
+  const files = uiDir && existsSync(join(uiDir, 'index.html')) ? serve(uiDir, { index: 'index.html', brotli: true, gzip: true, setHeaders: cacheHeaders }) : null;
   return async (ctx, next) => {
     await next();
     if (ctx.status !== 404 || ctx.body !== undefined || !['GET', 'HEAD'].includes(ctx.method)) return;

@@ -1,10 +1,10 @@
 // The shell: checks the session, then routes by the URL hash (see routes.tsx).
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api/client';
 import { NotificationBell } from './components/NotificationBell';
 import { StatusBanner } from './components/StatusBanner';
 import { useStreamState } from './hooks/useStream';
-import { routeFor, routes } from './routes';
+import { documentTitle, routeFor, routes } from './routes';
 
 function useHash(): [string, (h: string) => void] {
   const [hash, setHash] = useState(location.hash);
@@ -17,11 +17,12 @@ function useHash(): [string, (h: string) => void] {
 }
 
 function Login() {
+  useEffect(() => void (document.title = 'Log in — Switchyard'), []);
   return (
     <main className="login">
       <h1>Switchyard</h1>
       <p>Open the one-time login link the appliance printed when it started (it looks like <code>/login?token=…</code>).</p>
-      <p>Lost it? Restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
+      <p>Lost it, or already used? Run <code>switchyard login-link</code> where it runs (same <code>--data-dir</code>) for a fresh one, restart the appliance, or mint one with an admin key: <code>POST /api/login-links</code>.</p>
     </main>
   );
 }
@@ -30,6 +31,7 @@ function Shell({ session }: { session: Session }) {
   const [hash, go] = useHash();
   const stream = useStreamState();
   const { route, params } = routeFor(hash);
+  useEffect(() => void (document.title = documentTitle(route)), [route]);
   const groups = ['Signals', 'Delivery', 'Setup'] as const;
   const current = route.nav?.href ?? routes.find((r) => r.nav && hash.startsWith(r.nav.href + '/'))?.nav?.href;
   return (
@@ -51,7 +53,7 @@ function Shell({ session }: { session: Session }) {
           </div>
         ))}
       </nav>
-      <main>{route.render(params, go)}</main>
+      <main><Suspense fallback={<p className="muted">Loading…</p>}>{route.render(params, go)}</Suspense></main>
     </div>
   );
 }

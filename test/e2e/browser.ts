@@ -13,14 +13,18 @@ export const SHOTS = join(ROOT, 'test-results');
 // No network beyond loopback: no component updates, no sync, no QUIC, no first-run pings.
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** Debian's chromium with a page logged in to the UI by a one-time login URL. */
-export async function openBrowser(loginUrl: string): Promise<{ browser: Browser; page: Page }> {
-  let browser: Browser;
+/** Debian's chromium, headless and kept off the network. */
+export async function launchChromium(): Promise<Browser> {
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (err) {
     throw new Error(`Cannot start chromium at ${CHROMIUM} (install Debian's package: apt-get install -y chromium, or set CHROMIUM_PATH): ${(err as Error).message}`);
   }
+}
+
+/** Debian's chromium with a page logged in to the UI by a one-time login URL. */
+export async function openBrowser(loginUrl: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000); // a missing element fails with its locator, before the test's own timeout

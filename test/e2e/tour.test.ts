@@ -9,7 +9,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => e?.close());
 
-const VIEWS = ['Dashboard', 'Live events', 'Alerts', 'Cases', 'Destinations', 'Deliveries', 'Rules', 'Definitions', 'Sources', 'Catalog', 'Transforms', 'Settings'];
+const VIEWS = ['Dashboard', 'Connect a tool', 'Live events', 'Alerts', 'Cases', 'Destinations', 'Deliveries', 'Rules', 'Definitions', 'Sources', 'Catalog', 'Transforms', 'Settings'];
 
 test('the UI is served with a policy that allows its own origin only', async () => {
   const res = await fetch(e.url + '/');

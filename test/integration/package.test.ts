@@ -55,6 +55,17 @@ it('packages a single binary that serves the API and the UI with nothing beside 
   expect(js.statusCode).toBe(200);
   expect(js.headers['content-type']).toMatch(/javascript/);
   await js.body.dump();
+  // The build's brotli copies are inside too, and served to browsers that take them.
+  const compressed = await request(`${url}${script}`, { headers: { 'accept-encoding': 'br' } });
+  expect(compressed.headers['content-encoding']).toBe('br');
+  await compressed.body.dump();
+
+  // `switchyard login-link` from the same binary prints a link the running one accepts.
+  const linker = spawnChild('/bin/sh', ['-c', 'cd "$0" && exec env -i HOME="$0" ./switchyard login-link --data-dir "$0/data"', dir]);
+  expect(await linker.exited, linker.output()).toBe(0);
+  const link = linker.output().trim();
+  expect(link).toMatch(new RegExp(`^${url.replace(/\./g, '\\.')}/login\\?token=`));
+  expect((await request(link)).statusCode).toBe(302);
 
   app.proc.kill('SIGINT');
   expect(await app.exited).toBe(0);

@@ -4,7 +4,7 @@ import { digestsEqual, newSecret, sha256Hex } from '../../src-main/core/secrets'
 import { allowedHostnames, checkHost, checkOrigin, hostnameOf } from '../../src-main/server/middleware/host-origin';
 import { refusesForeignOrigin } from '../../src-main/server/route';
 import { RateLimiter } from '../../src-main/server/rate-limit';
-import { SessionManager } from '../../src-main/server/sessions';
+import { SessionManager, type Session } from '../../src-main/server/sessions';
 import { LOGIN_TOKEN_TTL_MS } from '../../src-main/limits';
 import { maskSecrets } from '../../src-main/logger';
 
@@ -63,17 +63,40 @@ describe('rate limiter', () => {
 });
 
 describe('sessions', () => {
-  it('redeems a login token once, within its lifetime', () => {
+  it('redeems a login token once, within its lifetime, and says why it refuses one', () => {
     let t = 1_000;
     const sm = new SessionManager(() => t);
     const token = sm.mintLoginToken('org');
-    const s = sm.redeemLoginToken(token);
-    expect(s?.organization).toBe('org');
-    expect(sm.get(s!.id)?.csrf).toBe(s!.csrf);
-    expect(sm.redeemLoginToken(token)).toBeNull();
+    const s = sm.redeemLoginToken(token) as Session;
+    expect(s.organization).toBe('org');
+    expect(sm.get(s.id)?.csrf).toBe(s.csrf);
+    expect(sm.redeemLoginToken(token)).toEqual({ refused: 'used' });
+    expect(sm.redeemLoginToken('never-issued')).toEqual({ refused: 'unknown' });
     const late = sm.mintLoginToken('org');
     t += LOGIN_TOKEN_TTL_MS + 1;
-    expect(sm.redeemLoginToken(late)).toBeNull();
+    expect(sm.redeemLoginToken(late)).toEqual({ refused: 'expired' });
+    expect(sm.redeemLoginToken(late)).toEqual({ refused: 'expired' });
+    // Remembered for one more lifetime, then forgotten.
+    t += LOGIN_TOKEN_TTL_MS + 1;
+    sm.mintLoginToken('org');
+    expect(sm.redeemLoginToken(token)).toEqual({ refused: 'unknown' });
+  });
+
+  it('takes a token issued outside the process (switchyard login-link) by its hash, once', () => {
+    const t = 5_000;
+    const outside = new Map([[sha256Hex('from-cli'), { organization: 'org', expires: t + 1 }], [sha256Hex('stale'), { organization: 'org', expires: t - 1 }]]);
+    const asked: string[] = [];
+    const sm = new SessionManager(() => t, (hash) => {
+      asked.push(hash);
+      const found = outside.get(hash) ?? null;
+      outside.delete(hash);
+      return found;
+    });
+    expect((sm.redeemLoginToken('from-cli') as Session).organization).toBe('org');
+    expect(sm.redeemLoginToken('from-cli')).toEqual({ refused: 'used' });
+    expect(sm.redeemLoginToken('stale')).toEqual({ refused: 'expired' });
+    // Only hashes leave the manager.
+    expect(asked).toEqual([sha256Hex('from-cli'), sha256Hex('stale')]);
   });
 });
 

@@ -10,6 +10,7 @@ import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
 import type { RouteDef } from '../route';
+import { ingestPath } from '../../core/ingest-endpoints';
 import { randomUUID } from 'node:crypto';
 import * as R from '../../schemas/responses';
 
@@ -30,20 +31,12 @@ function orgInScope(config: Readonly<ConfigData>, principal: Principal, idOrSlug
   return org;
 }
 
-const ENDPOINT_OF: Record<string, string> = {
-  generic: '/v1/ingest/generic',
-  event: '/v1/ingest/event',
-  alertmanager: '/v1/ingest/alertmanager',
-  splunk_hec: '/services/collector/event',
-};
-
 function sourceView(deps: ServerDeps, s: SourceRecord, token: string | null = null): SourceWithToken {
   const base = deps.baseUrl();
   const org = deps.store.config().orgs.find((o) => o.id === s.organization);
-  const ingestPath = s.dialect === 'custom' ? `/v1/ingest/custom/${s.slug}` : s.dialect === 'signal_instance' ? `/api/v1/${org?.slug ?? 'default'}/signals/instances` : ENDPOINT_OF[s.dialect];
   return {
     ...ops.publicSource(s),
-    ingest_url: base + ingestPath,
+    ingest_url: base + ingestPath(s.dialect, org?.slug ?? 'default', s.slug),
     // The token exists in clear only in this one answer.
     ...(token ? { url_token: token, hook_url: `${base}/v1/hooks/${token}` } : {}),
   };

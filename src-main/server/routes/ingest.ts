@@ -11,6 +11,7 @@ import { answeringAsHec, hecEndpoint, hecRoutes } from '../hec';
 import { HttpError } from '../http-error';
 import { acceptRequest } from '../ingest-request';
 import type { RouteDef } from '../route';
+import { INGEST_PATHS } from '../../core/ingest-endpoints';
 import * as R from '../../schemas/responses';
 
 type Answer = 'single' | 'batch';
@@ -45,12 +46,12 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
     handler: (ctx, { principal }) => accept(ctx, deps, dialect, principal, answer, path),
   });
   return [
-    keyed('generic', '/v1/ingest/generic', 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
-    keyed('event', '/v1/ingest/event', 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
-    keyed('alertmanager', '/v1/ingest/alertmanager', 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
+    keyed('generic', INGEST_PATHS.generic, 'Ingest a generic alert (Calseta generic webhook)', schemas.genericSchema, 'single'),
+    keyed('event', INGEST_PATHS.event, 'Ingest a FireHydrant-model event', schemas.eventSchema, 'single'),
+    keyed('alertmanager', INGEST_PATHS.alertmanager, 'Ingest a Prometheus Alertmanager v4 webhook (one event per alert)', schemas.alertmanagerSchema, 'batch'),
     ...hecRoutes(deps),
     {
-      method: 'post', path: '/api/v1/:organization/signals/instances', summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
+      method: 'post', path: INGEST_PATHS.signal_instance, summary: 'Ingest a Dispatch signal instance', tag: 'ingest', auth: 'ingest',
       documentedBody: schemas.signalInstanceSchema as Record<string, unknown>, responses: INGEST_RESPONSES, returns: R.ingestedSchema,
       handler: async (ctx, { principal }) => {
         const wanted = String(ctx.params.organization);
@@ -62,7 +63,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/v1/ingest/custom/:slug', summary: "Ingest any JSON through a custom source's JSONata transposer", tag: 'ingest', auth: 'ingest',
+      method: 'post', path: INGEST_PATHS.custom, summary: "Ingest any JSON through a custom source's JSONata transposer", tag: 'ingest', auth: 'ingest',
       responses: { ...INGEST_RESPONSES, '404': 'no custom source with that slug' }, returns: R.ingestedSchema,
       handler: async (ctx, { principal }) => {
         const source = getSource(deps.store.config(), principal.organization.id, String(ctx.params.slug));
@@ -71,7 +72,7 @@ export function ingestRoutes(deps: ServerDeps): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/v1/hooks/:token', summary: "Ingest through a source's URL token (for tools that cannot set headers); the source's dialect applies", tag: 'ingest', auth: 'custom',
+      method: 'post', path: INGEST_PATHS.url_token, summary: "Ingest through a source's URL token (for tools that cannot set headers); the source's dialect applies", tag: 'ingest', auth: 'custom',
       pathParams: { token: "the source's URL token (shown once when issued): it is the credential, no Authorization header is needed" },
       responses: INGEST_RESPONSES, returns: { anyOf: [R.ingestedSchema, R.ingestedBatchSchema, R.hecAnswerSchema], description: "as the source's dialect answers" },
       handler: async (ctx) => {

@@ -1,6 +1,6 @@
 // Health, metrics, the OpenAPI document, UI login and the live stream.
 import type { ServerDeps } from '../deps';
-import { HttpError } from '../http-error';
+import { loginRefusedPage } from '../login-page';
 import type { RouteDef } from '../route';
 import { SESSION_COOKIE } from '../sessions';
 import { SESSION_TTL_MS } from '../../limits';
@@ -51,10 +51,16 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
     {
       method: 'get', path: '/login', summary: 'Redeem a one-time login link: sets the UI session cookie and opens the UI', tag: 'session', auth: 'public', sameOriginOnly: true,
       query: [{ name: 'token', description: 'the one-time token printed at start' }],
-      responses: { '302': 'to the UI, with the session cookie', '401': 'token unknown, used or expired' },
+      responses: { '302': 'to the UI, with the session cookie', '401': 'an HTML page saying the link is used, expired or unknown, and how to get a new one' },
       handler: (ctx) => {
-        const session = typeof ctx.query.token === 'string' ? deps.sessions.redeemLoginToken(ctx.query.token) : null;
-        if (!session) throw new HttpError(401, ['token: this login link is unknown, used or expired; restart the appliance or POST /api/login-links for a new one']);
+        const session = typeof ctx.query.token === 'string' ? deps.sessions.redeemLoginToken(ctx.query.token) : { refused: 'unknown' as const };
+        if ('refused' in session) {
+          ctx.status = 401;
+          ctx.set('Cache-Control', 'no-store');
+          ctx.type = 'html';
+          ctx.body = loginRefusedPage(session.refused, deps.baseUrl(), deps.sessions.get(ctx.cookies.get(SESSION_COOKIE)) !== null);
+          return;
+        }
         ctx.cookies.set(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS, overwrite: true });
         ctx.redirect('/');
       },

@@ -3,6 +3,7 @@
 // Field, the field's aria-invalid / aria-describedby arrive as props.
 import { json } from '@codemirror/lang-json';
 import CodeMirror from '@uiw/react-codemirror';
+import { useDarkScheme } from '../hooks/useDarkScheme';
 import { useFieldError } from './FormErrors';
 
 export function CodeEditor({ value, onChange, language = 'json', label, height = '240px', name, ...aria }: {
@@ -16,10 +17,11 @@ export function CodeEditor({ value, onChange, language = 'json', label, height =
   'aria-describedby'?: string;
 }) {
   const own = useFieldError(name);
+  const dark = useDarkScheme();
   return (
     <>
       <div className="code-editor" aria-label={label} {...aria} {...own.inputProps}>
-        <CodeMirror value={value} height={height} extensions={language === 'json' ? [json()] : []} onChange={onChange} basicSetup={{ foldGutter: false }} />
+        <CodeMirror value={value} theme={dark ? 'dark' : 'light'} height={height} extensions={language === 'json' ? [json()] : []} onChange={onChange} basicSetup={{ foldGutter: false }} />
       </div>
       {own.note}
     </>

@@ -1,9 +1,11 @@
 // A JSON tree (react-json-view-lite) with a copy button.
-import { JsonView, defaultStyles } from 'react-json-view-lite';
+import { JsonView, darkStyles, defaultStyles } from 'react-json-view-lite';
 import 'react-json-view-lite/dist/index.css';
+import { useDarkScheme } from '../hooks/useDarkScheme';
 import { CopyButton } from './Copy';
 
 export function Json({ data, label, expand = 2 }: { data: unknown; label: string; expand?: number }) {
+  const dark = useDarkScheme();
   return (
     <section className="json" aria-label={label}>
       <header>
@@ -11,7 +13,7 @@ export function Json({ data, label, expand = 2 }: { data: unknown; label: string
         <CopyButton text={JSON.stringify(data, null, 2) ?? 'null'} />
       </header>
       {data !== null && typeof data === 'object' ? (
-        <JsonView data={data as object} shouldExpandNode={(level) => level < expand} style={defaultStyles} />
+        <JsonView data={data as object} shouldExpandNode={(level) => level < expand} style={dark ? darkStyles : defaultStyles} />
       ) : (
         <pre>{JSON.stringify(data)}</pre>
       )}

@@ -99,7 +99,7 @@ export function Dashboard() {
         <div className="columns">
           <section className="panel" aria-label="Event rate by severity">
             <h3>Events by severity</h3>
-            {d.totals.events === 0 ? <EmptyState title="No events in this window.">Send a sample above, or point a tool at an ingest URL (see Sources).</EmptyState> : (
+            {d.totals.events === 0 ? <EmptyState title="No events in this window.">Send a sample above, or <a href="#/connect">connect a tool</a>.</EmptyState> : (
               <ResponsiveContainer width="100%" height={220}>
                 <AreaChart data={d.events}>
                   <CartesianGrid strokeDasharray="3 3" />

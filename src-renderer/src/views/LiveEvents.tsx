@@ -157,7 +157,7 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
           paged={list}
           empty={
             <EmptyState title={dialect || severity || filters.text ? 'No events match these filters.' : 'No events yet.'}>
-              <p>Press <em>Send a sample</em> above, or send one from your tool with an ingest key (create one in Settings):</p>
+              <p>Press <em>Send a sample</em> above, or <a href="#/connect">connect a tool</a> (its URL, an ingest key and a snippet for it), or send one with curl:</p>
               <pre>{`curl -X POST ${location.origin}/v1/ingest/generic \\\n  -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\\n  -d '{"title":"Test Alert","severity":"Low"}'`}</pre>
             </EmptyState>
           }

@@ -1,0 +1,9 @@
+// "Connect a tool": the built-in ingest endpoints (GET /api/connect).
+import type { IngestEndpoint } from '../../../src-main/core/ingest-endpoints';
+import { http } from './client';
+
+export type { IngestEndpoint };
+
+export const connectApi = {
+  endpoints: () => http.get<{ organization: string; items: IngestEndpoint[] }>('/api/connect'),
+};
