@@ -160,6 +160,7 @@ export class FileStore implements Store {
   private sinceSnapshot = 0;
   private lastSnapshotAt = 0;
   private snapshotQueued = false;
+  private compressionQueued = false;
   /** Tail hashes of sealed segments (they never change). */
   private readonly tailCache = new Map<number, CoveredSegment>();
 
@@ -490,8 +491,19 @@ export class FileStore implements Store {
   }
 
   /** Compresses sealed segments in the maintenance chain (one job at a time with retention and snapshots). */
+  /**
+   * One sealed segment per job, then the job queues itself again: snapshots and retention
+   * queued meanwhile run in between instead of waiting for a whole backlog.
+   */
   private queueCompression(): void {
-    const run = this.maintenance.then(() => (this.state === 'open' ? this.log.compressSealed() : 0));
+    if (this.compressionQueued) return;
+    this.compressionQueued = true;
+    const run = this.maintenance.then(async () => {
+      this.compressionQueued = false;
+      if (this.state !== 'open') return;
+      const { more } = await this.log.compressSealed(1);
+      if (more) this.queueCompression();
+    });
     this.maintenance = run.catch(() => undefined); // a failure leaves the segment plain; the next seal tries again
   }
 

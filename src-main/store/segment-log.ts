@@ -401,12 +401,13 @@ export class SegmentLog {
   /**
    * Rewrites every sealed plain segment compressed (segment-compress.ts): written aside,
    * synced, renamed into place, then the plain file goes. Reads keep working throughout (by
-   * logical location); returns how many segments were compressed.
+   * logical location); compresses at most `max`, returns how many it did and whether more wait.
    */
-  async compressSealed(): Promise<number> {
+  async compressSealed(max = Infinity): Promise<{ done: number; more: boolean }> {
     let done = 0;
     for (const { segment } of this.segmentSizes()) {
       if (this.state !== 'open' || segment >= this.current) break;
+      if (done >= max) return { done, more: [...this.sizes.keys()].some((n) => n < this.current && !this.compressed.has(n)) };
       if (this.compressed.has(segment)) continue;
       // Read now, not from the list: the segment may have been the one written when the list was made.
       const bytes = this.sizes.get(segment);
@@ -449,7 +450,7 @@ export class SegmentLog {
       await (this.fs.unlink ?? nodeStoreFs.unlink!)(plain).catch(() => undefined);
       done++;
     }
-    return done;
+    return { done, more: false };
   }
 
   private async closeWhenIdle(handle: ReadHandle): Promise<void> {
