@@ -76,6 +76,19 @@ describe('compressed sealed segments', () => {
     }
   });
 
+  it('reads back records longer than a block (a line makes a block of its own)', async () => {
+    const dir = await tempDir();
+    const { store } = await openStore({ dataDir: dir, segmentMaxBytes: 512 * 1024 });
+    const big = Array.from({ length: 6 }, (_, i) => ({ ...makeEvent(), raw: { blob: `${i}`.repeat(150_000 + i * 7_000) } }));
+    for (const e of big) await store.appendEvents([e]);
+    const small = await fill(store, dir, 100);
+    expect((await files(dir)).filter((f) => f.endsWith('.jsonz')).length).toBeGreaterThan(0);
+    for (const e of [...big, ...small]) expect(await store.getEvent(e.id)).toEqual(e);
+    await store.close();
+    const { store: again } = await openStore({ dataDir: dir, segmentMaxBytes: 512 * 1024, snapshots: false });
+    for (const e of big) expect(await again.getEvent(e.id)).toEqual(e);
+  });
+
   it('holds the same records in several times fewer bytes', async () => {
     const plainDir = await tempDir();
     const packedDir = await tempDir();
