@@ -8,7 +8,7 @@ import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import { ALERT_TIMELINE_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
-import type { NormalizedEvent, Severity } from '../types';
+import type { Decision, DecisionAction, DecisionRule, NormalizedEvent, Severity } from '../types';
 import { compileExpression, DEFAULT_FLAP_SETTINGS, describeExpressionError } from './config-ops';
 import {
   CASE_STATUSES,
@@ -20,9 +20,6 @@ import {
   type CatalogComponent,
   type CatalogKind,
   type CatalogLink,
-  type Decision,
-  type DecisionAction,
-  type DecisionRule,
   type SignalDefinition,
   type SignalFilter,
   type SignalsConfig,

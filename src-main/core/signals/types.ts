@@ -2,10 +2,6 @@
 // components are configuration; alerts and cases are state, persisted as snapshots.
 import type { Priority, Severity } from '../types';
 
-// The decision describes an event, so it is defined with the event (core/types.ts); the
-// engine reads it from here with the rest of its records.
-export type { Decision, DecisionAction, DecisionRule } from '../types';
-
 /** Metadata that incoming signals attach to by external_id (+ variant), as in Dispatch. */
 export interface SignalDefinition {
   id: string;
