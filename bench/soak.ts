@@ -116,7 +116,8 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       ingest_max_ms: load.latency.max,
       rss_peak_run_mb: runMem.peak_mb,
       rss_end_run_mb: runMem.last_mb,
-      rss_peak_stop_mb: stopMem.peak_mb,
+      // A stop quicker than one sample: its peak is at least what the run ended with.
+      rss_peak_stop_mb: Math.max(stopMem.peak_mb, runMem.last_mb),
       rss_after_restart_mb: afterRestart,
       store_bytes_per_event: Math.round(storeBytes / Math.max(1, accepted)),
       store_x_body: +(storeBytes / Math.max(1, accepted) / bodyBytes).toFixed(1),
