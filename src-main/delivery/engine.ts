@@ -85,6 +85,26 @@ export interface DeliveryFilter {
   event_id?: string;
 }
 
+/** A delivery record as an earlier version wrote it: its payload and every attempt inline. */
+interface LegacyDelivery {
+  body?: string;
+  attempts?: { at: string; duration_ms: number; request: { url: string; headers: Record<string, string> }; response: Attempt['response']; error_class: string | null; error: string | null }[];
+}
+
+/**
+ * A stored delivery record of any version: the current shape as it is; one written before
+ * deliveries kept attempts apart gives back its inline payload and attempts too.
+ */
+export function readDelivery(raw: Delivery & LegacyDelivery): { delivery: Delivery; body?: string; attempts?: Attempt[] } {
+  if (Array.isArray(raw.attempt_ids)) return { delivery: raw };
+  const { body, attempts = [], ...rest } = raw;
+  const inline = attempts.map((a, i): Attempt => ({
+    ...a, id: `${raw.id}:${i}`, delivery_id: raw.id, organization: raw.organization, destination_id: raw.destination_id,
+    request: { url: a.request.url, headers: a.request.headers },
+  }));
+  return { delivery: { ...rest, attempt_ids: [], first_attempt_at: attempts[0]?.at ?? null }, body, attempts: inline };
+}
+
 /** The delivery as a state record: live (in memory after a restart) while pending; listable by its keys. */
 export function deliveryRecord(d: Delivery): StateRecord {
   return {
@@ -126,9 +146,10 @@ export class DeliveryEngine {
 
   /** Requeues the pending deliveries found in the store (including those in flight at a crash). */
   load(records: readonly Delivery[]): void {
-    const sorted = records.filter((d) => d.status === 'pending').sort((a, b) => a.created_at.localeCompare(b.created_at));
-    for (const d of sorted) {
+    const read = records.filter((d) => d.status === 'pending').map(readDelivery).sort((a, b) => a.delivery.created_at.localeCompare(b.delivery.created_at));
+    for (const { delivery: d, body } of read) {
       this.pending.set(d.id, d);
+      if (body !== undefined) this.bodies.set(d.id, body); // an earlier version's record holds its payload
       this.lane(d.destination_id).queue.push(d);
     }
     this.wake();
