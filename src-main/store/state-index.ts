@@ -128,12 +128,14 @@ class KindTable {
   }
 
   /** Keeps only the rows `keep` says yes to (order kept); returns how many went. */
-  compact(keep: (row: number, id: string) => boolean): number {
+  compact(keep: (row: number) => boolean): number {
     const rows: number[] = [];
-    for (let row = 0; row < this.count; row++) if (keep(row, this.ids.id(row))) rows.push(row);
+    for (let row = 0; row < this.count; row++) {
+      if (keep(row)) rows.push(row);
+      else if (this.live.size) this.live.delete(this.ids.id(row));
+    }
     const dropped = this.count - rows.length;
     if (dropped === 0) return 0;
-    for (let row = 0; row < this.count; row++) if (!keep(row, this.ids.id(row))) this.live.delete(this.ids.id(row));
     const other: [number, string][] = [];
     rows.forEach((from, to) => {
       for (const c of COLS) this.cols[c].a[to] = this.cols[c].a[from];
