@@ -21,7 +21,7 @@ import { RateLimiter } from './server/rate-limit';
 import { SESSION_COOKIE, SessionManager } from './server/sessions';
 import { StoreHealth } from './server/store-health';
 import { StreamHub } from './server/stream';
-import { DeliveryRuntime, type DeliveryOptions } from './delivery-runtime';
+import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime } from './signals-runtime';
 import { createStore, type StoreFs } from './store';
@@ -138,6 +138,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   let baseUrl = '';
   // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.
   const linkBaseUrl = () => linkBase(store.config().settings, opts.publicUrl ?? null, baseUrl);
+  const upgraded = await upgradeStoredDeliveries(store);
+  if (upgraded) logger.info('deliveries stored by an earlier version rewritten in the current shape', { upgraded });
   const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
   const metrics = createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable });
   const pipeline = createPipeline({

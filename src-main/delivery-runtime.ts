@@ -9,7 +9,7 @@ import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { APPLIANCE_ADDRESS_POLICY } from './delivery/address-check';
 import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
-import { DeliveryEngine, owedRecords, readDelivery, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
+import { DeliveryEngine, owedRecords, upgradedRecords, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
@@ -55,6 +55,32 @@ function ruleEmailDestination(rule: Rule, index: number, to: string): Destinatio
 
 /** A delivery as the API shows it: its payload, and its attempts with the body they sent. */
 export type DeliveryView = Delivery & { body: string; attempts: (Attempt & { request: Attempt['request'] & { body: string } })[] };
+
+/**
+ * Rewrites the delivery records an earlier version left (payload and attempts inline) in
+ * today's shape, before the runtime starts: they become listable by their keys, and the
+ * finished ones leave memory. Returns how many were rewritten.
+ */
+export async function upgradeStoredDeliveries(store: Store): Promise<number> {
+  const old = store.liveState().filter((r) => r.kind === 'delivery');
+  let upgraded = 0;
+  let batch: StateRecord[] = [];
+  for (const r of old) {
+    const records = upgradedRecords(r.data as Delivery);
+    if (!records) continue;
+    upgraded++;
+    batch.push(...records);
+    if (batch.length >= UPGRADE_BATCH) {
+      await store.appendState(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await store.appendState(batch);
+  return upgraded;
+}
+
+/** Records per write while upgrading (well under the store's write queue limit). */
+const UPGRADE_BATCH = 500;
 
 export class DeliveryRuntime {
   private readonly engine: DeliveryEngine;
@@ -178,13 +204,10 @@ export class DeliveryRuntime {
 
   /** One delivery of an organization, pending or finished, with its payload and attempts (each showing the body sent). */
   async delivery(organization: string, id: string): Promise<DeliveryView | undefined> {
-    const stored = (await this.store.getState('delivery', id)) as Delivery | undefined;
-    const old = stored ? readDelivery(stored) : undefined;
-    const d = this.engine.pendingOne(id) ?? old?.delivery;
+    const d = this.engine.pendingOne(id) ?? ((await this.store.getState('delivery', id)) as Delivery | undefined);
     if (!d || d.organization !== organization) return undefined;
-    const body = old?.body ?? (await this.store.getState('payload', id));
-    const kept = (await Promise.all(d.attempt_ids.map((a) => this.store.getState('attempt', a)))).filter((a): a is Attempt => a !== undefined);
-    const attempts = [...(old?.attempts ?? []), ...kept];
+    const body = await this.store.getState('payload', id);
+    const attempts = (await Promise.all(d.attempt_ids.map((a) => this.store.getState('attempt', a)))).filter((a): a is Attempt => a !== undefined);
     const text = typeof body === 'string' ? body : '';
     return { ...d, body: text, attempts: attempts.map((a) => ({ ...a, request: { ...a.request, body: text } })) };
   }
@@ -195,7 +218,7 @@ export class DeliveryRuntime {
     if (!found) return undefined;
     // Event and alert ids are matched by hash in the index: the record decides.
     // A pending one as the engine holds it (e.g. held back while its last outcome could not be recorded).
-    const items = (found.items as Delivery[]).map((d) => this.engine.pendingOne(d.id) ?? readDelivery(d).delivery).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
+    const items = (found.items as Delivery[]).map((d) => this.engine.pendingOne(d.id) ?? d).filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.alert_id || d.alert_id === filter.alert_id));
     return { items, next_cursor: found.next_cursor };
   }
 

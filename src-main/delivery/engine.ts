@@ -92,17 +92,19 @@ interface LegacyDelivery {
 }
 
 /**
- * A stored delivery record of any version: the current shape as it is; one written before
- * deliveries kept attempts apart gives back its inline payload and attempts too.
+ * The records that replace one written before deliveries kept their attempts apart (its
+ * payload and every attempt inline): the delivery in today's shape, its payload once, and an
+ * attempt record per inline attempt. Null for a record already in today's shape.
  */
-export function readDelivery(raw: Delivery & LegacyDelivery): { delivery: Delivery; body?: string; attempts?: Attempt[] } {
-  if (Array.isArray(raw.attempt_ids)) return { delivery: raw };
+export function upgradedRecords(raw: Delivery & LegacyDelivery): StateRecord[] | null {
+  if (Array.isArray(raw.attempt_ids)) return null;
   const { body, attempts = [], ...rest } = raw;
   const inline = attempts.map((a, i): Attempt => ({
     ...a, id: `${raw.id}:${i}`, delivery_id: raw.id, organization: raw.organization, destination_id: raw.destination_id,
     request: { url: a.request.url, headers: a.request.headers },
   }));
-  return { delivery: { ...rest, attempt_ids: [], first_attempt_at: attempts[0]?.at ?? null }, body, attempts: inline };
+  const delivery: Delivery = { ...rest, attempt_ids: inline.map((a) => a.id), first_attempt_at: attempts[0]?.at ?? null };
+  return [...inline.map(attemptRecord), ...owedRecords({ delivery, body: body ?? '' })];
 }
 
 /** The delivery as a state record: live (in memory after a restart) while pending; listable by its keys. */
@@ -146,10 +148,9 @@ export class DeliveryEngine {
 
   /** Requeues the pending deliveries found in the store (including those in flight at a crash). */
   load(records: readonly Delivery[]): void {
-    const read = records.filter((d) => d.status === 'pending').map(readDelivery).sort((a, b) => a.delivery.created_at.localeCompare(b.delivery.created_at));
-    for (const { delivery: d, body } of read) {
+    const due = records.filter((d) => d.status === 'pending').sort((a, b) => a.created_at.localeCompare(b.created_at));
+    for (const d of due) {
       this.pending.set(d.id, d);
-      if (body !== undefined) this.bodies.set(d.id, body); // an earlier version's record holds its payload
       this.lane(d.destination_id).queue.push(d);
     }
     this.wake();

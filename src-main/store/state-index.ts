@@ -81,12 +81,14 @@ class KindTable {
 
   put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown): void {
     let row = this.ids.row(id);
+    const c = this.cols;
     if (row === undefined) {
       if (this.count === this.capacity) this.grow(this.capacity * 2);
       row = this.count++;
       this.ids.add(row, id);
+      // A record written without keys belongs to no organization: no list filter finds it.
+      if (!keys) c.org.set(row, this.dicts.org.code(''));
     }
-    const c = this.cols;
     c.segment.set(row, loc.segment);
     c.offset.set(row, loc.offset);
     c.length.set(row, loc.length);

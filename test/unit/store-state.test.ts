@@ -62,11 +62,13 @@ describe('state records: live and finished', () => {
     }
   });
 
-  it('lists keyed records newest first, by organization, status, group, event and alert, a page at a time; a foreign or unknown cursor is refused', async () => {
+  it('lists keyed records (never one written without keys) newest first, by organization, status, group, event and alert, a page at a time; a foreign or unknown cursor is refused', async () => {
     const store = await openStore({ dataDir: await tempDir() });
     const items = Array.from({ length: 12 }, (_, n) => item({
       organization: n % 4 === 3 ? 'org-b' : 'org-a', status: n % 3 === 0 ? 'dead' : 'succeeded', dest: n % 2 ? 'd1' : 'd2', alert: `al-${n % 5}`,
     }));
+    // A record written without keys (as an earlier version did) is listed by no filter.
+    await store.appendState([{ kind: 'delivery', id: randomUUID(), data: item() }]);
     for (const i of items) await store.appendState([record(i)]);
     // An update keeps a record's place (first write) and changes what it is filtered by.
     await store.appendState([record({ ...items[1], status: 'dead' })]);
