@@ -23,7 +23,7 @@ import { StoreHealth } from './server/store-health';
 import { StreamHub } from './server/stream';
 import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
-import { SignalsRuntime } from './signals-runtime';
+import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
 import { createStore, type StoreFs } from './store';
 import type { OpenReport, Store } from './store/types';
 
@@ -134,6 +134,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     const link = takeLoginLinkFile(opts.dataDir, hash);
     return link && { organization: defaultOrg.id, expires: link.expires };
   });
+  const upgradedAlerts = await upgradeStoredAlerts(store);
+  if (upgradedAlerts) logger.info('alerts kept in memory by an earlier version rewritten in the current shape', { upgraded: upgradedAlerts });
   const signals = new SignalsRuntime(store, bus, logger, now);
   let baseUrl = '';
   // Links sent out (e-mails, chat, envelopes, source URLs, OpenAPI servers) use the public URL when one is set.

@@ -112,6 +112,12 @@ export const SIGNAL_EXPRESSION_TIMEOUT_MS = 100;
 export const ALERT_TIMELINE_MAX = 200;
 /** Active alerts the auto-resolve sweep looks at per tick (once a second): bounds each tick's work however many are open. */
 export const TICK_SLICE = 20_000;
+/** Committed alerts the signals engine keeps at hand (the rest are read from the store). */
+export const ALERT_CACHE_MAX = 5_000;
+/** Alerts of one idempotency key a decision reads at most (newest first). */
+export const KEY_HISTORY_MAX = 100;
+/** Alert records one list request reads to filter by severity or text (index filters cost nothing). */
+export const ALERT_SCAN_MAX = 20_000;
 
 // Ingest core: dialect normalizers, indicator extraction, transposers.
 /** Signal instance `raw.id` (it becomes the event id). */

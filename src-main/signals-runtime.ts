@@ -3,14 +3,107 @@
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from './bus';
-import { SignalsEngine, type AlertAction, type AlertListFilter, type CaseListFilter } from './core/signals/engine';
+import { alertLookups, SignalsEngine, type AlertAction, type AlertListFilter, type AlertSource, type CaseListFilter } from './core/signals/engine';
 import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
+import { ALERT_SCAN_MAX, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
-import type { StateRecord, Store } from './store/types';
+import type { Page, StateRecord, Store } from './store/types';
 
-function stateRecords(changes: readonly StateChange[]): StateRecord[] {
-  return changes.map((c) => ({ kind: c.kind, id: c.kind === 'alert' ? c.alert.id : c.case.id, data: c }));
+/**
+ * The records that make changes durable. An alert is found by its keys (organization, status,
+ * definition, lookups, last seen); an active one is carried by retention but stays on disk
+ * only (cold), except a flapping one, which the engine looks at every tick; a resolved or
+ * dismissed one goes with its segment. Cases stay in memory.
+ */
+export function stateRecords(changes: readonly StateChange[]): StateRecord[] {
+  return changes.map((c): StateRecord => {
+    if (c.kind === 'case') return { kind: 'case', id: c.case.id, data: c };
+    const a = c.alert;
+    const active = a.status === 'open' || a.status === 'acknowledged';
+    return {
+      kind: 'alert', id: a.id, data: c, live: active || a.flapping, cold: !a.flapping,
+      keys: { organization: a.organization, status: a.status, group: a.definition_id ?? '', lookup: alertLookups(a), at: Date.parse(a.last_seen) },
+    };
+  });
+}
+
+/** The engine's view of the store's alerts. */
+export function storedAlerts(store: Store): AlertSource {
+  const alertOf = (data: unknown) => (data as { alert: Alert }).alert;
+  return {
+    get: async (id) => {
+      const data = await store.getState('alert', id);
+      return data === undefined ? undefined : alertOf(data);
+    },
+    lookup: (organization, value) => store.lookupState('alert', organization, value),
+    // Open ones, then acknowledged ones; the cursor says which.
+    idle: async (until, page) => {
+      const items: Alert[] = [];
+      let at: string | null = page.cursor ?? 'open:';
+      while (at !== null && items.length < page.limit) {
+        const status = at.slice(0, at.indexOf(':'));
+        const cursor = at.slice(at.indexOf(':') + 1) || undefined;
+        const found = await store.listState('alert', { status, until }, { cursor, limit: page.limit - items.length });
+        items.push(...(found?.items.map(alertOf) ?? []));
+        at = found?.next_cursor ? `${status}:${found.next_cursor}` : status === 'open' ? 'acknowledged:' : null;
+      }
+      return { items, next_cursor: at };
+    },
+  };
+}
+
+/**
+ * Rewrites the alert records an earlier version kept in memory (every alert, without keys)
+ * in today's shape, before the runtime starts. Returns how many were rewritten.
+ */
+export async function upgradeStoredAlerts(store: Store): Promise<number> {
+  const old = store.liveState().filter((r) => r.kind === 'alert').map((r) => r.data as StateChange);
+  for (let i = 0; i < old.length; i += UPGRADE_BATCH) await store.appendState(stateRecords(old.slice(i, i + UPGRADE_BATCH)));
+  return old.length;
+}
+
+/** Records per write while upgrading (well under the store's write queue limit). */
+const UPGRADE_BATCH = 500;
+
+/**
+ * A page of an organization's alerts, newest first, with the total that match. Status and
+ * definition are filtered by the index; severity and text by reading the records, at most
+ * ALERT_SCAN_MAX per request (then the page may be short, and the total is null).
+ * Undefined for a cursor not from this list.
+ */
+export async function listStoredAlerts(store: Store, organization: string, filter: AlertListFilter, page: { cursor?: string; limit: number }): Promise<(Page<Alert> & { total: number | null }) | undefined> {
+  const keys = { organization, status: filter.status, group: filter.definition_id };
+  const text = filter.text?.toLowerCase();
+  const hit = (a: Alert) => (filter.severity === undefined || a.severity === filter.severity) &&
+    (text === undefined || [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(text)));
+  const read = async (cursor: string | undefined, limit: number) => {
+    const found = await store.listState('alert', keys, { cursor, limit });
+    return found && { items: found.items.map((d) => (d as { alert: Alert }).alert), next_cursor: found.next_cursor };
+  };
+  if (filter.severity === undefined && text === undefined) {
+    const found = await read(page.cursor, page.limit);
+    return found && { ...found, total: store.countState('alert', keys) };
+  }
+  // Reads on past a full page to count the matches, within the same bound.
+  const items: Alert[] = [];
+  let matches = 0;
+  let more = false;
+  let cursor = page.cursor;
+  for (let scanned = 0; ; ) {
+    const found = await read(cursor, PAGE_SIZE_MAX);
+    if (!found) return undefined;
+    scanned += found.items.length;
+    for (const a of found.items) {
+      if (!hit(a)) continue;
+      matches++;
+      if (items.length < page.limit) items.push(a);
+      else more = true;
+    }
+    cursor = found.next_cursor ?? undefined;
+    if (!cursor) return { items, next_cursor: more ? items[items.length - 1].id : null, total: page.cursor === undefined ? matches : null };
+    if (scanned >= ALERT_SCAN_MAX) return { items, next_cursor: items.length === page.limit ? items[items.length - 1].id : cursor, total: null };
+  }
 }
 
 export interface Decided {
@@ -25,7 +118,7 @@ export class SignalsRuntime {
   private ticking: Promise<void> | null = null;
 
   constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date) {
-    this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config() });
+    this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config(), alerts: storedAlerts(store) });
     this.engine.load(store.liveState().filter((r) => r.kind === 'alert' || r.kind === 'case').map((r) => r.data as StateChange));
   }
 
@@ -44,13 +137,18 @@ export class SignalsRuntime {
     return stateRecords(changes);
   }
 
+  /** The changes of each event are durable. */
+  settle(perEvent: StateChange[][]): void {
+    for (const changes of perEvent) this.engine.settle(changes);
+  }
+
   // Read models: what the routes show (by UUID or short id).
-  getAlert(organization: string, id: string): Alert | undefined {
+  getAlert(organization: string, id: string): Promise<Alert | undefined> {
     return this.engine.getAlert(organization, id);
   }
 
-  listAlerts(organization: string, filter: AlertListFilter): Alert[] {
-    return this.engine.listAlerts(organization, filter);
+  listAlerts(organization: string, filter: AlertListFilter, page: { cursor?: string; limit: number }): Promise<(Page<Alert> & { total: number | null }) | undefined> {
+    return listStoredAlerts(this.store, organization, filter, page);
   }
 
   getCase(organization: string, id: string): Case | undefined {
@@ -62,8 +160,8 @@ export class SignalsRuntime {
   }
 
   /** A person acknowledges, resolves or dismisses an alert; committed and published before it returns. */
-  act(organization: string, alertId: string, action: AlertAction, actor: string): Promise<void> {
-    return this.commit(this.engine.act(organization, alertId, action, actor));
+  async act(organization: string, alertId: string, action: AlertAction, actor: string): Promise<void> {
+    return this.commit(await this.engine.act(organization, alertId, action, actor));
   }
 
   /** A person moves a case; committed and published before it returns. */
@@ -92,12 +190,13 @@ export class SignalsRuntime {
       this.engine.rollback(changes);
       throw err;
     }
+    this.engine.settle(changes);
     this.publish(changes);
   }
 
   /** Auto-resolve and flap settling; one at a time. */
   tick(): Promise<void> {
-    return (this.ticking ??= this.commit(this.engine.tick())
+    return (this.ticking ??= this.engine.tick().then((changes) => this.commit(changes))
       .catch((err) => this.logger.warn('signals tick failed; retrying on the next tick', { err }))
       .finally(() => {
         this.ticking = null;

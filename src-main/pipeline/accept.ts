@@ -30,10 +30,12 @@ export interface Accepted {
 }
 
 /** What the pipeline calls on the signals runtime. */
-export interface SignalsStage extends AlertLookup {
+export interface SignalsStage {
   decide(events: NormalizedEvent[]): Promise<Decided>;
   records(changes: readonly StateChange[]): StateRecord[];
   rollback(perEvent: StateChange[][]): void;
+  /** The changes are durable. */
+  settle(perEvent: StateChange[][]): void;
   publish(changes: readonly StateChange[]): void;
 }
 
@@ -110,6 +112,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     // A concurrent twin was stored first (or the id is taken): its changes never happened.
     signals.rollback(changesOf.filter((_, i) => stored[i].duplicate_of || stored[i].id_conflict));
+    signals.settle(changesOf.filter((_, i) => !stored[i].duplicate_of && !stored[i].id_conflict));
     const conflict = stored.find((r) => r.id_conflict);
     if (conflict) throw new IdConflict(conflict.id);
     return stored;
@@ -121,11 +124,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     deliveries.enqueue(fresh.map((i) => owed[i]));
   }
 
+  /** The alerts an event changed: the one it opened or joined is among them. */
+  function alertsIn(changes: readonly StateChange[]): AlertLookup {
+    return { getAlert: (organization, id) => changes.flatMap((c) => (c.kind === 'alert' && c.alert.id === id && c.alert.organization === organization ? [c.alert] : []))[0] };
+  }
+
   return {
     async accept(sub) {
       const { events, changesOf, isDuplicate } = await decide(await normalize(sub));
       // Deliveries owed by the fresh events are committed with them (durable before the answer).
-      const owed = events.map((e, i) => (isDuplicate[i] ? NOTHING_OWED : deliveries.plan(e, signals)));
+      const owed = events.map((e, i) => (isDuplicate[i] ? NOTHING_OWED : deliveries.plan(e, alertsIn(changesOf[i]))));
       const stored = await commit(events, changesOf, owed);
       const fresh = events.map((_, i) => i).filter((i) => !stored[i].duplicate_of);
       publish(events, changesOf, owed, fresh);

@@ -47,11 +47,18 @@ interface StateLine {
   data: unknown;
   /** Written only when false (finished: not kept in memory). */
   live?: false;
+  /** Written only when true (live on disk, not in memory). */
+  cold?: true;
   keys?: StateKeys;
 }
 
 function stateLine(r: StateRecord): StateLine {
-  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : {}), ...(r.keys ? { keys: r.keys } : {}) };
+  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : r.cold ? { cold: true } : {}), ...(r.keys ? { keys: r.keys } : {}) };
+}
+
+/** The state record a log line holds. */
+function stateOf(line: Record<string, unknown>): StateRecord {
+  return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
 }
 
 function isKeys(v: unknown): v is StateKeys {
@@ -319,6 +326,14 @@ export class FileStore implements Store {
     return 'data' in at ? at.data : (await this.readRecord(at.location)).data;
   }
 
+  lookupState(kind: string, organization: string, value: string): string[] {
+    return this.states.lookup(kind, organization, value);
+  }
+
+  countState(kind: string, filter: StateFilter): number {
+    return this.states.count(kind, filter);
+  }
+
   async listState(kind: string, filter: StateFilter, page: { cursor?: string; limit: number }): Promise<Page<unknown> | undefined> {
     const limit = pageLimit(page.limit);
     const found: ({ data: unknown } | { location: Location })[] = [];
@@ -352,7 +367,7 @@ export class FileStore implements Store {
   }
 
   private rememberState(state: readonly StateRecord[], locations: readonly Location[]): void {
-    state.forEach((r, i) => this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data));
+    state.forEach((r, i) => this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data, r.cold === true));
   }
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
@@ -460,6 +475,7 @@ export class FileStore implements Store {
     // are appended again first, so that nothing but events and superseded state is lost.
     // Finished ones (succeeded deliveries, read notifications, …) go with their segment.
     const carried: StateRecord[] = this.states.liveIn(through);
+    for (const at of this.states.coldIn(through)) carried.push(stateOf(await this.readRecord(at)));
     for (let i = 0; i < carried.length; i += 1000) {
       const chunk = carried.slice(i, i + 1000);
       const locations = await this.log.append(chunk.map(stateLine));
@@ -607,7 +623,7 @@ export class FileStore implements Store {
   private indexRecord(record: Record<string, unknown>, loc: Location): void {
     if (record.record === 'state') {
       if (typeof record.kind === 'string' && typeof record.id === 'string') {
-        this.rememberState([{ kind: record.kind, id: record.id, data: record.data, live: record.live !== false, ...(isKeys(record.keys) ? { keys: record.keys } : {}) }], [loc]);
+        this.rememberState([stateOf(record)], [loc]);
       }
       else this.skippedRecords++;
       return;

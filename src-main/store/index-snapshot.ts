@@ -4,9 +4,9 @@
 // log written after it instead of every segment.
 //
 // File `events/index.snap`, written to a temp file, fsynced, renamed, directory fsynced:
-//   "SYSNAP3\n" | event id words (16 bytes per event) | received_at (f64 per event) | event
+//   "SYSNAP4\n" | event id words (16 bytes per event) | received_at (f64 per event) | event
 //   columns (1, 2 or 4 bytes per event each, widths in the meta) | per state kind: id words,
-//   columns, event and alert hashes | live records (JSON lines) | dedup keys (JSON lines) |
+//   columns, event and alert hashes, lookup entries | live records (JSON lines) | dedup keys (JSON lines) |
 //   meta JSON | u32 meta length | sha256 of all before
 // (all little-endian). About 60 bytes per event and 45 per state record, plus live records' JSON.
 // No part is one string or buffer the size of the store: the JSON sections are written in pieces.
@@ -21,7 +21,7 @@ import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
 import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
 export const SNAPSHOT_FILE = 'index.snap';
-const MAGIC = Buffer.from('SYSNAP3\n', 'latin1');
+const MAGIC = Buffer.from('SYSNAP4\n', 'latin1');
 export const SNAPSHOT_TAIL_BYTES = 4096;
 /** Bytes hashed and written per step of a snapshot write (the event loop runs between steps). */
 const SNAPSHOT_WRITE_CHUNK = 4 * 1024 * 1024;
@@ -57,6 +57,8 @@ interface KindMeta {
   otherIds: [number, string][];
   dicts: KindImage['dicts'];
   widths: number[];
+  /** Lookup entries (hash, row) after the hashes. */
+  lookups: number;
 }
 
 interface Meta {
@@ -121,10 +123,10 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
   for (const c of COLUMNS) columns.push(Buffer.from(bytesOf(s.index.columns[c])));
   const kinds: KindMeta[] = [];
   for (const k of s.state) {
-    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT) });
+    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length });
     columns.push(Buffer.from(bytesOf(k.idWords)));
     for (const c of STATE_COLUMNS) columns.push(Buffer.from(bytesOf(k.columns[c])));
-    columns.push(Buffer.from(bytesOf(k.evHash)), Buffer.from(bytesOf(k.alHash)));
+    columns.push(Buffer.from(bytesOf(k.evHash)), Buffer.from(bytesOf(k.alHash)), Buffer.from(bytesOf(k.lookupHashes)), Buffer.from(bytesOf(k.lookupRows)));
   }
   // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
   const dictNames = Object.keys(s.index.dicts) as (keyof IndexImage['dicts'])[];
@@ -212,7 +214,12 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
     const kidWords = r.uints(4, k.count * 4) as Uint32Array;
     const cols = {} as KindImage['columns'];
     STATE_COLUMNS.forEach((c, i) => (cols[c] = r.uints(k.widths[i], k.count)));
-    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, evHash: r.uints(4, k.count) as Uint32Array, alHash: r.uints(4, k.count) as Uint32Array, live: [] };
+    const evHash = r.uints(4, k.count) as Uint32Array;
+    const alHash = r.uints(4, k.count) as Uint32Array;
+    if (!Number.isInteger(k.lookups) || k.lookups < 0) throw new Error('bad lookup entries');
+    const lookupHashes = r.uints(4, k.lookups) as Uint32Array;
+    const lookupRows = r.uints(4, k.lookups) as Uint32Array;
+    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, evHash, alHash, lookupHashes, lookupRows, live: [] };
   });
   if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
   const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;

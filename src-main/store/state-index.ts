@@ -6,6 +6,7 @@
 // finished ones are read back from the log by location when asked for.
 // Rows are in order of first write, so "newest first" is a walk from the last row down.
 import { Column, Dict, IdTable, type UintArray } from './event-index';
+import { LookupTable } from './lookup-table';
 import type { Location } from './store-fs';
 
 /** What a listable record is filtered by (deliveries by destination, status, event, alert). */
@@ -16,6 +17,10 @@ export interface StateKeys {
   group?: string | null;
   event_id?: string | null;
   alert_id?: string | null;
+  /** Values the record is found by with lookupState() in its organization (an alert's key, short id). */
+  lookup?: readonly string[];
+  /** A time (epoch ms) the record can be filtered by (`until`), e.g. when an alert was last seen. */
+  at?: number;
 }
 
 export interface StateFilter {
@@ -24,9 +29,13 @@ export interface StateFilter {
   group?: string;
   event_id?: string;
   alert_id?: string;
+  /** Only records whose `at` key is at or before this time (epoch ms), to the second: callers check the record. */
+  until?: number;
 }
 
-const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group'] as const;
+const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags'] as const;
+/** flags: kept on disk only, yet carried forward by retention (see StateRecord.cold). */
+const COLD = 1;
 type ColName = (typeof COLS)[number];
 const DICTS = ['org', 'status', 'group'] as const;
 type DictName = (typeof DICTS)[number];
@@ -51,6 +60,9 @@ export interface KindImage {
   columns: Record<ColName, UintArray>;
   evHash: Uint32Array;
   alHash: Uint32Array;
+  /** (hash of a lookup value, row) entries. */
+  lookupHashes: Uint32Array;
+  lookupRows: Uint32Array;
   /** Live records' data (and keys), by row. */
   live: [number, unknown, StateKeys?][];
 }
@@ -63,6 +75,7 @@ class KindTable {
   evHash: Uint32Array;
   alHash: Uint32Array;
   dicts: Record<DictName, Dict>;
+  lookups = new LookupTable();
   /** Data (and keys, carried forward with them by retention) of live records, by id. */
   readonly live = new Map<string, { data: unknown; keys?: StateKeys }>();
 
@@ -79,7 +92,7 @@ class KindTable {
     return this.ids.row(id);
   }
 
-  put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown): void {
+  put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false): void {
     let row = this.ids.row(id);
     const c = this.cols;
     if (row === undefined) {
@@ -92,14 +105,17 @@ class KindTable {
     c.segment.set(row, loc.segment);
     c.offset.set(row, loc.offset);
     c.length.set(row, loc.length);
+    c.flags.set(row, live && cold ? COLD : 0);
     if (keys) {
       c.org.set(row, this.dicts.org.code(keys.organization));
       c.status.set(row, this.dicts.status.code(keys.status ?? ''));
       c.group.set(row, this.dicts.group.code(keys.group ?? ''));
       this.evHash[row] = hash32(keys.event_id);
       this.alHash[row] = hash32(keys.alert_id);
+      c.at.set(row, keys.at === undefined ? 0 : Math.max(1, Math.floor(keys.at / 1000)));
+      for (const v of keys.lookup ?? []) this.lookups.add(hash32(v), row);
     }
-    if (live) this.live.set(id, keys ? { data, keys } : { data, keys: this.live.get(id)?.keys });
+    if (live && !cold) this.live.set(id, keys ? { data, keys } : { data, keys: this.live.get(id)?.keys });
     else this.live.delete(id);
   }
 
@@ -108,7 +124,7 @@ class KindTable {
   }
 
   /** Rows matching the filter, newest first, from just below `before`, until `take` returns false. */
-  scan(filter: StateFilter, before: number, take: (row: number, id: string) => boolean): void {
+  scan(filter: StateFilter, before: number, take: (row: number) => boolean): void {
     const want = (name: DictName, value: string | undefined): number | null | undefined => {
       if (value === undefined) return null;
       const code = this.dicts[name].find(value);
@@ -122,22 +138,27 @@ class KindTable {
       code === null || (code === -1 ? this.dicts[name].values[this.cols[name].a[row]] === value : this.cols[name].a[row] === code);
     const ev = filter.event_id === undefined ? 0 : hash32(filter.event_id);
     const al = filter.alert_id === undefined ? 0 : hash32(filter.alert_id);
+    const until = filter.until === undefined ? -1 : Math.floor(filter.until / 1000);
+    const at = this.cols.at.a;
     for (let row = Math.min(before, this.count) - 1; row >= 0; row--) {
       if (!eq('org', org, filter.organization, row) || !eq('status', status, filter.status, row) || !eq('group', group, filter.group, row)) continue;
       if ((ev && this.evHash[row] !== ev) || (al && this.alHash[row] !== al)) continue;
-      if (!take(row, this.ids.id(row))) return;
+      if (until >= 0 && (at[row] === 0 || at[row] > until)) continue;
+      if (!take(row)) return;
     }
   }
 
   /** Keeps only the rows `keep` says yes to (order kept); returns how many went. */
   compact(keep: (row: number) => boolean): number {
     const rows: number[] = [];
+    const moved = new Int32Array(this.count).fill(-1);
     for (let row = 0; row < this.count; row++) {
-      if (keep(row)) rows.push(row);
+      if (keep(row)) moved[row] = rows.push(row) - 1;
       else if (this.live.size) this.live.delete(this.ids.id(row));
     }
     const dropped = this.count - rows.length;
     if (dropped === 0) return 0;
+    this.lookups.remap(moved);
     const other: [number, string][] = [];
     rows.forEach((from, to) => {
       for (const c of COLS) this.cols[c].a[to] = this.cols[c].a[from];
@@ -165,6 +186,8 @@ class KindTable {
       columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].a.subarray(0, n)])) as Record<ColName, UintArray>,
       evHash: this.evHash.subarray(0, n),
       alHash: this.alHash.subarray(0, n),
+      lookupHashes: this.lookups.hashes.subarray(0, this.lookups.count),
+      lookupRows: this.lookups.rows.subarray(0, this.lookups.count),
       live,
     };
   }
@@ -179,6 +202,7 @@ class KindTable {
     }
     t.evHash.set(img.evHash);
     t.alHash.set(img.alHash);
+    t.lookups = LookupTable.from(img.lookupHashes, img.lookupRows);
     t.dicts = { org: new Dict(1e6, img.dicts.org), status: new Dict(1e6, img.dicts.status), group: new Dict(GROUP_DICT_CAP, img.dicts.group) };
     t.ids.rebuild(img.count, img.otherIds);
     for (const [row, data, keys] of img.live) t.live.set(t.ids.id(row), keys ? { data, keys } : { data });
@@ -210,8 +234,23 @@ export class StateIndex {
     return t;
   }
 
-  put(kind: string, id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown): void {
-    this.table(kind).put(id, loc, keys, live, data);
+  put(kind: string, id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false): void {
+    this.table(kind).put(id, loc, keys, live, data, cold);
+  }
+
+  /** Ids of an organization's records written with this lookup value, newest first (a hash collision may add one: callers check). */
+  lookup(kind: string, organization: string, value: string): string[] {
+    const t = this.kinds.get(kind);
+    const org = t?.dicts.org.find(organization) ?? -1;
+    if (!t || org === -1) return [];
+    return t.lookups.find(hash32(value)).filter((row) => t.cols.org.a[row] === org).map((row) => t.ids.id(row));
+  }
+
+  /** How many records of a kind match the filter. */
+  count(kind: string, filter: StateFilter): number {
+    let n = 0;
+    this.kinds.get(kind)?.scan(filter, Infinity, () => ++n > 0);
+    return n;
   }
 
   has(kind: string, id: string): boolean {
@@ -261,7 +300,8 @@ export class StateIndex {
       if (row === undefined || (filter.organization !== undefined && t.dicts.org.values[t.cols.org.a[row]] !== filter.organization)) return false;
       before = row;
     }
-    t.scan(filter, before, (row, id) => {
+    t.scan(filter, before, (row) => {
+      const id = t.ids.id(row);
       const l = t.live.get(id);
       return take(id, l ? { data: l.data } : { location: t.location(row) });
     });
@@ -273,6 +313,16 @@ export class StateIndex {
     const out: { kind: string; id: string; data: unknown; keys?: StateKeys }[] = [];
     for (const t of this.kinds.values()) {
       for (const [id, l] of t.live) if (t.cols.segment.a[t.row(id)!] <= through) out.push({ kind: t.kind, id, data: l.data, ...(l.keys ? { keys: l.keys } : {}) });
+    }
+    return out;
+  }
+
+  /** Where the cold records (live, on disk only) stored in segments at or below `through` are: retention reads and carries them. */
+  coldIn(through: number): Location[] {
+    const out: Location[] = [];
+    for (const t of this.kinds.values()) {
+      const { segment, flags } = t.cols;
+      for (let row = 0; row < t.count; row++) if (flags.a[row] & COLD && segment.a[row] <= through) out.push(t.location(row));
     }
     return out;
   }

@@ -48,6 +48,11 @@ export interface StateRecord {
    * with getState()/listState(); retention drops it with its segment.
    */
   live?: boolean;
+  /**
+   * A live record kept on disk only (open alerts: a million would not fit in memory): retention
+   * carries it forward, but liveState() leaves it out; it is found with lookupState()/listState().
+   */
+  cold?: boolean;
   /** Makes the record listable with listState() (by organization, status, group, event, alert). */
   keys?: StateKeys;
 }
@@ -121,6 +126,13 @@ export interface Store {
    * the cursor is the id of the last item of the previous page. Undefined for an unknown cursor.
    */
   listState(kind: string, filter: StateFilter, page: { cursor?: string; limit: number }): Promise<Page<unknown> | undefined>;
+  /**
+   * Ids of an organization's records of a kind written with this lookup value (keys.lookup),
+   * newest first; a hash collision may add an id that does not have it: callers check the record.
+   */
+  lookupState(kind: string, organization: string, value: string): string[];
+  /** How many records of a kind written with keys match the filter. */
+  countState(kind: string, filter: StateFilter): number;
   /** The id of a stored or pending event with this (organization, dedup_key), if any. */
   duplicateOf(organization: string, dedupKey: string | null): string | undefined;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;

@@ -6,7 +6,7 @@
 // never mutated (which is what lets rollback put the previous objects back).
 import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
-import { ALERT_TIMELINE_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
+import { ALERT_CACHE_MAX, ALERT_TIMELINE_MAX, KEY_HISTORY_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Decision, DecisionAction, DecisionRule, NormalizedEvent, Severity } from '../types';
 import { compileExpression, DEFAULT_FLAP_SETTINGS, describeExpressionError } from './config-ops';
@@ -34,7 +34,9 @@ export interface SignalsEngineOptions {
   newId: () => string;
   /** The current configuration, all organizations; the engine filters by organization. */
   config: () => SignalsConfig;
-  /** Active alerts looked at per tick for auto-resolve (default TICK_SLICE). */
+  /** Where committed alerts are read. */
+  alerts: AlertSource;
+  /** Idle alerts looked at per tick for auto-resolve (default TICK_SLICE). */
   tickSlice?: number;
 }
 
@@ -203,86 +205,178 @@ class ExpressionCache {
 
 // ---------------------------------------------------------------- state
 
-const keyOf = (organization: string, key: string): string => `${organization}\n${key}`;
+/** Where the engine finds committed alerts (the store): a million open ones do not fit in memory. */
+export interface AlertSource {
+  get(id: string): Promise<Alert | undefined>;
+  /** Ids of an organization's alerts stored with this lookup value, newest first (a few without it may come too). */
+  lookup(organization: string, value: string): string[];
+  /** Active alerts (open or acknowledged) last seen at or before `until` (to the second), a page at a time. */
+  idle(until: number, page: { cursor?: string; limit: number }): Promise<{ items: Alert[]; next_cursor: string | null }>;
+}
 
-/** Committed records plus the indexes the rules need. Its objects are never mutated. */
-class State {
-  readonly alerts = new Map<string, Alert>();
-  readonly cases = new Map<string, Case>();
-  /** open or acknowledged alert ids: what CLOSED events, dedup and auto-resolve look at. */
-  readonly active = new Set<string>();
+/** What an alert is found by: its short id, its idempotency key, its deduplication values. */
+export function alertLookups(a: Alert): string[] {
+  const out = [shortLookup(a.short_id)];
+  if (a.idempotency_key !== null) out.push(keyLookup(a.idempotency_key));
+  for (const [filterId, value] of Object.entries(a.dedup_values)) out.push(dedupLookup(filterId, value));
+  return out;
+}
+const shortLookup = (shortId: string) => `s:${shortId}`;
+const keyLookup = (key: string) => `k:${key}`;
+const dedupLookup = (filterId: string, value: string) => `d:${filterId}\n${value}`;
+
+const keyOf = (organization: string, value: string): string => `${organization}\n${value}`;
+
+/**
+ * The alerts as the engine sees them: committed ones read from the source (a bounded cache of
+ * recent ones in memory), over the versions not yet durable (pending, with their lookups).
+ * Objects handed out are frozen and never mutated.
+ */
+class Alerts {
+  private readonly pending = new Map<string, Alert>();
+  private readonly pendingLookups = new Map<string, Set<string>>();
+  private readonly cache = new Map<string, Alert>();
+  /** Ids of flapping alerts (few; their records stay in memory in the store too). */
   readonly flapping = new Set<string>();
-  private readonly alertShort = new Map<string, string>();
-  private readonly caseShort = new Map<string, string>();
-  /** organization + idempotency key → alert ids, oldest first. */
-  private readonly byKey = new Map<string, string[]>();
+
+  constructor(private readonly source: AlertSource) {}
 
   clear(): void {
-    for (const m of [this.alerts, this.cases, this.alertShort, this.caseShort, this.byKey]) m.clear();
-    this.active.clear();
+    this.pending.clear();
+    this.pendingLookups.clear();
+    this.cache.clear();
     this.flapping.clear();
   }
 
-  putAlert(alert: Alert): void {
-    if (!this.alerts.has(alert.id)) {
-      this.alertShort.set(alert.short_id, alert.id);
-      if (alert.idempotency_key !== null) {
-        const k = keyOf(alert.organization, alert.idempotency_key);
-        const ids = this.byKey.get(k) ?? [];
-        ids.push(alert.id);
-        this.byKey.set(k, ids);
-      }
+  async read(id: string): Promise<Alert | undefined> {
+    const known = this.pending.get(id) ?? this.cached(id);
+    if (known) return known;
+    const stored = await this.source.get(id);
+    if (!stored) return undefined;
+    // Read again after the wait: an operation may have staged a newer version meanwhile.
+    const now = this.pending.get(id) ?? this.cached(id);
+    if (now) return now;
+    const alert = freezeAlert(stored);
+    this.remember(alert);
+    return alert;
+  }
+
+  /** Ids with this lookup value, newest first: staged new ones, then stored ones. */
+  ids(organization: string, value: string): string[] {
+    const stored = this.source.lookup(organization, value);
+    const staged = this.pendingLookups.get(keyOf(organization, value));
+    if (!staged) return stored;
+    const known = new Set(stored);
+    return [...[...staged].filter((id) => !known.has(id)).reverse(), ...stored];
+  }
+
+  taken(organization: string, value: string): boolean {
+    return this.ids(organization, value).length > 0;
+  }
+
+  /** An operation's new version, not durable yet. */
+  stage(alert: Alert): void {
+    const old = this.pending.get(alert.id);
+    if (old) this.unindex(old);
+    this.pending.set(alert.id, alert);
+    for (const v of alertLookups(alert)) {
+      const k = keyOf(alert.organization, v);
+      let ids = this.pendingLookups.get(k);
+      if (!ids) this.pendingLookups.set(k, (ids = new Set()));
+      ids.add(alert.id);
     }
-    this.alerts.set(alert.id, alert);
-    if (isActive(alert)) this.active.add(alert.id);
-    else this.active.delete(alert.id);
+    this.flag(alert);
+  }
+
+  /** Puts back the version an undone operation replaced (null: the alert did not exist). */
+  unstage(id: string, after: Alert, before: Alert | null, beforeWasPending: boolean): void {
+    if (this.pending.get(id) === after) {
+      this.unindex(after);
+      this.pending.delete(id);
+    }
+    if (before && beforeWasPending) this.stage(before);
+    else if (before) this.flag(before);
+    else this.flapping.delete(id);
+  }
+
+  isPending(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /** The version is durable now: it leaves the pending set (unless a newer one is staged) for the cache. */
+  settle(alert: Alert): void {
+    if (this.pending.get(alert.id) === alert) {
+      this.unindex(alert);
+      this.pending.delete(alert.id);
+    }
+    this.remember(alert);
+  }
+
+  /** A committed alert found at start-up (flapping ones, which the store keeps in memory). */
+  adopt(alert: Alert): void {
+    this.remember(alert);
+    this.flag(alert);
+  }
+
+  private flag(alert: Alert): void {
     if (alert.flapping) this.flapping.add(alert.id);
     else this.flapping.delete(alert.id);
   }
 
-  removeAlert(id: string): void {
-    const alert = this.alerts.get(id);
-    if (!alert) return;
-    this.alerts.delete(id);
-    this.alertShort.delete(alert.short_id);
-    this.active.delete(id);
-    this.flapping.delete(id);
-    if (alert.idempotency_key !== null) {
-      const k = keyOf(alert.organization, alert.idempotency_key);
-      const ids = (this.byKey.get(k) ?? []).filter((x) => x !== id);
-      if (ids.length) this.byKey.set(k, ids);
-      else this.byKey.delete(k);
+  private unindex(alert: Alert): void {
+    for (const v of alertLookups(alert)) {
+      const k = keyOf(alert.organization, v);
+      const ids = this.pendingLookups.get(k);
+      ids?.delete(alert.id);
+      if (ids?.size === 0) this.pendingLookups.delete(k);
     }
   }
 
-  putCase(c: Case): void {
-    this.caseShort.set(c.short_id, c.id);
-    this.cases.set(c.id, c);
+  private cached(id: string): Alert | undefined {
+    const a = this.cache.get(id);
+    if (a) {
+      this.cache.delete(id);
+      this.cache.set(id, a);
+    }
+    return a;
   }
 
-  removeCase(id: string): void {
-    const c = this.cases.get(id);
+  private remember(alert: Alert): void {
+    this.cache.delete(alert.id);
+    this.cache.set(alert.id, alert);
+    if (this.cache.size > ALERT_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** Cases stay in memory (one per alert of a create_case definition). */
+class Cases {
+  readonly byId = new Map<string, Case>();
+  private readonly short = new Map<string, string>();
+
+  clear(): void {
+    this.byId.clear();
+    this.short.clear();
+  }
+
+  put(c: Case): void {
+    this.short.set(c.short_id, c.id);
+    this.byId.set(c.id, c);
+  }
+
+  remove(id: string): void {
+    const c = this.byId.get(id);
     if (!c) return;
-    this.cases.delete(id);
-    this.caseShort.delete(c.short_id);
+    this.byId.delete(id);
+    this.short.delete(c.short_id);
   }
 
-  findAlert(organization: string, idOrShortId: string): Alert | undefined {
-    const alert = this.alerts.get(idOrShortId) ?? this.alerts.get(this.alertShort.get(idOrShortId) ?? '');
-    return alert?.organization === organization ? alert : undefined;
-  }
-
-  findCase(organization: string, idOrShortId: string): Case | undefined {
-    const c = this.cases.get(idOrShortId) ?? this.cases.get(this.caseShort.get(idOrShortId) ?? '');
+  find(organization: string, idOrShortId: string): Case | undefined {
+    const c = this.byId.get(idOrShortId) ?? this.byId.get(this.short.get(idOrShortId) ?? '');
     return c?.organization === organization ? c : undefined;
   }
 
-  keyAlertIds(organization: string, key: string): readonly string[] {
-    return this.byKey.get(keyOf(organization, key)) ?? [];
-  }
-
-  shortIdTaken(shortId: string): boolean {
-    return this.alertShort.has(shortId) || this.caseShort.has(shortId);
+  taken(shortId: string): boolean {
+    return this.short.has(shortId);
   }
 }
 
@@ -319,21 +413,27 @@ function freezeCase(c: Case): Case {
   return Object.freeze(c);
 }
 
-type Undo = { kind: 'alert'; id: string; before: Alert | null } | { kind: 'case'; id: string; before: Case | null };
+type Undo =
+  | { kind: 'alert'; id: string; after: Alert; before: Alert | null; beforeWasPending: boolean }
+  | { kind: 'case'; id: string; before: Case | null };
 
-/** The working copies of one operation; commit() publishes them as snapshots. */
+/**
+ * The working copies of one operation over the alerts it read beforehand (`known`: an
+ * operation reads everything it may touch first, then decides without waiting);
+ * commit() stages them as snapshots.
+ */
 class Tx {
   private readonly alerts = new Map<string, { before: Alert | null; after: Alert }>();
   private readonly cases = new Map<string, { before: Case | null; after: Case }>();
 
-  constructor(private readonly state: State) {}
+  constructor(private readonly known: ReadonlyMap<string, Alert>, private readonly state: { alerts: Alerts; cases: Cases }) {}
 
-  /** A writable copy of a committed alert (the same copy for the rest of the operation). */
+  /** A writable copy of a known alert (the same copy for the rest of the operation). */
   alert(id: string): Alert {
     let slot = this.alerts.get(id);
     if (!slot) {
-      const current = this.state.alerts.get(id);
-      if (!current) throw new Error(`signals engine: alert ${id} is not in state`);
+      const current = this.known.get(id);
+      if (!current) throw new Error(`signals engine: alert ${id} was not read before the operation`);
       slot = { before: current, after: cloneAlert(current) };
       this.alerts.set(id, slot);
     }
@@ -347,7 +447,7 @@ class Tx {
   case(id: string): Case {
     let slot = this.cases.get(id);
     if (!slot) {
-      const current = this.state.cases.get(id);
+      const current = this.state.cases.byId.get(id);
       if (!current) throw new Error(`signals engine: case ${id} is not in state`);
       slot = { before: current, after: cloneCase(current) };
       this.cases.set(id, slot);
@@ -359,9 +459,9 @@ class Tx {
     this.cases.set(c.id, { before: null, after: c });
   }
 
-  /** The alert as this operation sees it: its working copy, else the committed one. */
+  /** The alert as this operation sees it: its working copy, else the known one. */
   peekAlert(id: string): Alert | undefined {
-    return this.alerts.get(id)?.after ?? this.state.alerts.get(id);
+    return this.alerts.get(id)?.after ?? this.known.get(id);
   }
 
   newAlertIds(): string[] {
@@ -375,15 +475,16 @@ class Tx {
   commit(undo: WeakMap<StateChange, Undo>): StateChange[] {
     const changes: StateChange[] = [];
     for (const [id, { before, after }] of this.alerts) {
-      this.state.putAlert(after);
-      // The committed object itself, frozen (state objects are never mutated): no second copy per alert in memory.
-      const change: StateChange = { kind: 'alert', alert: freezeAlert(after), notify: !after.flapping };
-      undo.set(change, { kind: 'alert', id, before });
+      const beforeWasPending = this.state.alerts.isPending(id);
+      // The staged object itself, frozen (state objects are never mutated): no second copy per alert in memory.
+      this.state.alerts.stage(freezeAlert(after));
+      const change: StateChange = { kind: 'alert', alert: after, notify: !after.flapping };
+      undo.set(change, { kind: 'alert', id, after, before, beforeWasPending });
       changes.push(change);
     }
     for (const [id, { before, after }] of this.cases) {
-      this.state.putCase(after);
-      const notify = !after.alert_ids.some((a) => this.state.alerts.get(a)?.flapping);
+      this.state.cases.put(after);
+      const notify = !after.alert_ids.some((a) => this.state.alerts.flapping.has(a));
       const change: StateChange = { kind: 'case', case: freezeCase(after), notify };
       undo.set(change, { kind: 'case', id, before });
       changes.push(change);
@@ -416,6 +517,10 @@ interface Context {
   dedup: Record<string, string>;
   /** The event's catalog links (typed; event.catalog holds the same). */
   links: CatalogLink[];
+  /** Alerts of the event's key, oldest first (the recent ones: see keyAlerts). */
+  keyIds: string[];
+  /** Deduplicate filter id → active alerts with this event's value. */
+  dedupCandidates: Map<string, Alert[]>;
 }
 
 const ALERT_TRANSITIONS: Record<AlertAction, { from: AlertStatus[]; to: AlertStatus; kind: TimelineKind; verb: string; done: string }> = {
@@ -428,37 +533,47 @@ const ALERT_TRANSITIONS: Record<AlertAction, { from: AlertStatus[]; to: AlertSta
 const CASE_TRANSITIONS: Record<CaseStatus, CaseStatus[]> = { new: ['triage', 'closed'], triage: ['closed'], closed: ['triage'] };
 
 export class SignalsEngine {
-  private readonly state = new State();
+  private readonly alerts: Alerts;
+  private readonly cases = new Cases();
   /** Replaced on load(): changes from before a reload must not roll back into it. */
   private undo = new WeakMap<StateChange, Undo>();
   private readonly expressions = new ExpressionCache();
-  /** Where the auto-resolve sweep over active alerts goes on at the next tick. */
-  private sweep: Iterator<string> | null = null;
-  /** decide() calls run one after another, in call order. */
+  /** Where the auto-resolve sweep goes on at the next tick (the last id looked at). */
+  private sweep: string | null = null;
+  /** Operations on alerts (decide, act, tick) run one after another, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: SignalsEngineOptions) {}
+  constructor(private readonly opts: SignalsEngineOptions) {
+    this.alerts = new Alerts(opts.alerts);
+  }
 
-  /** Replaces the in-memory state with persisted snapshots, in order (the last per id wins). */
+  /**
+   * Starts over from what the store holds in memory: cases, and flapping alerts (other alerts
+   * are read from the source when an operation needs them). The last snapshot per id wins.
+   */
   load(changes: readonly StateChange[]): void {
-    this.state.clear();
+    this.alerts.clear();
+    this.cases.clear();
     this.undo = new WeakMap();
     for (const change of changes) {
-      // Adopted, frozen, not copied: the store's live records and the engine share one object per alert.
-      if (change.kind === 'alert') this.state.putAlert(freezeAlert(change.alert));
-      else this.state.putCase(freezeCase(change.case));
+      // Adopted, frozen, not copied: the store's live records and the engine share one object.
+      if (change.kind === 'alert') this.alerts.adopt(freezeAlert(change.alert));
+      else this.cases.put(freezeCase(change.case));
     }
   }
 
   /**
    * Decides what `event` does (attach → snooze → deduplicate → idempotency key → case →
-   * flap) and applies the changes at once, so the next decide sees them. If the caller
-   * cannot persist them, it calls rollback(changes).
+   * flap) and applies the changes at once, so the next decide sees them. The caller persists
+   * them, then calls settle(changes); if it cannot, rollback(changes).
    */
   decide(event: NormalizedEvent): Promise<DecideResult> {
-    const run = this.queue.then(() => this.decideNow(event));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serially(() => this.decideNow(event));
+  }
+
+  /** The changes are durable: the source has them now (the engine stops holding them). */
+  settle(changes: readonly StateChange[]): void {
+    for (const change of changes) if (change.kind === 'alert') this.alerts.settle(change.alert);
   }
 
   /**
@@ -471,39 +586,40 @@ export class SignalsEngine {
       if (!undo) continue;
       this.undo.delete(change);
       if (undo.kind === 'alert') {
-        if (undo.before) this.state.putAlert(undo.before);
-        else this.state.removeAlert(undo.id);
+        this.alerts.unstage(undo.id, undo.after, undo.before, undo.beforeWasPending);
       } else if (undo.before) {
-        this.state.putCase(undo.before);
+        this.cases.put(undo.before);
       } else {
-        this.state.removeCase(undo.id);
+        this.cases.remove(undo.id);
       }
     }
   }
 
   /** A person acknowledges, resolves or dismisses an alert. */
-  act(organization: string, alertIdOrShortId: string, action: AlertAction, actor: string): StateChange[] {
-    const current = this.state.findAlert(organization, alertIdOrShortId);
-    if (!current) throw new NotFoundError([`id: no alert "${alertIdOrShortId}"`]);
-    const t = ALERT_TRANSITIONS[action];
-    if (!t) throw new ValidationError([`action: must be one of ${ALERT_ACTIONS.join(', ')}`]);
-    if (!actor?.trim()) throw new ValidationError(['actor: is required']);
-    if (!t.from.includes(current.status)) {
-      throw new ValidationError([`action: cannot ${t.verb} alert ${current.short_id}: it is ${current.status}`]);
-    }
-    const at = this.opts.now().toISOString();
-    const tx = new Tx(this.state);
-    const alert = tx.alert(current.id);
-    alert.status = t.to;
-    alert.updated_at = at;
-    if (t.to !== 'acknowledged') alert.resolved_at = at;
-    pushTimeline(alert.timeline, entry(at, t.kind, `${t.done} by ${actor}.`, null, actor));
-    return tx.commit(this.undo);
+  act(organization: string, alertIdOrShortId: string, action: AlertAction, actor: string): Promise<StateChange[]> {
+    return this.serially(async () => {
+      const current = await this.findAlert(organization, alertIdOrShortId);
+      if (!current) throw new NotFoundError([`id: no alert "${alertIdOrShortId}"`]);
+      const t = ALERT_TRANSITIONS[action];
+      if (!t) throw new ValidationError([`action: must be one of ${ALERT_ACTIONS.join(', ')}`]);
+      if (!actor?.trim()) throw new ValidationError(['actor: is required']);
+      if (!t.from.includes(current.status)) {
+        throw new ValidationError([`action: cannot ${t.verb} alert ${current.short_id}: it is ${current.status}`]);
+      }
+      const at = this.opts.now().toISOString();
+      const tx = this.tx(new Map([[current.id, current]]));
+      const alert = tx.alert(current.id);
+      alert.status = t.to;
+      alert.updated_at = at;
+      if (t.to !== 'acknowledged') alert.resolved_at = at;
+      pushTimeline(alert.timeline, entry(at, t.kind, `${t.done} by ${actor}.`, null, actor));
+      return tx.commit(this.undo);
+    });
   }
 
   /** A person moves a case: new → triage → closed, and closed → triage to reopen. */
   setCaseStatus(organization: string, caseIdOrShortId: string, status: CaseStatus, actor: string): StateChange[] {
-    const current = this.state.findCase(organization, caseIdOrShortId);
+    const current = this.cases.find(organization, caseIdOrShortId);
     if (!current) throw new NotFoundError([`id: no case "${caseIdOrShortId}"`]);
     if (!CASE_STATUSES.includes(status)) throw new ValidationError([`status: must be one of ${CASE_STATUSES.join(', ')}`]);
     if (!actor?.trim()) throw new ValidationError(['actor: is required']);
@@ -511,7 +627,7 @@ export class SignalsEngine {
       throw new ValidationError([`status: case ${current.short_id} cannot go from ${current.status} to ${status}`]);
     }
     const at = this.opts.now().toISOString();
-    const tx = new Tx(this.state);
+    const tx = this.tx(new Map());
     const c = tx.case(current.id);
     pushTimeline(c.timeline, entry(at, 'status_changed', `Status ${c.status} → ${status} by ${actor}.`, null, actor));
     c.status = status;
@@ -520,50 +636,57 @@ export class SignalsEngine {
   }
 
   /** Time-based work at opts.now(): flapping alerts settle, idle alerts auto-resolve. */
-  tick(): StateChange[] {
+  tick(): Promise<StateChange[]> {
+    return this.serially(() => this.tickNow());
+  }
+
+  private async tickNow(): Promise<StateChange[]> {
     const now = this.opts.now();
     const at = now.toISOString();
     const config = this.opts.config();
     const flap = config.flap ?? DEFAULT_FLAP_SETTINGS;
-    const tx = new Tx(this.state);
+    const known = new Map<string, Alert>();
+    const settling: string[] = [];
+    for (const id of [...this.alerts.flapping]) {
+      const current = await this.alerts.read(id);
+      if (!current?.flapping) continue;
+      const history = current.idempotency_key === null ? [] : await this.keyAlerts(current.organization, current.idempotency_key, now.getTime() - flap.window_s * 1000, known);
+      known.set(id, current);
+      if (now.getTime() - lastTransition(history) >= flap.window_s * 1000) settling.push(id);
+    }
 
-    for (const id of this.state.flapping) {
-      const current = this.state.alerts.get(id)!;
-      const last = current.idempotency_key === null ? 0 : this.lastTransition(tx, current.organization, current.idempotency_key);
-      if (now.getTime() - last < flap.window_s * 1000) continue;
+    // Auto-resolve looks at a slice of the idle alerts per tick (a sweep resumes where the last
+    // one stopped), and not at all while no definition or source auto-resolves: with a million
+    // open alerts a full pass every tick would stall the event loop.
+    const afters = [...config.definitions.map((d) => d.auto_resolve_after_s), ...(config.sources ?? []).map((src) => src.auto_resolve_after_s)].filter((n): n is number => n != null);
+    const slice: Alert[] = [];
+    if (afters.length === 0) this.sweep = null;
+    else {
+      const page = await this.opts.alerts.idle(now.getTime() - Math.min(...afters) * 1000, { cursor: this.sweep ?? undefined, limit: this.opts.tickSlice ?? TICK_SLICE });
+      this.sweep = page.next_cursor;
+      for (const stored of page.items) {
+        const current = await this.alerts.read(stored.id); // a newer version may be pending
+        if (current) slice.push(current);
+      }
+    }
+
+    const tx = this.tx(known);
+    for (const id of settling) {
       const alert = tx.alert(id);
       alert.flapping = false;
       alert.updated_at = at;
       pushTimeline(alert.timeline, entry(at, 'settled', `Settled: no open/resolve transition for ${flap.window_s} s; notifications resume.`));
     }
-
-    // Auto-resolve looks at active alerts a slice per tick (a sweep resumes where the last one
-    // stopped), and not at all while no definition or source auto-resolves: with a million open
-    // alerts a full pass every tick would stall the event loop.
-    const autoResolves = config.definitions.some((d) => d.auto_resolve_after_s != null) || (config.sources ?? []).some((src) => src.auto_resolve_after_s != null);
-    if (!autoResolves) this.sweep = null;
-    const slice: string[] = [];
-    if (autoResolves) {
-      this.sweep ??= this.state.active.values();
-      while (slice.length < (this.opts.tickSlice ?? TICK_SLICE)) {
-        const next = this.sweep.next();
-        if (next.done) {
-          this.sweep = null;
-          break;
-        }
-        slice.push(next.value);
-      }
-    }
-    for (const id of slice) {
-      const current = this.state.alerts.get(id);
-      if (!current || !isActive(current)) continue;
+    for (const current of slice) {
+      if (!isActive(current)) continue;
       const def = current.definition_id === null ? undefined : findDefinition(config, current.organization, current.definition_id);
       const source = config.sources?.find((s) => s.organization === current.organization && s.id === current.source);
       // The definition's setting wins; a source's applies where the definition sets none.
       const after = def?.auto_resolve_after_s ?? source?.auto_resolve_after_s ?? null;
       if (after === null || now.getTime() - Date.parse(current.last_seen) < after * 1000) continue;
       const governor = def?.auto_resolve_after_s != null ? `definition ${q(def.name)}` : `source ${q(source!.name)}`;
-      const alert = tx.alert(id);
+      known.set(current.id, current);
+      const alert = tx.alert(current.id);
       alert.status = 'resolved';
       alert.resolved_at = at;
       alert.updated_at = at;
@@ -575,26 +698,14 @@ export class SignalsEngine {
     return tx.commit(this.undo);
   }
 
-  getAlert(organization: string, idOrShortId: string): Alert | undefined {
-    const alert = this.state.findAlert(organization, idOrShortId);
+  /** One alert by UUID or short id (a copy), as the engine sees it. */
+  async getAlert(organization: string, idOrShortId: string): Promise<Alert | undefined> {
+    const alert = await this.findAlert(organization, idOrShortId);
     return alert && cloneAlert(alert);
   }
 
-  /** Newest first (by created_at, then by arrival). */
-  listAlerts(organization: string, filter: AlertListFilter = {}): Alert[] {
-    const text = filter.text?.toLowerCase();
-    const hit = (a: Alert): boolean =>
-      a.organization === organization &&
-      (filter.status === undefined || a.status === filter.status) &&
-      (filter.definition_id === undefined || a.definition_id === filter.definition_id) &&
-      (filter.severity === undefined || a.severity === filter.severity) &&
-      (text === undefined ||
-        [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(text)));
-    return newestFirst([...this.state.alerts.values()].filter(hit)).map((a) => cloneAlert(a));
-  }
-
   getCase(organization: string, idOrShortId: string): Case | undefined {
-    const c = this.state.findCase(organization, idOrShortId);
+    const c = this.cases.find(organization, idOrShortId);
     return c && cloneCase(c);
   }
 
@@ -606,7 +717,45 @@ export class SignalsEngine {
       (filter.status === undefined || c.status === filter.status) &&
       (filter.definition_id === undefined || c.definition_id === filter.definition_id) &&
       (text === undefined || [c.title, c.short_id, c.id].some((s) => s.toLowerCase().includes(text)));
-    return newestFirst([...this.state.cases.values()].filter(hit)).map((c) => cloneCase(c));
+    return newestFirst([...this.cases.byId.values()].filter(hit)).map((c) => cloneCase(c));
+  }
+
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private tx(known: ReadonlyMap<string, Alert>): Tx {
+    return new Tx(known, { alerts: this.alerts, cases: this.cases });
+  }
+
+  private async findAlert(organization: string, idOrShortId: string): Promise<Alert | undefined> {
+    const byId = await this.alerts.read(idOrShortId);
+    if (byId) return byId.organization === organization ? byId : undefined;
+    for (const id of this.alerts.ids(organization, shortLookup(idOrShortId))) {
+      const a = await this.alerts.read(id);
+      if (a?.organization === organization && a.short_id === idOrShortId) return a;
+    }
+    return undefined;
+  }
+
+  /**
+   * The recent alerts of a key, newest first, into `known`: back to the first that neither
+   * opened nor left the open set since `since` (older ones cannot count as transitions, and
+   * only the newest can still be active), at most KEY_HISTORY_MAX.
+   */
+  private async keyAlerts(organization: string, key: string, since: number, known: Map<string, Alert>): Promise<Alert[]> {
+    const found: Alert[] = [];
+    for (const id of this.alerts.ids(organization, keyLookup(key))) {
+      const a = await this.alerts.read(id);
+      if (a?.organization !== organization || a.idempotency_key !== key) continue;
+      found.push(a);
+      known.set(a.id, a);
+      const recent = Date.parse(a.created_at) >= since || (a.resolved_at !== null && Date.parse(a.resolved_at) >= since);
+      if (found.length >= KEY_HISTORY_MAX || (!recent && !isActive(a))) break;
+    }
+    return found;
   }
 
   // ------------------------------------------------------------ decide
@@ -618,8 +767,8 @@ export class SignalsEngine {
     // A shallow copy: only top-level fields are replaced below, nested values are never
     // mutated, so the caller's event stays as it was without a deep clone of its raw payload.
     const event: NormalizedEvent = { ...input };
-    const known = event.catalog.map((c) => `${c.kind}:${c.slug}`);
-    const links = linkCatalog([...event.tags, ...known], config.catalog.filter((c) => c.organization === org));
+    const linked = event.catalog.map((c) => `${c.kind}:${c.slug}`);
+    const links = linkCatalog([...event.tags, ...linked], config.catalog.filter((c) => c.organization === org));
     event.catalog = links.map((l) => ({ ...l }));
     event.definition_id = null;
     event.alert_id = null;
@@ -666,8 +815,24 @@ export class SignalsEngine {
       }
     }
 
-    // From here on nothing awaits: the state read below is the state written.
-    const ctx: Context = { tx: new Tx(this.state), event, def, config, now, at: now.toISOString(), dedup, links };
+    // Read every alert the rules may look at: the key's recent ones and the deduplication candidates.
+    const known = new Map<string, Alert>();
+    const flapSince = now.getTime() - (config.flap ?? DEFAULT_FLAP_SETTINGS).window_s * 1000;
+    const keyIds = event.idempotency_key === null ? [] : (await this.keyAlerts(org, event.idempotency_key, flapSince, known)).map((a) => a.id).reverse();
+    const dedupCandidates = new Map<string, Alert[]>();
+    for (const [filterId, value] of Object.entries(dedup)) {
+      const candidates: Alert[] = [];
+      for (const id of this.alerts.ids(org, dedupLookup(filterId, value))) {
+        const a = await this.alerts.read(id);
+        if (a?.organization !== org || !isActive(a) || a.dedup_values[filterId] !== value) continue;
+        candidates.push(a);
+        known.set(a.id, a);
+      }
+      dedupCandidates.set(filterId, candidates);
+    }
+
+    // From here on nothing awaits: the state read above is the state written (operations run one at a time).
+    const ctx: Context = { tx: this.tx(known), event, def, config, now, at: now.toISOString(), dedup, links, keyIds, dedupCandidates };
     const outcome =
       event.status === 'OPEN' ? (this.deduplicate(ctx, filters, notes) ?? this.groupOpen(ctx)) : this.groupClosed(ctx);
 
@@ -727,9 +892,8 @@ export class SignalsEngine {
       const value = ctx.dedup[filter.id];
       if (filter.kind !== 'deduplicate' || value === undefined) continue;
       let best: Alert | null = null;
-      for (const id of this.state.active) {
-        const a = this.state.alerts.get(id)!;
-        if (a.organization !== ctx.event.organization || a.definition_id !== ctx.def?.id || a.dedup_values[filter.id] !== value) continue;
+      for (const a of ctx.dedupCandidates.get(filter.id) ?? []) {
+        if (a.definition_id !== ctx.def?.id) continue;
         if (!best || a.last_seen > best.last_seen) best = a;
       }
       if (!best) continue;
@@ -753,15 +917,15 @@ export class SignalsEngine {
       const reason = 'the event has no idempotency key, so it opens its own alert (rule no_key_own_alert).';
       return this.opened(ctx, 'no_key_own_alert', reason);
     }
-    const ids = this.state.keyAlertIds(ctx.event.organization, key);
-    const activeId = [...ids].reverse().find((id) => this.state.active.has(id));
+    const ids = ctx.keyIds;
+    const activeId = [...ids].reverse().find((id) => isActive(ctx.tx.peekAlert(id)!));
     if (activeId) {
-      const status = this.state.alerts.get(activeId)!.status;
+      const status = ctx.tx.peekAlert(activeId)!.status;
       const reason = `${status === 'open' ? 'an open' : 'an acknowledged'} alert has idempotency key ${q(key)} (rule idempotency_key_join).`;
       const alert = this.join(ctx, activeId, `Event joined: ${reason}`);
       return { action: 'joined_alert', rule: 'idempotency_key_join', text: `Joined alert ${alert.short_id}: ${reason}`, alert, resolved: [], opened: false, filter: null };
     }
-    const previous = ids.length ? this.state.alerts.get(ids[ids.length - 1])! : null;
+    const previous = ids.length ? ctx.tx.peekAlert(ids[ids.length - 1])! : null;
     if (previous) {
       const reason = `the previous alert ${previous.short_id} with idempotency key ${q(key)} was ${previous.status}, so a new alert opens (rule reopen_after_resolve).`;
       return this.opened(ctx, 'reopen_after_resolve', reason);
@@ -784,7 +948,7 @@ export class SignalsEngine {
     if (key === null) {
       return none('close_without_key', 'the CLOSED event has no idempotency key, so there is nothing to resolve (rule close_without_key).');
     }
-    const ids = this.state.keyAlertIds(ctx.event.organization, key).filter((id) => this.state.active.has(id));
+    const ids = ctx.keyIds.filter((id) => isActive(ctx.tx.peekAlert(id)!));
     if (!ids.length) return none('close_no_open_alert', `no open alert has idempotency key ${q(key)} (rule close_no_open_alert).`);
     const reason = `a CLOSED event resolves every open alert with idempotency key ${q(key)} (rule close_resolves_key).`;
     const resolved = ids.map((id) => {
@@ -811,7 +975,7 @@ export class SignalsEngine {
     // Filters created after the alert opened start grouping from here.
     for (const [filterId, value] of Object.entries(ctx.dedup)) alert.dedup_values[filterId] ??= value;
     if (timelineText) pushTimeline(alert.timeline, entry(at, 'event_joined', timelineText, event.id));
-    if (catalogChanged && alert.case_id && this.state.cases.has(alert.case_id)) {
+    if (catalogChanged && alert.case_id && this.cases.byId.has(alert.case_id)) {
       const c = ctx.tx.case(alert.case_id);
       if (mergeCatalog(c.catalog, alert.catalog)) c.updated_at = at;
     }
@@ -823,7 +987,7 @@ export class SignalsEngine {
     const id = this.opts.newId();
     const alert: Alert = {
       id,
-      short_id: this.freeShortId('AL', id),
+      short_id: this.freeShortId('AL', id, event.organization),
       organization: event.organization,
       source: event.source,
       idempotency_key: event.idempotency_key,
@@ -854,7 +1018,7 @@ export class SignalsEngine {
     const id = this.opts.newId();
     const c: Case = {
       id,
-      short_id: this.freeShortId('CA', id),
+      short_id: this.freeShortId('CA', id, alert.organization),
       organization: alert.organization,
       title: alert.title,
       status: 'new',
@@ -882,7 +1046,7 @@ export class SignalsEngine {
     if (key === null || !involved.length || involved.every((a) => a.idempotency_key !== key)) return null;
     const flap = ctx.config.flap ?? DEFAULT_FLAP_SETTINGS;
     const since = ctx.now.getTime() - flap.window_s * 1000;
-    const count = this.transitions(ctx.tx, ctx.event.organization, key).filter((t) => t >= since).length;
+    const count = this.transitions(ctx, key).filter((t) => t >= since).length;
     if (count <= flap.max_transitions) return null;
     const text = `Flapping: ${count} open/resolve transitions of idempotency key ${q(key)} within ${flap.window_s} s (more than ${flap.max_transitions}); notifications are held back until it settles (rule flap_detection).`;
     for (const alert of involved) {
@@ -893,32 +1057,31 @@ export class SignalsEngine {
     return text;
   }
 
-  /** Times (ms) the key's alerts opened or left the open set, as this operation sees them. */
-  private transitions(tx: Tx, organization: string, key: string): number[] {
-    const ids = new Set([...this.state.keyAlertIds(organization, key), ...tx.newAlertIds()]);
-    const times: number[] = [];
-    for (const id of ids) {
-      const a = tx.peekAlert(id);
-      if (!a || a.organization !== organization || a.idempotency_key !== key) continue;
-      times.push(Date.parse(a.created_at));
-      if (a.resolved_at !== null) times.push(Date.parse(a.resolved_at));
-    }
-    return times;
+  /** Times (ms) the key's recent alerts opened or left the open set, as this operation sees them. */
+  private transitions(ctx: Context, key: string): number[] {
+    const ids = new Set([...ctx.keyIds, ...ctx.tx.newAlertIds()]);
+    return transitionTimes([...ids].map((id) => ctx.tx.peekAlert(id)!).filter((a) => a.organization === ctx.event.organization && a.idempotency_key === key));
   }
 
-  private lastTransition(tx: Tx, organization: string, key: string): number {
-    return Math.max(0, ...this.transitions(tx, organization, key));
-  }
-
-  private freeShortId(prefix: 'AL' | 'CA', id: string): string {
+  /** A short id no other alert (case) of the organization has; a lookup that might be taken counts as taken. */
+  private freeShortId(prefix: 'AL' | 'CA', id: string, organization: string): string {
     for (let attempt = 0; ; attempt++) {
       const short = shortIdFor(prefix, id, attempt);
-      if (!this.state.shortIdTaken(short)) return short;
+      if (prefix === 'AL' ? !this.alerts.taken(organization, shortLookup(short)) : !this.cases.taken(short)) return short;
     }
   }
 }
 
 // ---------------------------------------------------------------- config lookups
+
+/** Times (ms) alerts opened or left the open set. */
+function transitionTimes(alerts: readonly Alert[]): number[] {
+  return alerts.flatMap((a) => (a.resolved_at === null ? [Date.parse(a.created_at)] : [Date.parse(a.created_at), Date.parse(a.resolved_at)]));
+}
+
+function lastTransition(alerts: readonly Alert[]): number {
+  return Math.max(0, ...transitionTimes(alerts));
+}
 
 function findDefinition(config: SignalsConfig, organization: string, id: string): SignalDefinition | undefined {
   return config.definitions.find((d) => d.organization === organization && d.id === id);

@@ -157,16 +157,22 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/alerts', summary: 'Alerts, newest first, with the total that match the filters', tag: 'alerts', auth: 'admin',
       query: listQuery, responses: { '200': '{items, next_cursor, total}', '400': 'bad filter' }, returns: R.pageOf(R.alertSchema, { total: R.countSchema }),
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
         const filter = { status: enumQuery<AlertStatus>(ctx, 'status', ALERT_STATUSES), severity: enumQuery<Severity>(ctx, 'severity', SEVERITIES), definition_id: (ctx.query.definition_id as string) || undefined, text: text(ctx) };
-        ctx.body = page(deps.signals.listAlerts(principal.organization.id, filter), ctx);
+        const errors: string[] = [];
+        const limit = parseLimit(ctx.query.limit, errors);
+        if (errors.length) throw new HttpError(400, errors);
+        const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
+        const found = await deps.signals.listAlerts(principal.organization.id, filter, { cursor, limit });
+        if (!found) throw new HttpError(400, ['cursor: not a cursor from this list']);
+        ctx.body = found;
       },
     },
     {
       method: 'get', path: '/api/alerts/:id', summary: 'One alert (UUID or short id) with its timeline', tag: 'alerts', auth: 'admin',
       responses: { '200': 'the alert', '404': 'no such alert' }, returns: R.alertSchema,
-      handler: (ctx, { principal }) => {
-        const alert = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
+      handler: async (ctx, { principal }) => {
+        const alert = await deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         ctx.body = alert;
       },
@@ -175,7 +181,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'get', path: '/api/alerts/:id/events', summary: "The events an alert's timeline names, by title and time, oldest first (events gone by retention are left out)", tag: 'alerts', auth: 'admin',
       responses: { '200': '{items: [{id, title, received_at, severity, source_name}], next_cursor}', '404': 'no such alert' }, returns: R.pageOf(R.alertEventSchema),
       handler: async (ctx, { principal }) => {
-        const alert = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
+        const alert = await deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         const ids = [...new Set(alert.timeline.flatMap((t) => (t.event_id ? [t.event_id] : [])))];
         const events = await Promise.all(ids.map((id) => deps.store.getEvent(id)));
@@ -189,7 +195,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       responses: { '200': 'the alert after the change', '400': 'not possible from its status', '404': 'no such alert' }, returns: R.alertSchema,
       handler: async (ctx, { principal }) => {
         await deps.signals.act(principal.organization.id, String(ctx.params.id), action as AlertAction, actorOf(principal));
-        ctx.body = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
+        ctx.body = await deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
       },
     })),
     {
@@ -203,10 +209,11 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/api/cases/:id', summary: 'One case with its alerts', tag: 'cases', auth: 'admin',
       responses: { '200': 'the case', '404': 'no such case' }, returns: R.caseWithAlertsSchema,
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
         const found = deps.signals.getCase(principal.organization.id, String(ctx.params.id));
         if (!found) throw new HttpError(404, [`id: no case "${ctx.params.id}"`]);
-        ctx.body = { ...found, alerts: found.alert_ids.map((id) => deps.signals.getAlert(principal.organization.id, id)).filter(Boolean) };
+        const alerts = await Promise.all(found.alert_ids.map((id) => deps.signals.getAlert(principal.organization.id, id)));
+        ctx.body = { ...found, alerts: alerts.filter(Boolean) };
       },
     },
     {
@@ -220,8 +227,8 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
     {
       method: 'get', path: '/v1/alerts/:id', summary: 'One alert by UUID or short id, for a webhook receiver holding a read key', tag: 'alerts', auth: 'read',
       responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" }, returns: R.alertSchema,
-      handler: (ctx, { principal }) => {
-        const alert = deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
+      handler: async (ctx, { principal }) => {
+        const alert = await deps.signals.getAlert(principal.organization.id, String(ctx.params.id));
         if (!alert) throw new HttpError(404, [`id: no alert "${ctx.params.id}"`]);
         ctx.body = alert;
       },
