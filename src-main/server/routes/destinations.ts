@@ -80,9 +80,8 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       summary: 'Change a destination: any field create takes except kind; checked like a create; a masked secret sent back as shown (token "***", header "Bearer ***") keeps the saved one; a new URI resets the circuit',
       tag: 'destinations', auth: 'admin',
       body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' }, returns: R.destinationSchema,
-      handler: async (ctx, { principal, body }) => {
+      handler: async (ctx, { principal, body: patch }) => {
         const id = String(ctx.params.id);
-        const patch = body;
         const refusal = patch.uri === undefined ? null : await hostRefusal(dst.getDestination(deps.store.config(), principal.organization.id, id).kind, patch.uri);
         const { destination, uri_changed } = await deps.store.updateConfig((draft) =>
           dst.updateDestination(draft, principal.organization.id, id, patch, { validateHeaders, maskHeader: maskHeaderValue, hostRefusal: refusal }, now()));
