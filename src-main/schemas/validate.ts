@@ -8,8 +8,10 @@
 // - `x-message: '...'` beside a `pattern`: what the value must be, in words a person reads
 //   (a regex is no message); every pattern carries one (test/unit/schema-messages.test.ts).
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
+import { ValidationError } from '../core/errors';
 import { isValidEmail } from '../core/indicators';
 import { isIsoTimestamp } from '../core/timestamps';
+import type { Static, TSchema } from './builders';
 
 export type Validator = ValidateFunction;
 
@@ -82,6 +84,17 @@ export function validate(schemaOrValidator: object | Validator, data: unknown, p
   const fn = typeof schemaOrValidator === 'function' ? (schemaOrValidator as Validator) : compile(schemaOrValidator);
   if (fn(data)) return [];
   return formatErrors(fn.errors ?? [], data, prefix);
+}
+
+/**
+ * `data` typed by the schema that just accepted it; otherwise a ValidationError listing every
+ * problem as validate() words them (the server answers it 400 {"errors": [...]}).
+ */
+export function parse<S extends TSchema>(schema: S, data: unknown, prefix?: string): Static<S> {
+  const errors = validate(schema, data, prefix);
+  if (errors.length) throw new ValidationError(errors);
+  // The one cast from unknown to a body type: ajv has just checked the schema it is derived from.
+  return data as Static<S>;
 }
 
 // ---------------------------------------------------------------------------

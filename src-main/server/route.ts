@@ -3,6 +3,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Scope } from '../core/types';
+import type { Static, TSchema } from '../schemas/builders';
 import { validate } from '../schemas/validate';
 import { authenticate, requireScope, type AuthDeps, type Principal } from './auth';
 import { readJson } from './body';
@@ -11,7 +12,14 @@ import { requireSameOrigin } from './middleware/host-origin';
 
 export type JsonSchema = Record<string, unknown>;
 
-export interface RouteDef {
+/** What a handler receives as the body: the type of the schema the router validated it with. */
+export type BodyOf<S extends TSchema | undefined> = S extends TSchema ? Static<S> : undefined;
+
+/**
+ * A route; `S` is its body schema. Routes with a body are written with `withBody` so the
+ * handler's body is typed from that schema; elsewhere the body is unknown and stays unused.
+ */
+export interface RouteDef<S extends TSchema | undefined = TSchema | undefined> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Koa path, `:name` for parameters. */
   path: string;
@@ -25,8 +33,8 @@ export interface RouteDef {
   auth: 'public' | Scope | 'custom' | 'hec';
   /** A public route a browser must only reach from the appliance's own pages (the login link). */
   sameOriginOnly?: boolean;
-  /** Request body schema: validated before the handler runs. */
-  body?: JsonSchema;
+  /** Request body schema: validated before the handler runs, and the type of the handler's body. */
+  body?: S;
   /** Documented body the handler validates itself (ingest dialects). */
   documentedBody?: JsonSchema;
   query?: { name: string; description: string; schema?: JsonSchema }[];
@@ -38,7 +46,15 @@ export interface RouteDef {
   returns?: JsonSchema;
   /** Its media type when not application/json. */
   returnsType?: string;
-  handler: (ctx: Context, req: { principal: Principal; body: unknown }) => Promise<void> | void;
+  handler: (ctx: Context, req: { principal: Principal; body: BodyOf<S> }) => Promise<void> | void;
+}
+
+/** A route whose handler receives the Static type of its `body` schema, which the router checked first. */
+export function withBody<S extends TSchema>(route: RouteDef<S> & { body: S }): RouteDef {
+  // The table holds routes of every schema, so their body types are erased here; mountRoutes
+  // passes each handler only a body its own schema accepted. (A handler in the table written
+  // without withBody gets `unknown`, and annotating a narrower type there fails to compile.)
+  return route as unknown as RouteDef;
 }
 
 const NO_PRINCIPAL = null as unknown as Principal;

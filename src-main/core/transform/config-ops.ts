@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { TAG_STORE_MAX, TRANSFORM_VERSIONS_MAX } from '../../limits';
 import { tagEntrySchema, transformBodySchema } from '../../schemas/transform';
+import type { Static } from '../../schemas/builders';
 import { joinPath, validate } from '../../schemas/validate';
 import { ConflictError, LimitError, NotFoundError, ValidationError } from '../errors';
 import { isObject } from '../normalize';
@@ -51,6 +52,14 @@ export function transformBodyErrors(body: unknown): string[] {
     }
   }
   return errors;
+}
+
+/** A body typed by the schema that checked it, or a ValidationError with every problem transformBodyErrors finds. */
+export function parseTransformBody(body: unknown): TransformBody {
+  const errors = transformBodyErrors(body);
+  if (errors.length > 0) throw new ValidationError(errors);
+  // transformBodyErrors ran the schema (a key path judged by parseKeyPath instead of its pattern is still a string).
+  return body as Static<typeof transformBodySchema>;
 }
 
 /** `security event` → `security_event`; duplicates after that are dropped. */

@@ -4,12 +4,12 @@ import type { Context } from 'koa';
 import * as ops from '../../core/config-ops';
 import { checkTransposer, ingest } from '../../core/ingest';
 import type { ConfigData } from '../../core/config-data';
-import type { Organization, Scope, SourceRecord } from '../../core/types';
+import type { Organization, SourceRecord } from '../../core/types';
 import * as schemas from '../../schemas/management';
 import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
-import type { RouteDef } from '../route';
+import { withBody, type RouteDef } from '../route';
 import { ingestPath } from '../../core/ingest-endpoints';
 import { randomUUID } from 'node:crypto';
 import * as R from '../../schemas/responses';
@@ -57,16 +57,15 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: visibleOrgs(deps.store.config(), principal.organization), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/orgs', summary: 'Create an organization (a child of the caller\'s unless parent_id says otherwise)', tag: 'organizations', auth: 'admin',
       body: schemas.orgCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' }, returns: R.organizationSchema,
-      handler: async (ctx, { principal, body }) => {
-        const input = body as { name: string; slug?: string; parent_id?: string | null };
+      handler: async (ctx, { principal, body: input }) => {
         const isRoot = principal.organization.slug === ops.DEFAULT_ORG_SLUG;
         const parent = input.parent_id ? orgInScope(deps.store.config(), principal, input.parent_id).id : isRoot ? null : principal.organization.id;
         created(ctx, await update((d) => ops.createOrg(d, { ...input, parent_id: parent }, now())));
       },
-    },
+    }),
     {
       method: 'get', path: '/api/keys', summary: 'API keys of the caller\'s organizations (never the secrets)', tag: 'keys', auth: 'admin',
       responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.apiKeySchema),
@@ -76,16 +75,15 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: config.keys.filter((k) => orgs.has(k.organization)).map(ops.publicKey).reverse(), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/keys', summary: 'Create an API key; the key is in this answer only', tag: 'keys', auth: 'admin',
       body: schemas.keyCreateSchema, responses: { '201': 'created, with `key`', '400': 'invalid' }, returns: R.apiKeyCreatedSchema,
-      handler: async (ctx, { principal, body }) => {
-        const input = body as { name: string; scopes: Scope[]; organization?: string };
+      handler: async (ctx, { principal, body: input }) => {
         const org = input.organization ? orgInScope(deps.store.config(), principal, input.organization) : principal.organization;
         const { record, key } = await update((d) => ops.createKey(d, { name: input.name, scopes: input.scopes, organization: org.id }, now()));
         created(ctx, { ...ops.publicKey(record), key });
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/keys/:id', summary: 'Revoke an API key', tag: 'keys', auth: 'admin',
       responses: { '204': 'revoked', '404': 'no such key' },
@@ -106,14 +104,14 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items, next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/sources', summary: 'Create a source (custom ones carry a JSONata transposer); url_token issues a hook URL shown once', tag: 'sources', auth: 'admin',
       body: schemas.sourceCreateSchema, responses: { '201': 'created', '400': 'invalid (transposer compile errors listed)', '409': 'name taken' }, returns: R.sourceSchema,
       handler: async (ctx, { principal, body }) => {
-        const { record, token } = await update((d) => ops.createSource(d, principal.organization.id, body as ops.SourceInput, checkTransposer, now()));
+        const { record, token } = await update((d) => ops.createSource(d, principal.organization.id, body, checkTransposer, now()));
         created(ctx, sourceView(deps, record, token));
       },
-    },
+    }),
     {
       method: 'get', path: '/api/sources/:id', summary: 'One source', tag: 'sources', auth: 'admin',
       responses: { '200': 'the source', '404': 'no such source' }, returns: R.sourceSchema,
@@ -121,14 +119,14 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = sourceView(deps, ops.getSource(deps.store.config(), principal.organization.id, String(ctx.params.id)));
       },
     },
-    {
+    withBody({
       method: 'patch', path: '/api/sources/:id', summary: 'Rename a source or replace its transposer', tag: 'sources', auth: 'admin',
       body: schemas.sourceUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such source', '409': 'name taken' }, returns: R.sourceSchema,
       handler: async (ctx, { principal, body }) => {
-        const record = await update((d) => ops.updateSource(d, principal.organization.id, String(ctx.params.id), body as { name?: string; transposer?: string | null; auto_resolve_after_s?: number | null }, checkTransposer, now()));
+        const record = await update((d) => ops.updateSource(d, principal.organization.id, String(ctx.params.id), body, checkTransposer, now()));
         ctx.body = sourceView(deps, record);
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/sources/:id', summary: 'Delete a source (its URL token stops working)', tag: 'sources', auth: 'admin',
       responses: { '204': 'deleted', '404': 'no such source' },
@@ -145,11 +143,10 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = sourceView(deps, record, token);
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/sources/:id/test', summary: 'Run a sample through the source (a draft transposer may be given) without storing anything', tag: 'sources', auth: 'admin',
       body: schemas.sourceTestSchema, responses: { '200': '{events}: the normalized events the sample would produce', '400': 'what is wrong with the sample or transposer', '404': 'no such source' }, returns: R.sourceTestSchema,
-      handler: async (ctx, { principal, body }) => {
-        const input = body as { sample: unknown; transposer?: string };
+      handler: async (ctx, { principal, body: input }) => {
         const stored = ops.getSource(deps.store.config(), principal.organization.id, String(ctx.params.id));
         if (input.transposer !== undefined && stored.dialect !== 'custom') throw new HttpError(400, [`transposer: only custom sources have a transposer (dialect is ${stored.dialect})`]);
         if (input.transposer !== undefined) {
@@ -168,7 +165,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         if (!result.ok) throw new HttpError(400, result.errors);
         ctx.body = { events: result.events };
       },
-    },
+    }),
     {
       method: 'get', path: '/api/indicator-mappings', summary: 'Custom indicator mappings (pass 3): raw payload paths → indicator types', tag: 'indicators', auth: 'admin',
       responses: { '200': '{items, next_cursor}' }, returns: R.pageOf(R.indicatorMappingSchema),
@@ -176,13 +173,13 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: deps.store.config().indicator_mappings.filter((m) => m.organization === principal.organization.id), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/indicator-mappings', summary: 'Add a custom indicator mapping', tag: 'indicators', auth: 'admin',
       body: schemas.indicatorMappingCreateSchema, responses: { '201': 'created', '400': 'invalid' }, returns: R.indicatorMappingSchema,
       handler: async (ctx, { principal, body }) => {
-        created(ctx, await update((d) => ops.createIndicatorMapping(d, principal.organization.id, body as { path: string; type: never }, now())));
+        created(ctx, await update((d) => ops.createIndicatorMapping(d, principal.organization.id, body, now())));
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/indicator-mappings/:id', summary: 'Remove a custom indicator mapping', tag: 'indicators', auth: 'admin',
       responses: { '204': 'removed', '404': 'no such mapping' },

@@ -11,11 +11,11 @@ import { newSigningSecret } from '../../delivery/signing';
 import { sendTestNow } from '../../delivery/test-send';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SIGNING_SECRET_GRACE_DEFAULT_S } from '../../limits';
 import { armorNotificationSchema, destinationCreateSchema, destinationUpdateSchema, notificationsReadSchema, rotateSecretSchema } from '../../schemas/destinations';
-import { validate } from '../../schemas/validate';
+import { parse } from '../../schemas/validate';
 import { readOptionalJson, readRawBody } from '../body';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
-import type { RouteDef } from '../route';
+import { withBody, type RouteDef } from '../route';
 import { visibleOrgs } from './config';
 import { parseLimit } from './events';
 import * as R from '../../schemas/responses';
@@ -46,27 +46,26 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: deps.store.config().destinations.filter((d) => d.organization === principal.organization.id).map(view).reverse(), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/destinations', summary: 'Create a destination (at most 25; headers without CR/LF); its whsec_ signing secret is shown once', tag: 'destinations', auth: 'admin',
       body: destinationCreateSchema, responses: { '201': 'created', '400': 'invalid or over the limit' }, returns: R.destinationSchema,
-      handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body as DestinationInput),
-    },
-    {
+      handler: (ctx, { principal, body }) => create(ctx, principal.organization.id, body),
+    }),
+    withBody({
       method: 'post', path: '/v1/accounts/:org/notifications', summary: "Armor-shaped notification config: one uri and up to 25 headers → a webhook destination", tag: 'destinations', auth: 'admin',
       body: armorNotificationSchema, responses: { '201': 'created', '400': 'invalid or over the limit', '404': 'no such organization' }, returns: R.destinationSchema,
       handler: async (ctx, { principal, body }) => {
         const wanted = String(ctx.params.org);
         const org = visibleOrgs(deps.store.config(), principal.organization).find((o) => o.id === wanted || o.slug === wanted);
         if (!org) throw new HttpError(404, [`org: no organization "${wanted}" under yours`]);
-        const armor = body as Parameters<typeof dst.fromArmorNotification>[0];
-        const input = dst.fromArmorNotification(armor);
+        const input = dst.fromArmorNotification(body);
         // Header problems name the field the caller sent (properties[i]), not the destination's headers[j].
-        const headerAt = armor.properties.flatMap((p, i) => (p.type === 'header' ? [i] : []));
+        const headerAt = body.properties.flatMap((p, i) => (p.type === 'header' ? [i] : []));
         const armorOps = { ...opsDeps, validateHeaders: (h: Parameters<typeof validateHeaders>[0]) => validateHeaders(h).map((e) => e.replace(/^headers\[(\d+)\]/, (_, j: string) => `properties[${headerAt[Number(j)]}]`)) };
         // Armor semantics: the destination follows its organization's transform config (format 'transform').
         await create(ctx, org.id, input, armorOps);
       },
-    },
+    }),
     {
       method: 'get', path: '/api/destinations/:id', summary: 'One destination with its circuit state and recent deliveries', tag: 'destinations', auth: 'admin',
       responses: { '200': 'the destination', '404': 'no such destination' }, returns: R.destinationDetailSchema,
@@ -76,14 +75,13 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { ...view(d), recent_deliveries: (recent?.items ?? []).map(summary) };
       },
     },
-    {
+    withBody({
       method: 'patch', path: '/api/destinations/:id',
       summary: 'Change a destination: any field create takes except kind; checked like a create; a masked secret sent back as shown (token "***", header "Bearer ***") keeps the saved one; a new URI resets the circuit',
       tag: 'destinations', auth: 'admin',
       body: destinationUpdateSchema, responses: { '200': 'the destination (secrets masked)', '400': 'invalid, or kind changed', '404': 'no such destination' }, returns: R.destinationSchema,
-      handler: async (ctx, { principal, body }) => {
+      handler: async (ctx, { principal, body: patch }) => {
         const id = String(ctx.params.id);
-        const patch = body as dst.DestinationPatch;
         const refusal = patch.uri === undefined ? null : await hostRefusal(dst.getDestination(deps.store.config(), principal.organization.id, id).kind, patch.uri);
         const { destination, uri_changed } = await deps.store.updateConfig((draft) =>
           dst.updateDestination(draft, principal.organization.id, id, patch, { validateHeaders, maskHeader: maskHeaderValue, hostRefusal: refusal }, now()));
@@ -93,7 +91,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         }
         ctx.body = view(destination);
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/destinations/:id', summary: 'Delete a destination', tag: 'destinations', auth: 'admin',
       responses: { '204': 'deleted', '404': 'no such destination' },
@@ -111,10 +109,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       documentedBody: rotateSecretSchema,
       responses: { '200': 'the destination with its new signing_secret and previous_signing_secret.expires_at', '400': 'invalid grace_s', '404': 'no such destination' }, returns: R.destinationSchema,
       handler: async (ctx, { principal }) => {
-        const body = (await readOptionalJson(ctx)) ?? {};
-        const errors = validate(rotateSecretSchema, body);
-        if (errors.length) throw new HttpError(400, errors);
-        const graceS = (body as { grace_s?: number }).grace_s ?? SIGNING_SECRET_GRACE_DEFAULT_S;
+        const graceS = parse(rotateSecretSchema, (await readOptionalJson(ctx)) ?? {}).grace_s ?? SIGNING_SECRET_GRACE_DEFAULT_S;
         const d = await deps.store.updateConfig((draft) => dst.rotateSigningSecret(draft, principal.organization.id, String(ctx.params.id), newSigningSecret, graceS, now()));
         ctx.body = { ...view(d), signing_secret: d.signing_secret };
       },
@@ -185,17 +180,16 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: await center.list(principal.organization.id, ctx.query.unread === 'true', 200), unread: center.unread(principal.organization.id), next_cursor: null } satisfies NotificationList;
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read: {"ids": [...]} or {"all": true}', tag: 'notifications', auth: 'admin',
       body: notificationsReadSchema, responses: { '200': '{marked, unread}', '400': 'invalid' }, returns: R.notificationsReadAnswerSchema,
-      handler: async (ctx, { principal, body }) => {
-        const input = body as { ids?: string[]; all?: boolean };
+      handler: async (ctx, { principal, body: input }) => {
         if (!input.all && !input.ids?.length) throw new HttpError(400, ['ids: give ids or "all": true']);
         const center = deps.deliveries.notifications;
         const marked = await center.markRead(principal.organization.id, input.all ? 'all' : input.ids!);
         ctx.body = { marked, unread: center.unread(principal.organization.id) };
       },
-    },
+    }),
     {
       method: 'post', path: '/bin/:name', summary: 'Built-in request bin: stores the request (for demos without an outside service)', tag: 'bins', auth: 'public',
       responses: { '200': 'stored', '400': 'bad bin name or too many bins', '413': 'body over the limit' }, returns: R.binReceivedSchema,

@@ -5,36 +5,12 @@ import { parsePublicUrl, PUBLIC_URL_SETTING, savedPublicUrl } from '../../core/p
 import { searchUrlTemplate } from '../../core/transform/config-ops';
 import { APPLIANCE_ADDRESS_POLICY, describePolicy } from '../../delivery/address-check';
 import { maskSmtp, type SmtpSettings } from '../../delivery/mailer';
-import { PUBLIC_URL_MAX, RETENTION_MAX_AGE_DAYS_MAX, RETENTION_MAX_AGE_DAYS_MIN, RETENTION_MAX_BYTES_MAX, RETENTION_MAX_BYTES_MIN } from '../../limits';
-import type { RetentionPolicy } from '../../store/types';
 import { smtpSettingsSchema, smtpTestSchema } from '../../schemas/destinations';
+import { publicUrlSchema, retentionSchema } from '../../schemas/settings';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
-import type { RouteDef } from '../route';
+import { withBody, type RouteDef } from '../route';
 import * as R from '../../schemas/responses';
-
-/** Settings → retention: whole event segments older than max_age_days, or the oldest beyond max_bytes, are deleted; null keeps forever. */
-export const retentionSchema = {
-  title: 'RetentionSettings',
-  type: 'object',
-  additionalProperties: false,
-  required: ['max_age_days', 'max_bytes'],
-  properties: {
-    max_age_days: { type: ['integer', 'null'], minimum: RETENTION_MAX_AGE_DAYS_MIN, maximum: RETENTION_MAX_AGE_DAYS_MAX, description: 'delete whole segments whose newest event is older than this; null = keep forever' },
-    max_bytes: { type: ['integer', 'null'], minimum: RETENTION_MAX_BYTES_MIN, maximum: RETENTION_MAX_BYTES_MAX, description: 'delete the oldest segments while the event log is larger; null = no size limit' },
-  },
-};
-
-/** Settings → public URL: the base of every link sent out; null goes back to SWITCHYARD_PUBLIC_URL / --public-url, or the address served. */
-export const publicUrlSchema = {
-  title: 'PublicUrlSetting',
-  type: 'object',
-  additionalProperties: false,
-  required: ['public_url'],
-  properties: {
-    public_url: { type: ['string', 'null'], maxLength: PUBLIC_URL_MAX, description: 'absolute http(s) URL people and tools reach the appliance at (e.g. https://switchyard.example.com); no query or fragment' },
-  },
-};
 
 export function settingsRoutes(deps: ServerDeps): RouteDef[] {
   const smtp = () => deps.store.config().settings.smtp as SmtpSettings | undefined;
@@ -64,13 +40,13 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = view;
       },
     },
-    {
+    withBody({
       method: 'put', path: '/api/settings/public-url',
       summary: 'Set the public URL: the base of every link sent out (e-mails, chat messages, webhook envelopes, source URLs, OpenAPI servers); null falls back to SWITCHYARD_PUBLIC_URL, else the address served',
       tag: 'settings', auth: 'admin',
       body: publicUrlSchema, responses: { '200': '{public_url: {saved, environment, served, effective}}', '400': 'not an absolute http(s) URL, or with credentials, a query or a fragment' }, returns: R.publicUrlAnswerSchema,
       handler: async (ctx, { body }) => {
-        const given = (body as { public_url: string | null }).public_url;
+        const given = body.public_url;
         const parsed = given === null || given.trim() === '' ? { url: null } : parsePublicUrl(given);
         if ('errors' in parsed) throw new HttpError(400, parsed.errors);
         await deps.store.updateConfig((d) => {
@@ -79,42 +55,41 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
         });
         ctx.body = { public_url: publicUrlView() };
       },
-    },
-    {
+    }),
+    withBody({
       method: 'put', path: '/api/settings/retention', summary: 'Set event retention (whole segments are deleted; the one being written never is) and apply it at once', tag: 'settings', auth: 'admin',
       body: retentionSchema, responses: { '200': 'the stored retention {max_age_days, max_bytes}', '400': 'invalid' }, returns: R.retentionSchema,
       handler: async (ctx, { body }) => {
-        ctx.body = await deps.store.setRetention(body as RetentionPolicy);
+        ctx.body = await deps.store.setRetention(body);
       },
-    },
-    {
+    }),
+    withBody({
       method: 'put', path: '/api/settings/smtp', summary: 'Set the SMTP server for e-mail destinations and failure notices (omit password to keep the saved one)', tag: 'settings', auth: 'admin',
       body: smtpSettingsSchema, responses: { '200': 'the settings, password masked', '400': 'invalid' }, returns: R.smtpAnswerSchema,
       handler: async (ctx, { body }) => {
-        const input = body as Partial<SmtpSettings> & Pick<SmtpSettings, 'host' | 'port' | 'from'>;
-        const saved = await deps.store.updateConfig((d) => {
+                const saved = await deps.store.updateConfig((d) => {
           const previous = d.settings.smtp as SmtpSettings | undefined;
           const next: SmtpSettings = {
-            host: input.host, port: input.port, from: input.from, secure: input.secure ?? false, user: input.user ?? null,
-            password: input.password !== undefined ? input.password : (previous?.password ?? null),
+            host: body.host, port: body.port, from: body.from, secure: body.secure ?? false, user: body.user ?? null,
+            password: body.password !== undefined ? body.password : (previous?.password ?? null),
           };
           d.settings.smtp = next;
           return next;
         });
         ctx.body = { smtp: maskSmtp(saved) };
       },
-    },
-    {
+    }),
+    withBody({
       method: 'post', path: '/api/settings/smtp/test', summary: 'Send a test e-mail through the saved SMTP settings', tag: 'settings', auth: 'admin',
       body: smtpTestSchema, responses: { '200': '{message_id}', '400': 'SMTP not set', '502': 'the SMTP server refused or could not be reached (its error named)' }, returns: R.smtpTestSchema,
       handler: async (ctx, { body }) => {
         const mailer = deps.deliveries.mailer();
         if (!mailer) throw new HttpError(400, ['smtp: not configured; PUT /api/settings/smtp first']);
-        const to = (body as { to: string }).to;
+        const { to } = body;
         const sent = await mailer.send({ to, subject: '[Switchyard] Test e-mail', text: `This is a test e-mail from Switchyard at ${deps.baseUrl()}.\nIf you can read it, e-mail destinations and failure notices will arrive.` });
         if (!sent.ok) throw new HttpError(502, [`smtp: ${sent.error}`]);
         ctx.body = { message_id: sent.message_id };
       },
-    },
+    }),
   ];
 }

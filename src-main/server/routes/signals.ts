@@ -8,7 +8,7 @@ import * as schemas from '../../schemas/signals';
 import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
-import type { RouteDef } from '../route';
+import { withBody, type RouteDef } from '../route';
 import { parseLimit } from './events';
 import { SEVERITIES, type Severity } from '../../core/types';
 import type { AlertEventView } from '../../../src-shared/alerts';
@@ -60,14 +60,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = page([...sig.listDefinitions(deps.store.config(), principal.organization.id)].reverse(), ctx);
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/definitions', summary: 'Create a signal definition (external_id unique: a clash is a 409 naming it)', tag: 'definitions', auth: 'admin',
       body: schemas.definitionCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'external_id already used' }, returns: R.definitionSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
-        ctx.body = await update((d) => sig.createDefinition(d, principal.organization.id, body as sig.DefinitionInput, now()));
+        ctx.body = await update((d) => sig.createDefinition(d, principal.organization.id, body, now()));
       },
-    },
+    }),
     {
       method: 'get', path: '/api/definitions/:id', summary: 'One definition with its filters', tag: 'definitions', auth: 'admin',
       responses: { '200': 'the definition', '404': 'no such definition' }, returns: R.definitionWithFiltersSchema,
@@ -77,13 +77,13 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { ...def, filters: sig.listFilters(config, principal.organization.id, { definition_id: def.id, include_expired: true }) };
       },
     },
-    {
+    withBody({
       method: 'patch', path: '/api/definitions/:id', summary: 'Change a definition', tag: 'definitions', auth: 'admin',
       body: schemas.definitionUpdateSchema, responses: { '200': 'updated', '400': 'invalid', '404': 'no such definition', '409': 'external_id already used' }, returns: R.definitionSchema,
       handler: async (ctx, { principal, body }) => {
-        ctx.body = await update((d) => sig.updateDefinition(d, principal.organization.id, String(ctx.params.id), body as Partial<sig.DefinitionInput>, now()));
+        ctx.body = await update((d) => sig.updateDefinition(d, principal.organization.id, String(ctx.params.id), body, now()));
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/definitions/:id', summary: 'Delete a definition and its filters', tag: 'definitions', auth: 'admin',
       responses: { '204': 'deleted', '404': 'no such definition' },
@@ -101,14 +101,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: sig.listFilters(config, principal.organization.id, { definition_id: def.id, include_expired: true }), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/definitions/:id/filters', summary: 'Add a deduplicate (expression + window) or snooze (expression + until) filter', tag: 'definitions', auth: 'admin',
       body: schemas.filterCreateSchema, responses: { '201': 'created', '400': 'invalid', '404': 'no such definition' }, returns: R.filterSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
-        ctx.body = await update((d) => sig.createFilter(d, principal.organization.id, String(ctx.params.id), body as sig.FilterInput, now()));
+        ctx.body = await update((d) => sig.createFilter(d, principal.organization.id, String(ctx.params.id), body, now()));
       },
-    },
+    }),
     {
       method: 'post', path: '/api/filters/:id/expire', summary: 'Expire a filter now (kept for history, never applies again)', tag: 'definitions', auth: 'admin',
       responses: { '200': 'the expired filter', '404': 'no such filter' }, returns: R.filterSchema,
@@ -124,14 +124,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: sig.listCatalog(deps.store.config(), principal.organization.id, enumQuery<CatalogKind>(ctx, 'kind', CATALOG_KINDS)), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/catalog', summary: 'Add a catalog component; tags <kind>:<slug> link to it', tag: 'catalog', auth: 'admin',
       body: schemas.catalogCreateSchema, responses: { '201': 'created', '400': 'invalid', '409': 'slug taken' }, returns: R.catalogComponentSchema,
       handler: async (ctx, { principal, body }) => {
         ctx.status = 201;
-        ctx.body = await update((d) => sig.createCatalogComponent(d, principal.organization.id, body as sig.CatalogInput, now()));
+        ctx.body = await update((d) => sig.createCatalogComponent(d, principal.organization.id, body, now()));
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/catalog/:id', summary: 'Remove a catalog component', tag: 'catalog', auth: 'admin',
       responses: { '204': 'removed', '404': 'no such component' },
@@ -147,13 +147,13 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { flap: deps.store.config().flap };
       },
     },
-    {
+    withBody({
       method: 'put', path: '/api/signals/settings/flap', summary: 'Set flap detection: more than max_transitions open/resolve transitions within window_s marks an alert flapping', tag: 'alerts', auth: 'admin',
       body: schemas.flapSettingsSchema, responses: { '200': 'the settings', '400': 'invalid' }, returns: R.flapSchema,
       handler: async (ctx, { body }) => {
-        ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body as FlapSettings)) };
+        ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body)) };
       },
-    },
+    }),
     {
       method: 'get', path: '/api/alerts', summary: 'Alerts, newest first, with the total that match the filters', tag: 'alerts', auth: 'admin',
       query: listQuery, responses: { '200': '{items, next_cursor, total}', '400': 'bad filter' }, returns: R.pageOf(R.alertSchema, { total: R.countSchema }),
@@ -216,14 +216,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { ...found, alerts: alerts.filter(Boolean) };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/cases/:id/status', summary: 'Move a case: new → triage → closed', tag: 'cases', auth: 'admin',
       body: schemas.caseStatusSchema, responses: { '200': 'the case', '400': 'not possible from its status', '404': 'no such case' }, returns: R.caseSchema,
       handler: async (ctx, { principal, body }) => {
-        await deps.signals.setCaseStatus(principal.organization.id, String(ctx.params.id), (body as { status: CaseStatus }).status, actorOf(principal));
+        await deps.signals.setCaseStatus(principal.organization.id, String(ctx.params.id), body.status, actorOf(principal));
         ctx.body = deps.signals.getCase(principal.organization.id, String(ctx.params.id));
       },
-    },
+    }),
     {
       method: 'get', path: '/v1/alerts/:id', summary: 'One alert by UUID or short id, for a webhook receiver holding a read key', tag: 'alerts', auth: 'read',
       responses: { '200': 'the alert', '401': 'no or unknown key', '403': 'key without the read scope', '404': "no such alert in the key's organization" }, returns: R.alertSchema,

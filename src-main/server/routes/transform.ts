@@ -11,17 +11,14 @@ import { transformBodySchema } from '../../schemas/transform';
 import type { Principal } from '../auth';
 import type { ServerDeps } from '../deps';
 import { HttpError } from '../http-error';
-import type { RouteDef } from '../route';
+import { withBody, type RouteDef } from '../route';
 import { visibleOrgs } from './config';
 import { readJson } from '../body';
 import * as R from '../../schemas/responses';
 
 /** Armor bodies get their key paths checked beyond the schema; every problem listed. */
 async function readTransformBody(ctx: Context): Promise<TransformBody> {
-  const body = await readJson(ctx);
-  const errors = tx.transformBodyErrors(body);
-  if (errors.length) throw new HttpError(400, errors);
-  return body as TransformBody;
+  return tx.parseTransformBody(await readJson(ctx));
 }
 
 export function transformRoutes(deps: ServerDeps): RouteDef[] {
@@ -83,18 +80,17 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { changes: tx.diffVersions(tx.getVersion(config, principal.organization.id, a), tx.getVersion(config, principal.organization.id, b)) };
       },
     },
-    {
+    withBody({
       method: 'post', path: '/api/transform/rollback', summary: 'Restore an earlier version (saved as a new version)', tag: 'transform', auth: 'admin',
       body: rollbackSchema, responses: { '200': 'the restored config', '400': 'invalid', '404': 'no such version' }, returns: R.transformSchema,
       handler: async (ctx, { principal, body }) => {
-        ctx.body = await update((d) => tx.rollbackTransform(d, principal.organization.id, (body as { version: number }).version, now()));
+        ctx.body = await update((d) => tx.rollbackTransform(d, principal.organization.id, body.version, now()));
       },
-    },
-    {
+    }),
+    withBody({
       method: 'post', path: '/api/transform/preview', summary: 'Render a stored event (or a sample record) through the saved or a draft config; lists unresolved names', tag: 'transform', auth: 'admin',
       body: transformPreviewSchema, responses: { '200': '{payload, unresolved, notes}', '400': 'invalid draft', '404': 'no such event or no config' }, returns: R.transformPreviewSchema,
-      handler: async (ctx, { principal, body }) => {
-        const input = body as { event_id?: string; sample?: Record<string, unknown>; config?: TransformBody };
+      handler: async (ctx, { principal, body: input }) => {
         const org = principal.organization.id;
         const config = deps.store.config();
         let records: Record<string, unknown>[];
@@ -121,7 +117,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         const parents = tx.effectiveTransforms(config, chain).filter((t) => t.organization !== org);
         ctx.body = render(draft, { records }, { tags: tx.tagMap(config, chain), searchUrlTemplate: tx.searchUrlTemplate(config.settings, org), parents });
       },
-    },
+    }),
     {
       method: 'get', path: '/api/tags', summary: "The organization's tag store ({{name}} values for transforms)", tag: 'transform', auth: 'admin',
       responses: { '200': '{items}' }, returns: R.pageOf(R.tagSchema),
@@ -129,13 +125,13 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         ctx.body = { items: tx.listTags(deps.store.config(), principal.organization.id), next_cursor: null };
       },
     },
-    {
+    withBody({
       method: 'put', path: '/api/tags/:key', summary: 'Set a tag store value', tag: 'transform', auth: 'admin',
       body: tagValueSchema, responses: { '200': 'the entry', '400': 'invalid' }, returns: R.tagSchema,
       handler: async (ctx, { principal, body }) => {
-        ctx.body = await update((d) => tx.setTag(d, principal.organization.id, { key: String(ctx.params.key), value: (body as { value: string }).value }));
+        ctx.body = await update((d) => tx.setTag(d, principal.organization.id, { key: String(ctx.params.key), value: body.value }));
       },
-    },
+    }),
     {
       method: 'delete', path: '/api/tags/:key', summary: 'Remove a tag store value', tag: 'transform', auth: 'admin',
       responses: { '204': 'removed', '404': 'no such tag' },
@@ -144,11 +140,11 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         ctx.status = 204;
       },
     },
-    {
+    withBody({
       method: 'put', path: '/api/settings/search-url-template', summary: 'The search link template add_log_search_url uses ({{value}} is replaced)', tag: 'transform', auth: 'admin',
       body: searchUrlSchema, responses: { '200': '{template}', '400': 'invalid' }, returns: R.searchUrlTemplateSchema,
       handler: async (ctx, { principal, body }) => {
-        const template = (body as { template: string | null }).template;
+        const { template } = body;
         await update((d) => {
           const all = { ...((d.settings.search_url_templates as Record<string, string>) ?? {}) };
           if (template === null) delete all[principal.organization.id];
@@ -157,6 +153,6 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         });
         ctx.body = { template };
       },
-    },
+    }),
   ];
 }
