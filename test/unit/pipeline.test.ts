@@ -59,7 +59,7 @@ describe('the ingest pipeline', () => {
     const [id] = accepted.ids;
     const [alertId] = accepted.alertIds;
     expect(await r.store.getEvent(id)).toMatchObject({ id, title: 'disk full on db-1', alert_id: alertId, decision: { action: 'opened_alert' } });
-    expect(await r.store.getState('alert', alertId)).toMatchObject({ alert: { id: alertId, status: 'open', title: 'disk full on db-1' } });
+    expect(await r.store.getState('alert', alertId!)).toMatchObject({ alert: { id: alertId, status: 'open', title: 'disk full on db-1' } });
     expect(r.messages.map((m) => m.type)).toEqual(['event.created', 'alert.changed']);
     expect(r.messages[0].data).toMatchObject({ id, alert_id: alertId, title: 'disk full on db-1' });
     expect(r.counts).toEqual([['generic', 'duplicate', 0], ['generic', 'accepted', 1]]);
