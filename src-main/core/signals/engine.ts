@@ -1,9 +1,16 @@
 // The signals engine (PRODUCT.md §3): decides what each event does to alerts and cases
-// and says why. Pure: no I/O, no timers; the clock, ids and configuration are injected.
+// and says why. No timers and no I/O of its own: the clock, ids, configuration and the
+// store's alerts (AlertSource) are injected.
+//
+// A million open alerts do not fit in memory: an operation first reads the alerts it may
+// touch (the event's key, its deduplication candidates) from the source, then decides
+// without waiting. Its changes are staged in memory (pending) until the caller says they are
+// durable (settle) or failed (rollback); a bounded cache keeps recently used alerts at hand.
+// Cases stay in memory.
 //
 // State is copy-on-write: an operation works on copies inside a Tx and commits them at
-// the end, so a throwing operation changes nothing and the objects held in state are
-// never mutated (which is what lets rollback put the previous objects back).
+// the end, so a throwing operation changes nothing and the objects handed out are never
+// mutated (which is what lets rollback put the previous objects back).
 import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
 import { ALERT_CACHE_MAX, ALERT_TIMELINE_MAX, KEY_HISTORY_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
