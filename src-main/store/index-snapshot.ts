@@ -6,7 +6,7 @@
 // File `events/index.snap`, written to a temp file, fsynced, renamed, directory fsynced:
 //   "SYSNAP4\n" | event id words (16 bytes per event) | received_at (f64 per event) | event
 //   columns (1, 2 or 4 bytes per event each, widths in the meta) | per state kind: id words,
-//   columns, event and alert hashes, lookup entries | live records (JSON lines) | dedup keys (JSON lines) |
+//   columns (event and alert id hashes among them), lookup entries | live records (JSON lines) | dedup keys (JSON lines) |
 //   meta JSON | u32 meta length | sha256 of all before
 // (all little-endian). About 60 bytes per event and 45 per state record, plus live records' JSON.
 // No part is one string or buffer the size of the store: the JSON sections are written in pieces.
@@ -126,7 +126,7 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
     kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length });
     columns.push(Buffer.from(bytesOf(k.idWords)));
     for (const c of STATE_COLUMNS) columns.push(Buffer.from(bytesOf(k.columns[c])));
-    columns.push(Buffer.from(bytesOf(k.evHash)), Buffer.from(bytesOf(k.alHash)), Buffer.from(bytesOf(k.lookupHashes)), Buffer.from(bytesOf(k.lookupRows)));
+    columns.push(Buffer.from(bytesOf(k.lookupHashes)), Buffer.from(bytesOf(k.lookupRows)));
   }
   // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
   const dictNames = Object.keys(s.index.dicts) as (keyof IndexImage['dicts'])[];
@@ -214,12 +214,10 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
     const kidWords = r.uints(4, k.count * 4) as Uint32Array;
     const cols = {} as KindImage['columns'];
     STATE_COLUMNS.forEach((c, i) => (cols[c] = r.uints(k.widths[i], k.count)));
-    const evHash = r.uints(4, k.count) as Uint32Array;
-    const alHash = r.uints(4, k.count) as Uint32Array;
     if (!Number.isInteger(k.lookups) || k.lookups < 0) throw new Error('bad lookup entries');
     const lookupHashes = r.uints(4, k.lookups) as Uint32Array;
     const lookupRows = r.uints(4, k.lookups) as Uint32Array;
-    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, evHash, alHash, lookupHashes, lookupRows, live: [] };
+    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, lookupHashes, lookupRows, live: [] };
   });
   if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
   const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;

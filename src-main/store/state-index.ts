@@ -33,7 +33,8 @@ export interface StateFilter {
   until?: number;
 }
 
-const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags'] as const;
+// ev/al: hashes of the event and alert id (one byte wide while a kind never has them).
+const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al'] as const;
 /** flags: kept on disk only, yet carried forward by retention (see StateRecord.cold). */
 const COLD = 1;
 type ColName = (typeof COLS)[number];
@@ -58,8 +59,6 @@ export interface KindImage {
   otherIds: [number, string][];
   dicts: Record<DictName, string[]>;
   columns: Record<ColName, UintArray>;
-  evHash: Uint32Array;
-  alHash: Uint32Array;
   /** (hash of a lookup value, row) entries. */
   lookupHashes: Uint32Array;
   lookupRows: Uint32Array;
@@ -72,8 +71,6 @@ class KindTable {
   private capacity: number;
   ids: IdTable;
   cols: Record<ColName, Column>;
-  evHash: Uint32Array;
-  alHash: Uint32Array;
   dicts: Record<DictName, Dict>;
   lookups = new LookupTable();
   /** Data (and keys, carried forward with them by retention) of live records, by id. */
@@ -83,8 +80,6 @@ class KindTable {
     this.capacity = capacity;
     this.ids = new IdTable(capacity);
     this.cols = Object.fromEntries(COLS.map((c) => [c, new Column(c === 'offset' ? 4 : 1, capacity)])) as Record<ColName, Column>;
-    this.evHash = new Uint32Array(capacity);
-    this.alHash = new Uint32Array(capacity);
     this.dicts = { org: new Dict(1e6), status: new Dict(1e6), group: new Dict(GROUP_DICT_CAP) };
   }
 
@@ -110,8 +105,8 @@ class KindTable {
       c.org.set(row, this.dicts.org.code(keys.organization));
       c.status.set(row, this.dicts.status.code(keys.status ?? ''));
       c.group.set(row, this.dicts.group.code(keys.group ?? ''));
-      this.evHash[row] = hash32(keys.event_id);
-      this.alHash[row] = hash32(keys.alert_id);
+      c.ev.set(row, hash32(keys.event_id));
+      c.al.set(row, hash32(keys.alert_id));
       c.at.set(row, keys.at === undefined ? 0 : Math.max(1, Math.floor(keys.at / 1000)));
       for (const v of keys.lookup ?? []) this.lookups.add(hash32(v), row);
     }
@@ -142,7 +137,7 @@ class KindTable {
     const at = this.cols.at.a;
     for (let row = Math.min(before, this.count) - 1; row >= 0; row--) {
       if (!eq('org', org, filter.organization, row) || !eq('status', status, filter.status, row) || !eq('group', group, filter.group, row)) continue;
-      if ((ev && this.evHash[row] !== ev) || (al && this.alHash[row] !== al)) continue;
+      if ((ev && this.cols.ev.a[row] !== ev) || (al && this.cols.al.a[row] !== al)) continue;
       if (until >= 0 && (at[row] === 0 || at[row] > until)) continue;
       if (!take(row)) return;
     }
@@ -162,8 +157,6 @@ class KindTable {
     const other: [number, string][] = [];
     rows.forEach((from, to) => {
       for (const c of COLS) this.cols[c].a[to] = this.cols[c].a[from];
-      this.evHash[to] = this.evHash[from];
-      this.alHash[to] = this.alHash[from];
       const w = this.ids.words;
       if ((w[from * 4] | w[from * 4 + 1] | w[from * 4 + 2] | w[from * 4 + 3]) === 0) other.push([to, this.ids.other.get(from)!]);
       w.copyWithin(to * 4, from * 4, from * 4 + 4);
@@ -184,8 +177,6 @@ class KindTable {
       otherIds: [...this.ids.other],
       dicts: { org: this.dicts.org.values, status: this.dicts.status.values, group: this.dicts.group.values },
       columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].a.subarray(0, n)])) as Record<ColName, UintArray>,
-      evHash: this.evHash.subarray(0, n),
-      alHash: this.alHash.subarray(0, n),
       lookupHashes: this.lookups.hashes.subarray(0, this.lookups.count),
       lookupRows: this.lookups.rows.subarray(0, this.lookups.count),
       live,
@@ -200,8 +191,6 @@ class KindTable {
       t.cols[c].widen(img.columns[c].BYTES_PER_ELEMENT as 1 | 2 | 4);
       t.cols[c].a.set(img.columns[c]);
     }
-    t.evHash.set(img.evHash);
-    t.alHash.set(img.alHash);
     t.lookups = LookupTable.from(img.lookupHashes, img.lookupRows);
     t.dicts = { org: new Dict(1e6, img.dicts.org), status: new Dict(1e6, img.dicts.status), group: new Dict(GROUP_DICT_CAP, img.dicts.group) };
     t.ids.rebuild(img.count, img.otherIds);
@@ -211,12 +200,6 @@ class KindTable {
 
   private grow(capacity: number): void {
     for (const c of COLS) this.cols[c].grow(capacity);
-    const ev = new Uint32Array(capacity);
-    ev.set(this.evHash);
-    this.evHash = ev;
-    const al = new Uint32Array(capacity);
-    al.set(this.alHash);
-    this.alHash = al;
     this.ids.grow(capacity);
     this.capacity = capacity;
   }

@@ -127,4 +127,47 @@ describe('state records: live and finished', () => {
     expect(viaSnapshot).toEqual(await seen(replayed));
     expect(viaSnapshot.live).toHaveLength(101);
   });
+
+  it('finds cold records by lookup value in their organization, counts and filters them by time, keeps them out of memory, and retention carries them', async () => {
+    const dir = await tempDir();
+    const T0 = Date.UTC(2026, 0, 1);
+    let now = T0;
+    const opts = { dataDir: dir, segmentMaxBytes: 2048, now: () => new Date(now) };
+    const store = await openStore(opts);
+    const alert = (id: string, org: string, key: string, seen: number, status = 'open'): StateRecord => ({
+      kind: 'alert', id, data: { id, org, key, status }, live: status === 'open', cold: true,
+      keys: { organization: org, status, lookup: [`k:${key}`, `s:${id.slice(0, 8)}`], at: seen },
+    });
+    const [a1, a2, b1, r1] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await store.appendEvents([normalizedEvent({ id: randomUUID(), organization: 'org-a', received_at: new Date(T0).toISOString(), raw: { pad: 'p'.repeat(300) } })],
+      [alert(a1, 'org-a', 'disk', T0), alert(b1, 'org-b', 'disk', T0), alert(r1, 'org-a', 'cpu', T0, 'resolved')]);
+    await store.appendState([alert(a2, 'org-a', 'disk', T0 + 60_000)]);
+    const seen = async (s: Store) => ({
+      disk: s.lookupState('alert', 'org-a', 'k:disk'),
+      other: s.lookupState('alert', 'org-b', 'k:disk'),
+      short: s.lookupState('alert', 'org-a', `s:${a2.slice(0, 8)}`),
+      none: s.lookupState('alert', 'org-c', 'k:disk'),
+      open: s.countState('alert', { organization: 'org-a', status: 'open' }),
+      idle: (await s.listState('alert', { status: 'open', until: T0 + 59_000 }, { limit: 10 }))!.items,
+      memory: s.liveState().length,
+    });
+    const expected = { disk: [a2, a1], other: [b1], short: [a2], none: [], open: 2, idle: [{ id: b1, org: 'org-b', key: 'disk', status: 'open' }, { id: a1, org: 'org-a', key: 'disk', status: 'open' }], memory: 0 };
+    expect(await seen(store)).toEqual(expected);
+    await store.close();
+    // The same after a restart from the snapshot and from a full replay.
+    const fromSnapshot = await openStore(opts);
+    expect(await seen(fromSnapshot)).toEqual(expected);
+    await fromSnapshot.close();
+    const replayed = await openStore({ ...opts, snapshots: false });
+    expect(await seen(replayed)).toEqual(expected);
+
+    // Retention drops the first segment: the open (cold) records are carried, the resolved one goes.
+    for (let d = 1; d <= 10; d++) await replayed.appendEvents([normalizedEvent({ id: randomUUID(), organization: 'org-a', received_at: new Date(T0 + d * 86_400_000).toISOString(), raw: { pad: 'p'.repeat(300) } })]);
+    now = T0 + 11 * 86_400_000;
+    await replayed.setRetention({ max_age_days: 5, max_bytes: null });
+    expect(await replayed.getState('alert', r1)).toBeUndefined();
+    expect(await seen(replayed)).toEqual(expected);
+    await replayed.close();
+    expect(await seen(await openStore({ ...opts, snapshots: false }))).toEqual(expected);
+  });
 });
