@@ -34,7 +34,10 @@ export class Dict {
 
 /** alert_id null. */
 const NULL_CODE = 0;
-const COLUMNS = ['segment', 'offset', 'length', 'org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
+// a0..a3: the alert id as four 32-bit words when it is a UUID (as the signals engine makes
+// them), 16 bytes per event instead of a string each; any other alert id goes in the dict.
+const COLUMNS = ['segment', 'offset', 'length', 'org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert', 'a0', 'a1', 'a2', 'a3'] as const;
+const ALERT_WORDS = ['a0', 'a1', 'a2', 'a3'] as const;
 export type ColumnName = (typeof COLUMNS)[number];
 export { COLUMNS };
 const DICTS = ['org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
@@ -131,9 +134,14 @@ export class IdTable {
     const at = row * 4;
     const w = this.words;
     if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) return this.other.get(row)!;
-    const b = hex8(w[at + 1]);
-    const c = hex8(w[at + 2]);
-    return `${hex8(w[at])}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${hex8(w[at + 3])}`;
+    return IdTable.format(w[at], w[at + 1], w[at + 2], w[at + 3]);
+  }
+
+  /** The canonical UUID of four words (as encode() made them). */
+  static format(w0: number, w1: number, w2: number, w3: number): string {
+    const b = hex8(w1);
+    const c = hex8(w2);
+    return `${hex8(w0)}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${hex8(w3)}`;
   }
 
   private readonly probe = new Uint32Array(4);
@@ -289,6 +297,7 @@ export class EventIndex {
   private received: Float64Array;
   private readonly receivedExact = new Map<number, string>();
   private readonly dicts: Record<DictName, Dict>;
+  private readonly alertWords = new Uint32Array(4);
   /** Sequence numbers per organization code, ascending. */
   private readonly byOrg = new Map<number, IntList>();
 
@@ -344,7 +353,11 @@ export class EventIndex {
     c.status.set(row, d.status.code(e.status));
     c.priority.set(row, d.priority.code(e.priority));
     c.title.set(row, d.title.code(e.title));
-    c.alert.set(row, e.alert_id == null ? NULL_CODE : d.alert.code(e.alert_id));
+    const words = this.alertWords;
+    const uuid = e.alert_id != null && IdTable.encode(e.alert_id, words, 0);
+    if (!uuid) words.fill(0);
+    ALERT_WORDS.forEach((name, i) => c[name].set(row, words[i]));
+    c.alert.set(row, e.alert_id == null || uuid ? NULL_CODE : d.alert.code(e.alert_id));
     const ms = Date.parse(e.received_at);
     this.received[row] = ms;
     if (!Number.isFinite(ms) || new Date(ms).toISOString() !== e.received_at) this.receivedExact.set(seq, e.received_at);
@@ -360,6 +373,7 @@ export class EventIndex {
     const c = this.cols;
     const d = this.dicts;
     const alert = c.alert.a[row];
+    const [w0, w1, w2, w3] = ALERT_WORDS.map((name) => c[name].a[row]);
     return {
       id: this.ids.id(row),
       organization: d.org.values[c.org.a[row]],
@@ -371,7 +385,7 @@ export class EventIndex {
       severity: d.severity.values[c.severity.a[row]] as Severity,
       status: d.status.values[c.status.a[row]] as Status,
       priority: d.priority.values[c.priority.a[row]] as Priority,
-      alert_id: alert === NULL_CODE ? null : d.alert.values[alert],
+      alert_id: (w0 | w1 | w2 | w3) !== 0 ? IdTable.format(w0, w1, w2, w3) : alert === NULL_CODE ? null : d.alert.values[alert],
     };
   }
 
