@@ -114,19 +114,22 @@ function* jsonLines(values: Iterable<unknown>): Generator<Buffer> {
 
 /**
  * Serializes a snapshot (all but the checksum trailer, which writeSnapshot adds as it writes).
- * Columns are copied at once (the live index keeps changing); the JSON sections are built
- * lazily, piece by piece as the file is written, from values captured now (records are
- * replaced, never mutated). The meta comes last, when the sections' sizes are known.
+ * Columns are written from the live index, a chunk at a time, not copied whole (at a million
+ * rows a copy would double the index in memory and stall the event loop): a row that changes
+ * meanwhile changes through a record after the covered position, which the next start replays
+ * again, so either value is right. The JSON sections are built lazily, piece by piece as the
+ * file is written, from values captured now (records are replaced, never mutated). The meta
+ * comes last, when the sections' sizes are known.
  */
 export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
-  const columns: Buffer[] = [Buffer.from(bytesOf(s.index.idWords)), Buffer.from(bytesOf(s.index.received))];
-  for (const c of COLUMNS) columns.push(Buffer.from(bytesOf(s.index.columns[c])));
+  const columns: Buffer[] = [bytesOf(s.index.idWords), bytesOf(s.index.received)];
+  for (const c of COLUMNS) columns.push(bytesOf(s.index.columns[c]));
   const kinds: KindMeta[] = [];
   for (const k of s.state) {
     kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length });
-    columns.push(Buffer.from(bytesOf(k.idWords)));
-    for (const c of STATE_COLUMNS) columns.push(Buffer.from(bytesOf(k.columns[c])));
-    columns.push(Buffer.from(bytesOf(k.lookupHashes)), Buffer.from(bytesOf(k.lookupRows)));
+    columns.push(bytesOf(k.idWords));
+    for (const c of STATE_COLUMNS) columns.push(bytesOf(k.columns[c]));
+    columns.push(bytesOf(k.lookupHashes), bytesOf(k.lookupRows));
   }
   // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
   const dictNames = Object.keys(s.index.dicts) as (keyof IndexImage['dicts'])[];
@@ -301,7 +304,9 @@ export async function writeSnapshot(dir: string, parts: Iterable<Buffer>, fs: St
     };
     for (const part of parts) {
       for (let at = 0; at < part.length; at += SNAPSHOT_WRITE_CHUNK) {
-        const chunk = part.subarray(at, at + SNAPSHOT_WRITE_CHUNK);
+        // A copy of one chunk: columns are written from the live index, which may change while
+        // the write waits; the bytes hashed must be the bytes written.
+        const chunk = Buffer.from(part.subarray(at, at + SNAPSHOT_WRITE_CHUNK));
         hash.update(chunk);
         await put(chunk);
       }
