@@ -17,7 +17,7 @@ export interface EventQuery {
   source?: string;
   severity?: Severity;
   status?: Status;
-  /** Case-insensitive substring of title, source name, id. */
+  /** Case-insensitive substring of anything in the stored event: normalized fields, raw payload, request (search-text.ts). */
   text?: string;
   /** Opaque, from a previous page's next_cursor. */
   cursor?: string;

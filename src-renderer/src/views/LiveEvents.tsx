@@ -135,7 +135,7 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
         <select aria-label="severity" value={severity} onChange={(e) => setFilters({ severity: e.target.value })}>
           {SEVERITIES.map((s) => <option key={s} value={s}>{s || 'all severities'}</option>)}
         </select>
-        <input ref={search} type="search" aria-label="search" aria-keyshortcuts="/" placeholder="search title, source, id  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <input ref={search} type="search" aria-label="search" aria-keyshortcuts="/" placeholder="search anything in the events: a host, an IP, a label  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} />
         <SendSample />
         <ActionButton label={`Replay selected (${selected.size})`} disabled={selected.size === 0} run={replaySelected} />
         <EventExport filters={{ dialect, severity, text: filters.text }} />
