@@ -62,6 +62,8 @@ export class SearchSidecars {
       return undefined;
     }
     if (!this.present.has(segment)) return undefined; // deleted while it was read
+    const raced = this.cache.get(segment); // another search read it meanwhile
+    if (raced) return raced;
     this.cache.set(segment, sidecar);
     this.cachedBytes += sidecar.bytes;
     for (const [n, s] of this.cache) {
