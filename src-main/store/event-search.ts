@@ -17,13 +17,21 @@ export interface SearchSource {
   read(segment: number, position: number, length: number): Promise<Buffer>;
 }
 
+/** How far a search got: every event from `below` up to where it started was looked at; `stopped` when its time ran out first. */
+export interface SearchProgress {
+  below: number;
+  stopped: boolean;
+}
+
 /**
  * Sequence numbers below `before` whose event passes `test` and holds the needle, newest
- * first. Stops quietly where retention deleted what it was about to read.
+ * first. Stops quietly where retention deleted what it was about to read, and once
+ * `deadline` (performance.now()) has passed, after at least one read: `progress` says where.
  */
-export async function* searchEvents(src: SearchSource, needle: Needle, test: (seq: number) => boolean, before: number): AsyncGenerator<number> {
+export async function* searchEvents(src: SearchSource, needle: Needle, test: (seq: number) => boolean, before: number, deadline = Infinity, progress: SearchProgress = { below: before, stopped: false }): AsyncGenerator<number> {
   const index = src.index;
   let hi = Math.min(before, index.end);
+  progress.below = hi;
   while (hi > index.first) {
     const segment = index.segmentOf(hi - 1);
     const sidecar = await src.sidecar(segment);
@@ -42,8 +50,14 @@ export async function* searchEvents(src: SearchSource, needle: Needle, test: (se
         throw err;
       }
       for (const seq of matched) if (seq >= index.first) yield seq;
+      progress.below = group[group.length - 1];
+      if (performance.now() > deadline) {
+        progress.stopped = true;
+        return;
+      }
     }
     hi = lo;
+    progress.below = lo;
   }
 }
 

@@ -13,11 +13,12 @@ import {
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   RETENTION_INTERVAL_MS,
+  SEARCH_PAGE_BUDGET_MS,
   WRITE_QUEUE_MAX,
 } from '../limits';
 import { ConfigStore } from './config-store';
 import { EventIndex } from './event-index';
-import { searchEvents } from './event-search';
+import { searchEvents, type SearchProgress } from './event-search';
 import { SearchSidecars } from './search-sidecars';
 import { needleOf } from './search-text';
 import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
@@ -87,6 +88,8 @@ export interface FileStoreOptions {
   snapshots?: boolean;
   /** Rewrite sealed segments compressed (default true). */
   compressSealed?: boolean;
+  /** How long one page of a text search may search (default SEARCH_PAGE_BUDGET_MS). */
+  searchPageBudgetMs?: number;
 }
 
 /** A retention policy read from settings; anything malformed counts as keep-forever. */
@@ -143,6 +146,7 @@ export class FileStore implements Store {
   private readonly snapshotMinIntervalMs: number;
   private readonly snapshots: boolean;
   private readonly compressSealed: boolean;
+  private readonly searchPageBudgetMs: number;
 
   /** Durable events in commit order, compact (see event-index.ts). */
   private index = new EventIndex();
@@ -184,6 +188,7 @@ export class FileStore implements Store {
     this.snapshotMinIntervalMs = opts.snapshotMinIntervalMs ?? INDEX_SNAPSHOT_MIN_INTERVAL_MS;
     this.snapshots = opts.snapshots ?? true;
     this.compressSealed = opts.compressSealed ?? true;
+    this.searchPageBudgetMs = opts.searchPageBudgetMs ?? SEARCH_PAGE_BUDGET_MS;
     this.eventsDir = join(opts.dataDir, EVENTS_DIR);
     this.log = new SegmentLog({ dir: this.eventsDir, fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
     this.cfg = new ConfigStore({ path: join(opts.dataDir, CONFIG_FILE), fs: this.fs, migrations: opts.configMigrations });
@@ -390,9 +395,10 @@ export class FileStore implements Store {
     if (query.text) {
       const test = this.index.predicate(filter);
       if (!test) return { items, next_cursor: null };
+      const progress: SearchProgress = { below: bound, stopped: false };
       const matches = searchEvents(
         { index: this.index, sidecar: (segment) => this.sidecarOf(segment), read: (segment, pos, len) => this.log.readRange(segment, pos, len) },
-        needleOf(query.text), test, bound,
+        needleOf(query.text), test, bound, performance.now() + this.searchPageBudgetMs, progress,
       );
       try {
         for await (const seq of matches) {
@@ -407,6 +413,8 @@ export class FileStore implements Store {
       } catch (err) {
         throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
       }
+      // Out of time: the next page goes on from where this one stopped looking.
+      if (!more && progress.stopped && progress.below > this.index.first) return { items, next_cursor: encodeCursor(progress.below) };
       return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
     }
     this.index.scan(filter, bound, (seq) => {

@@ -90,6 +90,16 @@ describe('event search anywhere in the payload', () => {
     expect(await searchAll(store, { text: 'state records are never' })).toEqual([]);
   });
 
+  it('a page out of time ends early with a cursor from where it stopped; following it still gives exactly every match', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ dataDir: dir, searchPageBudgetMs: 0 });
+    const events = await fill(store, 800);
+    const first = await store.listEvents({ text: 'value-1', limit: 500 });
+    expect(first.items.length).toBeLessThan(expected(events, 'value-1').length);
+    expect(first.next_cursor).not.toBeNull();
+    for (const text of ['value-1', 'disk', 'no-such-host-anywhere']) expect(await searchAll(store, { text }), text).toEqual(expected(events, text));
+  });
+
   it('reads no sealed segment for a term no event holds', async () => {
     const dir = await tempDir();
     const opened: string[] = [];
