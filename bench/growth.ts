@@ -13,7 +13,7 @@
 //   npx tsx bench/growth.ts [-- --sizes 10000,100000,1000000 --seconds 5 --segment-mib 64]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +45,7 @@ function rawOf(body: unknown, j: number, n: number): unknown {
  * until every sealed segment is compressed and has its search sidecar (as a long-running
  * appliance has them). `segmentMaxBytes` smaller than the default makes small seeds have sealed segments.
  */
-export async function seed(dataDir: string, n: number, body: unknown, segmentMaxBytes?: number): Promise<{ ms: number; bytes: number }> {
+export async function seed(dataDir: string, n: number, body: unknown, segmentMaxBytes?: number): Promise<{ ms: number; bytes: number; searchBytes: number }> {
   const t0 = performance.now();
   const store = new FileStore({ dataDir, retentionIntervalMs: 0, snapshotEveryRecords: 0, segmentMaxBytes });
   await store.open();
@@ -79,7 +79,9 @@ export async function seed(dataDir: string, n: number, body: unknown, segmentMax
   await store.settled();
   const bytes = store.stats().bytes;
   await store.close(); // writes the index snapshot
-  return { ms: performance.now() - t0, bytes };
+  let searchBytes = 0;
+  for (const f of await readdir(join(dataDir, 'events'))) if (f.endsWith('.search')) searchBytes += (await stat(join(dataDir, 'events', f))).size;
+  return { ms: performance.now() - t0, bytes, searchBytes };
 }
 
 async function waitHealthy(url: string, t0: number): Promise<number> {
@@ -203,6 +205,7 @@ export async function runGrowth(sizes: number[], seconds: number, segmentMaxByte
         scenario: `growth, ${n.toLocaleString('en')} stored events`,
         seed_s: +(seeded.ms / 1000).toFixed(1),
         store_mib: +(seeded.bytes / 2 ** 20).toFixed(0),
+        search_sidecars_mib: +(seeded.searchBytes / 2 ** 20).toFixed(0),
         startup_ms: first.startup_ms,
         startup_replay_ms: replay.startup_ms,
         first_page_ms: first.first_page_ms,
