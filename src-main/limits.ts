@@ -64,6 +64,8 @@ export const SEARCH_SIDECAR_CACHE_BYTES = 32 * 1024 * 1024;
  * the appliance busy for seconds per request.
  */
 export const SEARCH_PAGE_BUDGET_MS = 750;
+/** Search: reads of candidate blocks in flight at once (each at most SEARCH_SCAN_BYTES). */
+export const SEARCH_READS_AHEAD = 8;
 /** Search: a segment without a sidecar (the one being written) is read and checked this many bytes at a time. */
 export const SEARCH_SCAN_BYTES = 1024 * 1024;
 

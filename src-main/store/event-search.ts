@@ -4,7 +4,7 @@
 // indexed, one whose sidecar is missing or bad) is read whole, SEARCH_SCAN_BYTES at a time.
 // Either way each candidate event that passes the index filters is checked against its line,
 // so the answer is exact; the sidecar only decides how much is read.
-import { SEARCH_SCAN_BYTES } from '../limits';
+import { SEARCH_READS_AHEAD, SEARCH_SCAN_BYTES } from '../limits';
 import type { EventIndex } from './event-index';
 import type { Sidecar } from './search-sidecar';
 import { lineMatches, type Needle } from './search-text';
@@ -38,19 +38,33 @@ export async function* searchEvents(src: SearchSource, needle: Needle, test: (se
     if (hi <= index.first) return;
     const lo = index.segmentStart(hi - 1);
     const groups = sidecar ? blockGroups(index, sidecar, needle, lo, hi) : scanGroups(index, lo, hi);
-    for (const group of groups) {
-      if (lo < index.first) return; // retention deleted this segment (and every older one) meanwhile
-      const rows = group.filter(test);
-      if (rows.length === 0) continue;
+    // Reads of the next few groups overlap (file and inflate work waits on the thread pool).
+    const pending: { last: number; first: number; result: Promise<number[]> }[] = [];
+    const ahead = () => {
+      while (pending.length < SEARCH_READS_AHEAD && lo >= index.first) {
+        const next = groups.next();
+        if (next.done) return;
+        const rows = next.value.filter(test);
+        if (rows.length === 0) continue;
+        const result = check(src, segment, rows, needle);
+        result.catch(() => undefined); // seen when awaited; one left behind by an early stop is dropped
+        pending.push({ last: next.value[next.value.length - 1], first: rows[0], result });
+      }
+    };
+    ahead();
+    while (pending.length) {
+      const { last, first, result } = pending.shift()!;
       let matched: number[];
       try {
-        matched = await check(src, segment, rows, needle);
+        matched = await result;
       } catch (err) {
-        if (rows[0] < index.first) return; // the segment went (retention) while it was read
+        if (first < index.first) return; // the segment went (retention) while it was read
         throw err;
       }
+      if (lo < index.first) return; // retention deleted this segment (and every older one) meanwhile
+      ahead();
       for (const seq of matched) if (seq >= index.first) yield seq;
-      progress.below = group[group.length - 1];
+      progress.below = last;
       if (performance.now() > deadline) {
         progress.stopped = true;
         return;

@@ -397,7 +397,7 @@ export class FileStore implements Store {
       if (!test) return { items, next_cursor: null };
       const progress: SearchProgress = { below: bound, stopped: false };
       const matches = searchEvents(
-        { index: this.index, sidecar: (segment) => this.sidecarOf(segment), read: (segment, pos, len) => this.log.readRange(segment, pos, len) },
+        { index: this.index, sidecar: (segment) => this.sidecarOf(segment), read: (segment, pos, len) => this.log.readSpan(segment, pos, len) },
         needleOf(query.text), test, bound, performance.now() + this.searchPageBudgetMs, progress,
       );
       try {

@@ -705,6 +705,22 @@ export class SegmentLog {
   }
 
   private async readAt(loc: Location): Promise<Record<string, unknown>> {
+    const record = parseRecord(await this.readBytes(loc));
+    if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
+    return record;
+  }
+
+  /** Logical bytes [offset, offset + length) of a segment, through the kept read handles (many reads of one segment open it once). */
+  readSpan(segment: number, offset: number, length: number): Promise<Buffer> {
+    if (this.state !== 'open' && this.state !== 'closing') return Promise.reject(new StoreUnavailableError(new Error('the event log is closed')));
+    const p = this.readBytes({ segment, offset, length });
+    this.reads.add(p);
+    const done = () => void this.reads.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async readBytes(loc: Location): Promise<Buffer> {
     let handle = this.handles.get(loc.segment);
     if (handle) this.handles.delete(loc.segment);
     else handle = { file: this.fs.open(this.path(loc.segment), 'r'), users: 0, packed: this.compressed.get(loc.segment) };
@@ -719,14 +735,10 @@ export class SegmentLog {
         if (this.handles.get(loc.segment) === handle) this.handles.delete(loc.segment);
         throw err;
       }
-      let buf: Buffer;
-      if (handle.packed) buf = await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
-      else buf = await readFully(file, loc.offset, loc.length).catch((err: Error) => {
+      if (handle.packed) return await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
+      return await readFully(file, loc.offset, loc.length).catch((err: Error) => {
         throw new Error(`segment ${loc.segment}: ${err.message}`);
       });
-      const record = parseRecord(buf);
-      if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
-      return record;
     } finally {
       handle.users--;
       this.evict();
