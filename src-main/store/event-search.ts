@@ -77,7 +77,12 @@ export async function* searchEvents(src: SearchSource, needle: Needle, test: (se
 
 /** Events of the candidate blocks, a group per block, newest first. */
 function* blockGroups(index: EventIndex, sidecar: Sidecar, needle: Needle, lo: number, hi: number): Generator<number[]> {
-  const blocks = sidecar.candidates(needle);
+  let blocks: number[] | null;
+  try {
+    blocks = sidecar.candidates(needle);
+  } catch {
+    blocks = null; // a sidecar that passed its checksum yet does not add up: read every block rather than fail
+  }
   const all = blocks ?? Array.from({ length: sidecar.blocks }, (_, i) => sidecar.blocks - 1 - i);
   for (const b of all) {
     if (lo < index.first) return;

@@ -7,6 +7,7 @@
 // bytes | u32 posting bytes | f64 block starts [blocks + 1] | u32 token starts [tokens + 1] |
 // u32 posting starts [tokens + 1] | dict ("\n" + tokens each followed by "\n", UTF-8) |
 // postings (per token: varint gaps between its ascending block numbers) | u32 crc32 of all before.
+import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { forEachToken, isStateLine, type Needle } from './search-text';
 
@@ -24,6 +25,15 @@ class U32List {
     }
     this.a[this.length++] = v;
   }
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Writes u32 values little-endian at `o` (one copy of the array on little-endian machines); returns the next offset. */
+function putU32s(out: Buffer, o: number, a: Uint32Array): number {
+  if (LITTLE_ENDIAN) return o + Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, o);
+  for (const v of a) o = out.writeUInt32LE(v, o);
+  return o;
 }
 
 /** Collects tokens block by block while a sealed segment is read, then encodes the sidecar. */
@@ -120,8 +130,8 @@ export class SidecarBuilder {
     o = out.writeUInt32LE(p, o);
     for (let i = 0; i < blocks; i++) o = out.writeDoubleLE(this.blockStarts[i], o);
     o = out.writeDoubleLE(logicalSize, o);
-    for (let t = 0; t <= n; t++) o = out.writeUInt32LE(tokenStarts[t], o);
-    for (let t = 0; t <= n; t++) o = out.writeUInt32LE(postingStarts[t], o);
+    o = putU32s(out, o, tokenStarts);
+    o = putU32s(out, o, postingStarts);
     o += dict.copy(out, o);
     o += postings.copy(out, o, 0, p);
     out.writeUInt32LE(crc32(out.subarray(0, o)), o);
