@@ -2,7 +2,8 @@
 // log. Memory holds only a compact index (event-index.ts) and the latest state records;
 // full events (raw payloads) are read back from their segment on demand. An index snapshot
 // (index-snapshot.ts) lets open() replay only the log written after it. Retention deletes
-// whole segments.
+// whole segments. A text search reads each sealed segment's search sidecar (event-search.ts),
+// built in the background after the segment is compressed.
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors';
 import type { ConfigData } from '../core/config-data';
