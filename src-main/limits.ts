@@ -56,6 +56,19 @@ export const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
 /** Uncompressed bytes per block of a compressed (sealed) segment: one record read inflates one block. */
 export const SEGMENT_BLOCK_BYTES = 64 * 1024;
 
+/** Search: decoded search sidecars (one per sealed segment, read on demand) kept in memory, at most this many bytes. */
+export const SEARCH_SIDECAR_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * Search: one page searches at most this long; then it ends with what it found (maybe nothing)
+ * and a next_cursor from where it stopped, so that a text every event nearly holds cannot keep
+ * the appliance busy for seconds per request.
+ */
+export const SEARCH_PAGE_BUDGET_MS = 750;
+/** Search: reads of candidate blocks in flight at once (each at most SEARCH_SCAN_BYTES). */
+export const SEARCH_READS_AHEAD = 8;
+/** Search: a segment without a sidecar (the one being written) is read and checked this many bytes at a time. */
+export const SEARCH_SCAN_BYTES = 1024 * 1024;
+
 /** Management API paging. */
 export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 500;

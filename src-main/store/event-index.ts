@@ -401,6 +401,66 @@ export class EventIndex {
     return out;
   }
 
+  segmentOf(seq: number): number {
+    return this.cols.segment.a[seq - this.base];
+  }
+
+  /** The first sequence number stored in the same segment as `seq`. */
+  segmentStart(seq: number): number {
+    const seg = this.cols.segment.a;
+    const target = seg[seq - this.base];
+    let lo = 0;
+    let hi = seq - this.base;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seg[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.base + lo;
+  }
+
+  /** The first sequence number in [lo, hi) (one segment) whose record starts at or after `offset`; hi if none. */
+  firstAtOffset(lo: number, hi: number, offset: number): number {
+    const off = this.cols.offset.a;
+    let a = lo - this.base;
+    let b = hi - this.base;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (off[mid] < offset) a = mid + 1;
+      else b = mid;
+    }
+    return this.base + a;
+  }
+
+  /** The filter (organization and fields; not text) as a test of one sequence number; null when nothing can match. */
+  predicate(filter: Omit<EventFilter, 'text'>): ((seq: number) => boolean) | null {
+    const d = this.dicts;
+    const c = this.cols;
+    const want = (name: DictName, value: string | undefined): number | null | undefined => {
+      if (value === undefined) return null;
+      const code = d[name].find(value);
+      return code === -1 && d[name].complete ? undefined : code;
+    };
+    const tests: ((row: number) => boolean)[] = [];
+    for (const [name, col, value] of [
+      ['org', c.org, filter.organization],
+      ['dialect', c.dialect, filter.dialect],
+      ['source', c.source, filter.source],
+      ['severity', c.severity, filter.severity],
+      ['status', c.status, filter.status],
+    ] as const) {
+      const code = want(name, value);
+      if (code === undefined) return null;
+      if (code === null) continue;
+      tests.push(code === -1 ? (row) => d[name].values[col.a[row]] === value : (row) => col.a[row] === code);
+    }
+    return (seq) => {
+      const row = seq - this.base;
+      for (const t of tests) if (!t(row)) return false;
+      return true;
+    };
+  }
+
   /**
    * Walks events newest first from just below sequence number `before`, calling `take` for
    * each match until it returns false.

@@ -2,7 +2,8 @@
 // log. Memory holds only a compact index (event-index.ts) and the latest state records;
 // full events (raw payloads) are read back from their segment on demand. An index snapshot
 // (index-snapshot.ts) lets open() replay only the log written after it. Retention deletes
-// whole segments.
+// whole segments. A text search reads each sealed segment's search sidecar (event-search.ts),
+// built in the background after the segment is compressed.
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors';
 import type { ConfigData } from '../core/config-data';
@@ -13,13 +14,18 @@ import {
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   RETENTION_INTERVAL_MS,
+  SEARCH_PAGE_BUDGET_MS,
   WRITE_QUEUE_MAX,
 } from '../limits';
 import { ConfigStore } from './config-store';
 import { EventIndex } from './event-index';
+import { searchEvents, type SearchProgress } from './event-search';
+import { SearchSidecars } from './search-sidecars';
+import { needleOf } from './search-text';
 import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
 import { eventMigrations, latestVersion, migrateEventRecord, type Migration } from './migrations';
 import { SegmentLog, type ScanReport } from './segment-log';
+import type { Sidecar } from './search-sidecar';
 import { nodeStoreFs, type Location, type StoreFs } from './store-fs';
 import { StateIndex, type StateFilter, type StateKeys } from './state-index';
 import {
@@ -90,6 +96,8 @@ export interface FileStoreOptions {
   snapshots?: boolean;
   /** Rewrite sealed segments compressed (default true). */
   compressSealed?: boolean;
+  /** How long one page of a text search may search (default SEARCH_PAGE_BUDGET_MS). */
+  searchPageBudgetMs?: number;
 }
 
 /** A retention policy read from settings; anything malformed counts as keep-forever. */
@@ -146,6 +154,7 @@ export class FileStore implements Store {
   private readonly snapshotMinIntervalMs: number;
   private readonly snapshots: boolean;
   private readonly compressSealed: boolean;
+  private readonly searchPageBudgetMs: number;
 
   /** Durable events in commit order, compact (see event-index.ts). */
   private index = new EventIndex();
@@ -170,6 +179,11 @@ export class FileStore implements Store {
   private compressionQueued = false;
   /** Tail hashes of sealed segments (they never change). */
   private readonly tailCache = new Map<number, CoveredSegment>();
+  /** Search sidecars of sealed segments (search-sidecars.ts). */
+  private readonly sidecars: SearchSidecars;
+  private searchIndexQueued = false;
+  /** Segments whose sidecar failed to build in this run: scanned, not retried on every search. */
+  private readonly sidecarFailed = new Set<number>();
 
   constructor(opts: FileStoreOptions) {
     this.dataDir = opts.dataDir;
@@ -182,9 +196,11 @@ export class FileStore implements Store {
     this.snapshotMinIntervalMs = opts.snapshotMinIntervalMs ?? INDEX_SNAPSHOT_MIN_INTERVAL_MS;
     this.snapshots = opts.snapshots ?? true;
     this.compressSealed = opts.compressSealed ?? true;
+    this.searchPageBudgetMs = opts.searchPageBudgetMs ?? SEARCH_PAGE_BUDGET_MS;
     this.eventsDir = join(opts.dataDir, EVENTS_DIR);
     this.log = new SegmentLog({ dir: this.eventsDir, fs: this.fs, segmentMaxBytes: opts.segmentMaxBytes, commitDelayMs: opts.commitDelayMs });
     this.cfg = new ConfigStore({ path: join(opts.dataDir, CONFIG_FILE), fs: this.fs, migrations: opts.configMigrations });
+    this.sidecars = new SearchSidecars(this.eventsDir, this.fs);
   }
 
   async open(): Promise<OpenReport> {
@@ -207,6 +223,7 @@ export class FileStore implements Store {
         if (snap) resume = { covered: snap.covered, tailHash, apply: (first) => this.loadSnapshot(snap, first) };
       }
       scan = await this.log.open((record, loc) => this.indexRecord(record, loc), resume);
+      await this.sidecars.open(this.log.segmentSizes().map((s) => s.segment));
       if (scan.resumed) snapshot = 'loaded';
       else if (scan.resumeProblem) snapshot = `stale: ${scan.resumeProblem}`;
     } catch (err) {
@@ -217,7 +234,8 @@ export class FileStore implements Store {
     if (this.compressSealed) {
       this.log.onSealed(() => this.queueCompression());
       this.queueCompression(); // sealed segments left plain by an earlier run
-    }
+    } else this.log.onSealed(() => this.queueSearchIndexing());
+    this.queueSearchIndexing(); // sealed segments without a sidecar (an earlier version, a crash, a bad one)
     this.sinceSnapshot = scan.records;
     this.lastSnapshotAt = Date.now(); // the next background one waits its interval (a long replay asks for one at once below)
     if (this.snapshots && snapshot !== 'loaded' && snapshot !== 'none') await removeSnapshot(this.eventsDir, this.fs).catch(() => undefined);
@@ -389,7 +407,32 @@ export class FileStore implements Store {
     const items: EventSummary[] = [];
     let lastSeq = -1;
     let more = false;
-    const filter = { organization: query.organization, dialect: query.dialect, source: query.source, severity: query.severity, status: query.status, text: query.text?.toLowerCase() };
+    const filter = { organization: query.organization, dialect: query.dialect, source: query.source, severity: query.severity, status: query.status };
+    if (query.text) {
+      const test = this.index.predicate(filter);
+      if (!test) return { items, next_cursor: null };
+      const progress: SearchProgress = { below: bound, stopped: false };
+      const matches = searchEvents(
+        { index: this.index, sidecar: (segment) => this.sidecarOf(segment), read: (segment, pos, len) => this.log.readSpan(segment, pos, len) },
+        needleOf(query.text), test, bound, performance.now() + this.searchPageBudgetMs, progress,
+      );
+      try {
+        for await (const seq of matches) {
+          if (items.length === limit) {
+            more = true;
+            break;
+          }
+          if (seq < this.index.first) continue; // deleted by retention since it was found
+          items.push(this.index.summary(seq));
+          lastSeq = seq;
+        }
+      } catch (err) {
+        throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
+      }
+      // Out of time: the next page goes on from where this one stopped looking.
+      if (!more && progress.stopped && progress.below > this.index.first) return { items, next_cursor: encodeCursor(progress.below) };
+      return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
+    }
     this.index.scan(filter, bound, (seq) => {
       // One match past a full page decides whether there is a next page.
       if (items.length === limit) {
@@ -401,6 +444,52 @@ export class FileStore implements Store {
       return true;
     });
     return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
+  }
+
+  /** A sealed segment's search sidecar; undefined (read it whole) for the one being written or when it has none yet (then one is built). */
+  private async sidecarOf(segment: number): Promise<Sidecar | undefined> {
+    const size = this.log.logicalSize(segment);
+    if (segment >= this.log.currentSegment || size === undefined) return undefined;
+    const sidecar = await this.sidecars.get(segment, size);
+    if (!sidecar) this.queueSearchIndexing();
+    return sidecar;
+  }
+
+  /** Sealed segments without a sidecar that one can be built for now (a compressed one, unless segments stay plain). */
+  private unindexedSegments(): number[] {
+    const current = this.log.currentSegment;
+    return this.log
+      .segmentSizes()
+      .map((s) => s.segment)
+      .filter((n) => n < current && !this.sidecars.has(n) && !this.sidecarFailed.has(n) && (!this.compressSealed || this.log.isCompressed(n)));
+  }
+
+  /** Builds one missing search sidecar per job (newest segment first: recent events are searched most), then queues itself again. */
+  private queueSearchIndexing(): void {
+    if (this.searchIndexQueued || this.state !== 'open') return;
+    this.searchIndexQueued = true;
+    const run = this.maintenance.then(async () => {
+      this.searchIndexQueued = false;
+      if (this.state !== 'open') return;
+      const todo = this.unindexedSegments();
+      const segment = todo[todo.length - 1];
+      if (segment === undefined) return;
+      try {
+        await this.sidecars.build(segment, this.log.logicalSize(segment)!, this.log.pieces(segment));
+      } catch {
+        if (this.log.logicalSize(segment) !== undefined) this.sidecarFailed.add(segment); // else deleted meanwhile
+      }
+      if (todo.length > 1) this.queueSearchIndexing();
+    });
+    this.maintenance = run.catch(() => undefined);
+  }
+
+  /** Resolves once compression and search sidecars have caught up with the sealed segments (benchmarks, tests). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.maintenance;
+      if (!this.compressionQueued && !this.searchIndexQueued) return;
+    }
   }
 
   stats(): StoreStats {
@@ -484,6 +573,7 @@ export class FileStore implements Store {
     }
     const deleted = await this.log.deleteSegmentsThrough(through);
     const dropped = this.dropEventsBelow(through + 1);
+    await this.sidecars.forget(deleted.map((d) => d.segment));
     for (const d of deleted) this.tailCache.delete(d.segment);
     return { deleted_segments: deleted.map((d) => d.segment), deleted_events: dropped, bytes_freed: deleted.reduce((n, d) => n + d.bytes, 0) };
   }
@@ -518,6 +608,7 @@ export class FileStore implements Store {
       this.compressionQueued = false;
       if (this.state !== 'open') return;
       const { more } = await this.log.compressSealed(1);
+      this.queueSearchIndexing(); // the segment just compressed, before the next one is
       if (more) this.queueCompression();
     });
     this.maintenance = run.catch(() => undefined); // a failure leaves the segment plain; the next seal tries again

@@ -144,7 +144,7 @@ export class BlockCache {
   }
 }
 
-async function inflateBlock(file: StoreFile, index: BlockIndex, block: number): Promise<Buffer> {
+export async function inflateBlock(file: StoreFile, index: BlockIndex, block: number): Promise<Buffer> {
   const at = index.offsets[block];
   return inflateRaw(await readFully(file, at, index.offsets[block + 1] - at));
 }

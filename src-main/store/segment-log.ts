@@ -2,8 +2,8 @@
 // commit: everything appended while one commit is in flight shares the next write and
 // fdatasync. The write path only ever appends: its cost does not grow with the log.
 import { join } from 'node:path';
-import { SEGMENT_MAX_BYTES } from '../limits';
-import { BlockCache, compressedLines, compressSegment, readBlockIndex, readLogical, type BlockIndex } from './segment-compress';
+import { SEGMENT_BLOCK_BYTES, SEGMENT_MAX_BYTES } from '../limits';
+import { BlockCache, compressedLines, compressSegment, inflateBlock, readBlockIndex, readLogical, type BlockIndex } from './segment-compress';
 import { StoreUnavailableError } from './errors';
 import { nodeStoreFs, readFully, writeFully, type Location, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
@@ -326,6 +326,49 @@ export class SegmentLog {
     } finally {
       await file.close();
     }
+  }
+
+  /**
+   * A sealed segment's logical bytes in pieces of whole lines, oldest first: a compressed one
+   * block by block (its own blocks), a plain one about SEGMENT_BLOCK_BYTES at a time.
+   */
+  async *pieces(segment: number): AsyncGenerator<{ start: number; data: Buffer }> {
+    const size = this.sizes.get(segment);
+    if (size === undefined || segment >= this.current) throw new Error(`segment ${segment} is not sealed`);
+    const packed = this.compressed.get(segment);
+    const file = await this.fs.open(this.path(segment), 'r');
+    try {
+      if (packed) {
+        for (let b = 0; b < packed.starts.length; b++) yield { start: packed.starts[b], data: await inflateBlock(file, packed, b) };
+        return;
+      }
+      let pos = 0;
+      while (pos < size) {
+        let want = Math.min(SEGMENT_BLOCK_BYTES, size - pos);
+        let data = await readFully(file, pos, want);
+        let cut = data.lastIndexOf(NEWLINE) + 1;
+        // A line longer than a piece: read on to its end.
+        while (cut === 0 && pos + want < size) {
+          want = Math.min(want * 2, size - pos);
+          data = await readFully(file, pos, want);
+          cut = data.lastIndexOf(NEWLINE) + 1;
+        }
+        if (cut === 0) cut = data.length;
+        yield { start: pos, data: data.subarray(0, cut) };
+        pos += cut;
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Logical bytes of a segment on disk, or undefined when there is none. */
+  logicalSize(segment: number): number | undefined {
+    return this.sizes.get(segment);
+  }
+
+  isCompressed(segment: number): boolean {
+    return this.compressed.has(segment);
   }
 
   /** Whether the resume point matches the segments on disk: the lowest covered segment present, or the mismatch. */
@@ -662,6 +705,22 @@ export class SegmentLog {
   }
 
   private async readAt(loc: Location): Promise<Record<string, unknown>> {
+    const record = parseRecord(await this.readBytes(loc));
+    if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
+    return record;
+  }
+
+  /** Logical bytes [offset, offset + length) of a segment, through the kept read handles (many reads of one segment open it once). */
+  readSpan(segment: number, offset: number, length: number): Promise<Buffer> {
+    if (this.state !== 'open' && this.state !== 'closing') return Promise.reject(new StoreUnavailableError(new Error('the event log is closed')));
+    const p = this.readBytes({ segment, offset, length });
+    this.reads.add(p);
+    const done = () => void this.reads.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async readBytes(loc: Location): Promise<Buffer> {
     let handle = this.handles.get(loc.segment);
     if (handle) this.handles.delete(loc.segment);
     else handle = { file: this.fs.open(this.path(loc.segment), 'r'), users: 0, packed: this.compressed.get(loc.segment) };
@@ -676,14 +735,10 @@ export class SegmentLog {
         if (this.handles.get(loc.segment) === handle) this.handles.delete(loc.segment);
         throw err;
       }
-      let buf: Buffer;
-      if (handle.packed) buf = await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
-      else buf = await readFully(file, loc.offset, loc.length).catch((err: Error) => {
+      if (handle.packed) return await readLogical(file, handle.packed, loc.segment, loc.offset, loc.length, this.blockCache);
+      return await readFully(file, loc.offset, loc.length).catch((err: Error) => {
         throw new Error(`segment ${loc.segment}: ${err.message}`);
       });
-      const record = parseRecord(buf);
-      if (!record) throw new Error(`segment ${loc.segment}: unreadable record at ${loc.offset}`);
-      return record;
     } finally {
       handle.users--;
       this.evict();

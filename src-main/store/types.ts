@@ -17,9 +17,12 @@ export interface EventQuery {
   source?: string;
   severity?: Severity;
   status?: Status;
-  /** Case-insensitive substring of title, source name, id. */
+  /** Case-insensitive substring of anything in the stored event: normalized fields, raw payload, request (search-text.ts). */
   text?: string;
-  /** Opaque, from a previous page's next_cursor. */
+  /**
+   * Opaque, from a previous page's next_cursor. A text search's page may hold fewer than
+   * `limit` items (even none) with a next_cursor: it ran out of time (SEARCH_PAGE_BUDGET_MS).
+   */
   cursor?: string;
   limit: number;
 }

@@ -45,7 +45,7 @@ const FILTER_PARAMS = [
   { name: 'source', description: 'source id or dialect name' },
   { name: 'severity', description: SEVERITIES.join(' | ') },
   { name: 'status', description: STATUSES.join(' | ') },
-  { name: 'text', description: 'substring of title, source name or id' },
+  { name: 'text', description: 'case-insensitive substring of anything in the event: normalized fields, raw payload, request' },
 ];
 
 export function eventRoutes(deps: ServerDeps): RouteDef[] {

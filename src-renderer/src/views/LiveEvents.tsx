@@ -135,7 +135,7 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
         <select aria-label="severity" value={severity} onChange={(e) => setFilters({ severity: e.target.value })}>
           {SEVERITIES.map((s) => <option key={s} value={s}>{s || 'all severities'}</option>)}
         </select>
-        <input ref={search} type="search" aria-label="search" aria-keyshortcuts="/" placeholder="search title, source, id  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <input ref={search} type="search" aria-label="search" aria-keyshortcuts="/" placeholder="search anything in the events: a host, an IP, a label  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} />
         <SendSample />
         <ActionButton label={`Replay selected (${selected.size})`} disabled={selected.size === 0} run={replaySelected} />
         <EventExport filters={{ dialect, severity, text: filters.text }} />
@@ -156,6 +156,8 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
           onOpen={onOpen}
           paged={list}
           empty={
+            // A search page that ran out of time holds no rows yet but has a cursor: older events are still to be searched.
+            list.hasMore && filters.text ? <p className="muted">No match among the newest events searched so far; <em>Load more</em> searches further back.</p> :
             <EmptyState title={dialect || severity || filters.text ? 'No events match these filters.' : 'No events yet.'}>
               <p>Press <em>Send a sample</em> above, or <a href="#/connect">connect a tool</a> (its URL, an ingest key and a snippet for it), or send one with curl:</p>
               <pre>{`curl -X POST ${location.origin}/v1/ingest/generic \\\n  -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\\n  -d '{"title":"Test Alert","severity":"Low"}'`}</pre>
