@@ -270,8 +270,11 @@ export function patternIndicators(text: string, max = PATTERN_INDICATORS_MAX): I
   const taken: Span[] = []; // URLs and e-mails: domains inside them are not reported again
   const push = (type: IndicatorType, value: string): void => { out.push({ type, value }); };
 
-  for (const m of text.matchAll(IPV4)) if (isIPv4(m[0])) push('ip', m[0]);
-  for (const m of text.matchAll(IPV6_RUN)) {
+  // Each pass is skipped when the text lacks a character every one of its matches has: most
+  // titles and bodies hold no colon, '@' or URL, and the IPv6 pass matches every short hex run.
+  const hasDot = text.includes('.');
+  if (hasDot) for (const m of text.matchAll(IPV4)) if (isIPv4(m[0])) push('ip', m[0]);
+  if (text.includes(':')) for (const m of text.matchAll(IPV6_RUN)) {
     const candidate = m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? tail.slice(0, 2) : ''));
     if (candidate.includes(':') && /[0-9A-Fa-f]/.test(candidate) && isIP(candidate) === 6) push('ip', candidate);
   }
@@ -279,20 +282,20 @@ export function patternIndicators(text: string, max = PATTERN_INDICATORS_MAX): I
     const type = hashTypeOf(m[0]);
     if (type) push(type, m[0]);
   }
-  for (const m of text.matchAll(URL_RUN)) {
+  if (text.includes('://')) for (const m of text.matchAll(URL_RUN)) {
     const url = trimUrl(m[0]);
     if (isValidUrl(url)) {
       push('url', url);
       taken.push({ start: m.index, end: m.index + url.length });
     }
   }
-  for (const m of text.matchAll(EMAIL_RUN)) {
+  if (text.includes('@')) for (const m of text.matchAll(EMAIL_RUN)) {
     if (isValidEmail(m[0])) {
       push('email', m[0]);
       taken.push({ start: m.index, end: m.index + m[0].length });
     }
   }
-  for (const m of text.matchAll(DOMAIN_RUN)) {
+  if (hasDot) for (const m of text.matchAll(DOMAIN_RUN)) {
     const start = m.index;
     const end = start + m[0].length;
     if (!PATTERN_TLDS.has(m[1].toLowerCase()) || !isValidDomain(m[0])) continue;
