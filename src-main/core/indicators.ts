@@ -138,11 +138,14 @@ export function systemIndicators(raw: unknown): IndicatorCandidate[] {
     const { node, depth } = stack.pop()!;
     visited++;
     if (node === null || typeof node !== 'object' || depth > MAX_JSON_DEPTH) continue;
-    const children: unknown[] = [];
+    // Child objects are pushed in order, then that run of the stack is reversed: the first child is walked next.
+    const from = stack.length;
     if (Array.isArray(node)) {
-      children.push(...node);
+      for (const child of node) if (child !== null && typeof child === 'object') stack.push({ node: child, depth: depth + 1 });
     } else {
-      for (const [key, value] of Object.entries(node)) {
+      const obj = node as Record<string, unknown>;
+      for (const key of Object.keys(obj)) {
+        const value = obj[key];
         const kind = SYSTEM_FIELDS.get(key.toLowerCase());
         if (kind) {
           for (const s of stringsOf(value)) {
@@ -150,11 +153,13 @@ export function systemIndicators(raw: unknown): IndicatorCandidate[] {
             if (found) out.push(found);
           }
         }
-        children.push(value);
+        if (value !== null && typeof value === 'object') stack.push({ node: value, depth: depth + 1 });
       }
     }
-    for (let i = children.length - 1; i >= 0; i--) {
-      if (children[i] !== null && typeof children[i] === 'object') stack.push({ node: children[i], depth: depth + 1 });
+    for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i];
+      stack[i] = stack[j];
+      stack[j] = t;
     }
   }
   return out;
