@@ -138,11 +138,14 @@ export function systemIndicators(raw: unknown): IndicatorCandidate[] {
     const { node, depth } = stack.pop()!;
     visited++;
     if (node === null || typeof node !== 'object' || depth > MAX_JSON_DEPTH) continue;
-    const children: unknown[] = [];
+    // Child objects are pushed in order, then that run of the stack is reversed: the first child is walked next.
+    const from = stack.length;
     if (Array.isArray(node)) {
-      children.push(...node);
+      for (const child of node) if (child !== null && typeof child === 'object') stack.push({ node: child, depth: depth + 1 });
     } else {
-      for (const [key, value] of Object.entries(node)) {
+      const obj = node as Record<string, unknown>;
+      for (const key of Object.keys(obj)) {
+        const value = obj[key];
         const kind = SYSTEM_FIELDS.get(key.toLowerCase());
         if (kind) {
           for (const s of stringsOf(value)) {
@@ -150,11 +153,13 @@ export function systemIndicators(raw: unknown): IndicatorCandidate[] {
             if (found) out.push(found);
           }
         }
-        children.push(value);
+        if (value !== null && typeof value === 'object') stack.push({ node: value, depth: depth + 1 });
       }
     }
-    for (let i = children.length - 1; i >= 0; i--) {
-      if (children[i] !== null && typeof children[i] === 'object') stack.push({ node: children[i], depth: depth + 1 });
+    for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i];
+      stack[i] = stack[j];
+      stack[j] = t;
     }
   }
   return out;
@@ -270,8 +275,11 @@ export function patternIndicators(text: string, max = PATTERN_INDICATORS_MAX): I
   const taken: Span[] = []; // URLs and e-mails: domains inside them are not reported again
   const push = (type: IndicatorType, value: string): void => { out.push({ type, value }); };
 
-  for (const m of text.matchAll(IPV4)) if (isIPv4(m[0])) push('ip', m[0]);
-  for (const m of text.matchAll(IPV6_RUN)) {
+  // Each pass is skipped when the text lacks a character every one of its matches has: most
+  // titles and bodies hold no colon, '@' or URL, and the IPv6 pass matches every short hex run.
+  const hasDot = text.includes('.');
+  if (hasDot) for (const m of text.matchAll(IPV4)) if (isIPv4(m[0])) push('ip', m[0]);
+  if (text.includes(':')) for (const m of text.matchAll(IPV6_RUN)) {
     const candidate = m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? tail.slice(0, 2) : ''));
     if (candidate.includes(':') && /[0-9A-Fa-f]/.test(candidate) && isIP(candidate) === 6) push('ip', candidate);
   }
@@ -279,20 +287,20 @@ export function patternIndicators(text: string, max = PATTERN_INDICATORS_MAX): I
     const type = hashTypeOf(m[0]);
     if (type) push(type, m[0]);
   }
-  for (const m of text.matchAll(URL_RUN)) {
+  if (text.includes('://')) for (const m of text.matchAll(URL_RUN)) {
     const url = trimUrl(m[0]);
     if (isValidUrl(url)) {
       push('url', url);
       taken.push({ start: m.index, end: m.index + url.length });
     }
   }
-  for (const m of text.matchAll(EMAIL_RUN)) {
+  if (text.includes('@')) for (const m of text.matchAll(EMAIL_RUN)) {
     if (isValidEmail(m[0])) {
       push('email', m[0]);
       taken.push({ start: m.index, end: m.index + m[0].length });
     }
   }
-  for (const m of text.matchAll(DOMAIN_RUN)) {
+  if (hasDot) for (const m of text.matchAll(DOMAIN_RUN)) {
     const start = m.index;
     const end = start + m[0].length;
     if (!PATTERN_TLDS.has(m[1].toLowerCase()) || !isValidDomain(m[0])) continue;

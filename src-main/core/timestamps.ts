@@ -12,6 +12,16 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[
  */
 export function parseTimestamp(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  // The request schema checks a timestamp, then the normalizer parses the same string again.
+  if (value === last.value) return last.parsed;
+  const parsed = parse(value);
+  last = { value, parsed };
+  return parsed;
+}
+
+let last: { value: string | undefined; parsed: string | null } = { value: undefined, parsed: null };
+
+function parse(value: string): string | null {
   const m = ISO_8601.exec(value);
   if (!m) return null;
   const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x)));

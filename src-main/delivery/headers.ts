@@ -61,7 +61,10 @@ const SCHEMES = new Set(['basic', 'bearer', 'digest', 'splunk', 'token', 'apikey
 
 /** A header value as shown in the attempt history. */
 export function maskHeaderValue(name: string, value: string): string {
-  const [first, ...rest] = value.trim().split(/\s+/);
+  const trimmed = value.trim();
+  // One word has no scheme in front of it (most headers: checked on every header of every ingest request).
+  if (!/\s/.test(trimmed)) return value === '' || !SECRET_NAME.test(name) ? value : '***';
+  const [first, ...rest] = trimmed.split(/\s+/);
   const isAuthorization = /^(proxy-)?authorization$/i.test(name);
   // In Authorization the first word is the scheme, never the secret; elsewhere only known schemes count.
   const hasScheme = rest.length > 0 && (SCHEMES.has(first.toLowerCase()) || (isAuthorization && first.length <= 20 && TOKEN.test(first)));

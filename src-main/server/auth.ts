@@ -36,10 +36,32 @@ export function presentedKey(ctx: Context): string | null {
   return m[2];
 }
 
+/**
+ * Keys already verified against the current configuration, by their SHA-256 (the form the
+ * configuration stores; the key itself is never kept). A known key then costs one hash and
+ * one lookup instead of a constant-time comparison with every stored key. The configuration
+ * is replaced, never changed in place, whenever a key or organization changes, so a cache
+ * made for another configuration object is dropped. Only keys that verified are cached: an
+ * unknown key never grows it.
+ */
+const verifiedKeys = new WeakMap<AuthDeps, { config: object; envKeyHash: string | null; byHash: Map<string, Principal> }>();
+
 /** The caller an API key (or SWITCHYARD_API_KEY) stands for; 401 when it is unknown. */
 export function authenticateKey(deps: AuthDeps, key: string): Principal {
   const hash = sha256Hex(key);
   const config = deps.store.config();
+  let cache = verifiedKeys.get(deps);
+  if (!cache || cache.config !== config || cache.envKeyHash !== deps.envKeyHash) {
+    verifiedKeys.set(deps, (cache = { config, envKeyHash: deps.envKeyHash, byHash: new Map() }));
+  }
+  const known = cache.byHash.get(hash);
+  if (known) return known;
+  const principal = Object.freeze(verifyKey(deps, config, hash));
+  cache.byHash.set(hash, principal);
+  return principal;
+}
+
+function verifyKey(deps: AuthDeps, config: ReturnType<Store['config']>, hash: string): Principal {
   if (deps.envKeyHash && digestsEqual(hash, deps.envKeyHash)) {
     const org = findOrg(config, DEFAULT_ORG_SLUG);
     if (org) return { organization: org, scopes: ['admin'], via: 'env_key', keyId: null, session: null, source: null, rateKey: 'env' };

@@ -8,7 +8,7 @@ import { hecAnswers } from './hec';
 import { errorHandler } from './middleware/errors';
 import { hostGuard, hostnameOf } from './middleware/host-origin';
 import { buildOpenApi } from './openapi';
-import { mountRoutes, type RouteDef } from './route';
+import { ingestByPath, mountRoutes, type RouteDef } from './route';
 import { configRoutes } from './routes/config';
 import { connectRoutes } from './routes/connect';
 import { dashboardRoutes } from './routes/dashboard';
@@ -49,13 +49,20 @@ export function createKoaApp(deps: ServerDeps): Koa {
   app.proxy = false;
   app.silent = true;
   const router = new Router();
-  mountRoutes(router, allRoutes(deps), deps);
+  const routes = allRoutes(deps);
+  mountRoutes(router, routes, deps);
+  const ingest = ingestByPath(routes, deps);
   app.use(errorHandler(deps.logger));
   app.use(hecAnswers(deps));
   app.use(securityHeaders);
   // The public URL's host is a name the appliance is reached by (a proxy that keeps the Host header).
   const publicHost = () => hostnameOf(new URL(deps.baseUrl()).host);
   app.use(hostGuard({ has: (name) => deps.allowedHosts.has(name) || name === publicHost() }));
+  // Ingest answers straight after the checks every request gets (errors, HEC shape, headers, Host).
+  app.use((ctx, next) => {
+    const answer = ctx.method === 'POST' ? ingest.get(ctx.path) : undefined;
+    return answer ? answer(ctx) : next();
+  });
   app.use(staticUi(deps.uiDir));
   app.use(router.routes());
   app.use(router.allowedMethods());

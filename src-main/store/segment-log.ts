@@ -511,10 +511,16 @@ export class SegmentLog {
     let buf: Buffer;
     let lengths: number[];
     try {
-      // One string and one buffer per call (not one per record): JSON.stringify dominates anyway.
+      // Each record is serialized once and encoded once, straight into the buffer written
+      // (no joined copy of the lines in between).
       const texts = records.map((r) => JSON.stringify(r));
       lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
-      buf = Buffer.from(`${texts.join('\n')}\n`, 'utf8');
+      buf = Buffer.allocUnsafe(lengths.reduce((sum, n) => sum + n + 1, 0));
+      let at = 0;
+      for (const text of texts) {
+        at += buf.write(text, at, 'utf8');
+        buf[at++] = 0x0a;
+      }
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

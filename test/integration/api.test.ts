@@ -46,6 +46,21 @@ describe('keys and organizations', () => {
     expect((await h.http('DELETE', `/api/keys/${created.json.id}`)).status).toBe(204);
     expect((await h.http('POST', '/v1/ingest/generic', { body: { title: 'x' }, key: created.json.key })).status).toBe(401);
   });
+  it('stops taking a key the moment it is revoked, also after it was used', async () => {
+    const created = await h.http('POST', '/api/keys', { body: { name: 'sender', scopes: ['ingest'] } });
+    for (let i = 0; i < 3; i++) expect((await h.http('POST', '/v1/ingest/generic', { body: { title: `sent ${i}` }, key: created.json.key })).status).toBe(202);
+    // Another key created meanwhile does not revive or disturb it.
+    const other = await h.http('POST', '/api/keys', { body: { name: 'other', scopes: ['read'] } });
+    expect((await h.http('POST', '/v1/ingest/generic', { body: { title: 'read only' }, key: other.json.key })).status).toBe(403);
+    expect((await h.http('POST', '/v1/ingest/generic', { body: { title: 'still good' }, key: created.json.key })).status).toBe(202);
+    expect((await h.http('DELETE', `/api/keys/${created.json.id}`)).status).toBe(204);
+    const refused = await h.http('POST', '/v1/ingest/generic', { body: { title: 'after revoke' }, key: created.json.key });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual({ errors: ['authorization: unknown API key'] });
+    // Splunk's answer to a token it does not know: 403, code 4.
+    const hec = await h.http('POST', '/services/collector/event', { body: { event: 'after revoke' }, headers: { authorization: `Splunk ${created.json.key}` }, key: null });
+    expect([hec.status, hec.json.code]).toEqual([403, 4]);
+  });
   it('validates bodies with every problem listed, and 409 on a taken slug', async () => {
     const bad = await h.http('POST', '/api/keys', { body: { scopes: ['root'], extra: 1 } });
     expect(bad.status).toBe(400);

@@ -35,6 +35,17 @@ describe('generic dialect', () => {
     expect(ev.annotations['signals.firehydrant.com/transposer-id']).toBeUndefined();
   });
 
+  it('answers the same on the exact path and on the spellings the router also takes (a trailing slash, other case), with the security headers', async () => {
+    const body = { title: 'spelled three ways' };
+    const answers = await Promise.all(['/v1/ingest/generic', '/v1/ingest/generic/', '/V1/Ingest/Generic'].map((path) => post(path, body)));
+    for (const res of answers) {
+      expect([res.status, Object.keys(res.json)]).toEqual([202, ['success', 'event_id', 'alert_id']]);
+      expect([res.headers['x-content-type-options'], res.headers['x-frame-options'], res.headers['content-security-policy']]).toEqual(['nosniff', 'DENY', undefined]);
+    }
+    const refused = await Promise.all(['/v1/ingest/generic', '/v1/ingest/generic/'].map((path) => post(path, body, 'sy_not_a_key')));
+    for (const res of refused) expect([res.status, res.json]).toEqual([401, { errors: ['authorization: unknown API key'] }]);
+  });
+
   it('lists every field problem in one 400', async () => {
     const res = await post('/v1/ingest/generic', { severity: 'Severe', occurred_at: 'yesterday', tags: 'x', indicators: [{ type: 'ip', value: 'not-an-ip' }, { type: 'mac', value: 'aa' }] });
     expect(res.status).toBe(400);
