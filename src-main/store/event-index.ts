@@ -23,6 +23,12 @@ export class Dict {
     if (this.codes.size < this.cap) this.codes.set(s, n);
     return n;
   }
+  /** The code of a known value, or of a new one while the dictionary has room; -1 when it is full. */
+  codeIfRoom(s: string): number {
+    const known = this.codes.get(s);
+    if (known !== undefined) return known;
+    return this.codes.size < this.cap ? this.code(s) : -1;
+  }
   /** The code of a value, or -1 when it was never seen (beyond the cap: also -1 — callers compare strings then). */
   find(s: string): number {
     return this.codes.get(s) ?? -1;
@@ -34,6 +40,8 @@ export class Dict {
 
 /** alert_id null. */
 const NULL_CODE = 0;
+/** A title past the dictionary's cap: not kept in memory, read from the event when shown. */
+const NO_TITLE = 0xffffffff;
 // a0..a3: the alert id as four 32-bit words when it is a UUID (as the signals engine makes
 // them), 16 bytes per event instead of a string each; any other alert id goes in the dict.
 const COLUMNS = ['segment', 'offset', 'length', 'org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert', 'a0', 'a1', 'a2', 'a3'] as const;
@@ -42,7 +50,7 @@ export type ColumnName = (typeof COLUMNS)[number];
 export { COLUMNS };
 const DICTS = ['org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
 type DictName = (typeof DICTS)[number];
-/** Distinct values remembered per dictionary for sharing (titles and alert ids can be unbounded). */
+/** Distinct values remembered per dictionary (titles can be unbounded: those past the cap stay on disk only). */
 const DICT_CAP: Record<DictName, number> = { org: 1e6, source: 1e6, sourceName: 1e6, dialect: 1e6, severity: 1e6, status: 1e6, priority: 1e6, title: 200_000, alert: 200_000 };
 
 export type UintArray = Uint8Array | Uint16Array | Uint32Array;
@@ -269,8 +277,6 @@ export interface EventFilter {
   source?: string;
   severity?: string;
   status?: string;
-  /** Lower-case substring of title, source name or id. */
-  text?: string;
 }
 
 /** What a snapshot holds of the index: columns as raw bytes plus the strings. */
@@ -301,12 +307,17 @@ export class EventIndex {
   /** Sequence numbers per organization code, ascending. */
   private readonly byOrg = new Map<number, IntList>();
 
-  constructor(capacity = 1024) {
+  /** `titleCap`: distinct titles kept in memory (the rest are read from their events when shown). */
+  constructor(capacity = 1024, private readonly titleCap = DICT_CAP.title) {
     this.capacity = capacity;
     this.ids = new IdTable(capacity);
     this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(c === 'offset' || c === 'length' ? 4 : 1, capacity)])) as Record<ColumnName, Column>;
     this.received = new Float64Array(capacity);
-    this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(DICT_CAP[d], d === 'alert' ? [''] : [])])) as Record<DictName, Dict>;
+    this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(this.cap(d), d === 'alert' ? [''] : [])])) as Record<DictName, Dict>;
+  }
+
+  private cap(d: DictName): number {
+    return d === 'title' ? this.titleCap : DICT_CAP[d];
   }
 
   /** Events indexed. */
@@ -352,7 +363,8 @@ export class EventIndex {
     c.severity.set(row, d.severity.code(e.severity));
     c.status.set(row, d.status.code(e.status));
     c.priority.set(row, d.priority.code(e.priority));
-    c.title.set(row, d.title.code(e.title));
+    const title = d.title.codeIfRoom(e.title);
+    c.title.set(row, title === -1 ? NO_TITLE : title);
     const words = this.alertWords;
     const uuid = e.alert_id != null && IdTable.encode(e.alert_id, words, 0);
     if (!uuid) words.fill(0);
@@ -368,7 +380,8 @@ export class EventIndex {
     return seq;
   }
 
-  summary(seq: number): EventSummary {
+  /** The event's row as a summary; its title is null when only the event holds it (see NO_TITLE). */
+  summary(seq: number): Omit<EventSummary, 'title'> & { title: string | null } {
     const row = seq - this.base;
     const c = this.cols;
     const d = this.dicts;
@@ -381,7 +394,7 @@ export class EventIndex {
       source_name: d.sourceName.values[c.sourceName.a[row]],
       dialect: d.dialect.values[c.dialect.a[row]] as Dialect,
       received_at: this.receivedExact.get(seq) ?? new Date(this.received[row]).toISOString(),
-      title: d.title.values[c.title.a[row]],
+      title: c.title.a[row] === NO_TITLE ? null : d.title.values[c.title.a[row]],
       severity: d.severity.values[c.severity.a[row]] as Severity,
       status: d.status.values[c.status.a[row]] as Status,
       priority: d.priority.values[c.priority.a[row]] as Priority,
@@ -482,18 +495,11 @@ export class EventIndex {
     const c = this.cols;
     const eq = (name: DictName, col: Column, code: number | null, value: string | undefined, row: number): boolean =>
       code === null || (code === -1 ? d[name].values[col.a[row]] === value : col.a[row] === code);
-    const text = filter.text;
-    // A UUID id only holds hex digits and dashes: other text cannot match it, so skip formatting it.
-    const idText = text !== undefined && /^[0-9a-f-]*$/.test(text);
     const matches = (row: number): boolean =>
       eq('dialect', c.dialect, dialect, filter.dialect, row) &&
       eq('source', c.source, source, filter.source, row) &&
       eq('severity', c.severity, severity, filter.severity, row) &&
-      eq('status', c.status, status, filter.status, row) &&
-      (text === undefined ||
-        d.title.values[c.title.a[row]].toLowerCase().includes(text) ||
-        d.sourceName.values[c.sourceName.a[row]].toLowerCase().includes(text) ||
-        ((idText || this.ids.other.has(row)) && this.ids.id(row).toLowerCase().includes(text)));
+      eq('status', c.status, status, filter.status, row);
     const bound = Math.min(before, this.end);
     if (org === null) {
       for (let seq = bound - 1; seq >= this.base; seq--) if (matches(seq - this.base) && !take(seq)) return;
@@ -545,13 +551,13 @@ export class EventIndex {
   }
 
   /** An index holding exactly what an image describes (validated by the caller's checksum). */
-  static fromImage(img: IndexImage): EventIndex {
+  static fromImage(img: IndexImage, titleCap = DICT_CAP.title): EventIndex {
     // Arrays whose buffers have room beyond count (as decoded from a snapshot) are adopted, not copied.
     const rows = (a: UintArray | Float64Array, perRow = 1) => a.buffer.byteLength / a.BYTES_PER_ELEMENT / perRow;
     const all = [img.idWords, img.received, ...COLUMNS.map((c) => img.columns[c])];
     const adopt = all.every((a) => a.byteOffset === 0) && Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) > img.count;
     const capacity = adopt ? Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) : img.count + 65_536;
-    const index = new EventIndex(adopt ? 1 : capacity);
+    const index = new EventIndex(adopt ? 1 : capacity, titleCap);
     index.capacity = capacity;
     index.base = img.base;
     index.count = img.count;
@@ -571,7 +577,7 @@ export class EventIndex {
       index.received.set(img.received);
     }
     index.ids.rebuild(img.count, img.otherIds);
-    for (const d of DICTS) (index.dicts as Record<DictName, Dict>)[d] = new Dict(DICT_CAP[d], img.dicts[d]);
+    for (const d of DICTS) (index.dicts as Record<DictName, Dict>)[d] = new Dict(index.cap(d), img.dicts[d]);
     for (const [row, v] of img.receivedExact) index.receivedExact.set(img.base + row, v);
     const orgCol = index.cols.org.a;
     for (let row = 0; row < img.count; row++) {

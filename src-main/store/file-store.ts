@@ -88,6 +88,8 @@ export interface FileStoreOptions {
   now?: () => Date;
   /** How often retention runs while open (default RETENTION_INTERVAL_MS; 0 = only when asked). */
   retentionIntervalMs?: number;
+  /** Distinct event titles kept in memory (default 200,000); the rest are read from their events when a page shows them. */
+  titlesKept?: number;
   /** Log records appended after which a fresh index snapshot is written (default INDEX_SNAPSHOT_EVERY_RECORDS; 0 = only on close). */
   snapshotEveryRecords?: number;
   /** Least time between two background snapshots (default INDEX_SNAPSHOT_MIN_INTERVAL_MS). */
@@ -157,7 +159,8 @@ export class FileStore implements Store {
   private readonly searchPageBudgetMs: number;
 
   /** Durable events in commit order, compact (see event-index.ts). */
-  private index = new EventIndex();
+  private index: EventIndex;
+  private readonly titlesKept: number | undefined;
   /** organization → dedup_key → id of the stored event. */
   private readonly dedup = new Map<string, Map<string, string>>();
   /** Claims of events handed to the log and not yet durable. */
@@ -186,6 +189,8 @@ export class FileStore implements Store {
   private readonly sidecarFailed = new Set<number>();
 
   constructor(opts: FileStoreOptions) {
+    this.titlesKept = opts.titlesKept;
+    this.index = new EventIndex(1024, opts.titlesKept);
     this.dataDir = opts.dataDir;
     this.writeQueueMax = opts.writeQueueMax ?? WRITE_QUEUE_MAX;
     this.fs = opts.fs ?? nodeStoreFs;
@@ -390,7 +395,10 @@ export class FileStore implements Store {
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
     const seq = this.index.seqOf(id);
-    if (seq === undefined) return undefined;
+    return seq === undefined ? undefined : this.eventAt(seq);
+  }
+
+  private async eventAt(seq: number): Promise<NormalizedEvent> {
     let record: Record<string, unknown>;
     try {
       record = await this.log.read(this.index.location(seq));
@@ -400,17 +408,25 @@ export class FileStore implements Store {
     return migrateEventRecord(record, this.eventMigrations) as unknown as NormalizedEvent;
   }
 
+  /** Summaries of a page; a title the index does not keep (past its dictionary's cap) is read from the event. */
+  private async summaries(seqs: readonly number[]): Promise<EventSummary[]> {
+    return Promise.all(seqs.map(async (seq) => {
+      const s = this.index.summary(seq);
+      return { ...s, title: s.title ?? (await this.eventAt(seq)).title };
+    }));
+  }
+
   async listEvents(query: EventQuery): Promise<Page<EventSummary>> {
     const limit = pageLimit(query.limit);
     // Cursor = sequence number of the last item shown; older pages never shift.
     const bound = query.cursor ? decodeCursor(query.cursor, this.index.end) : this.index.end;
-    const items: EventSummary[] = [];
+    const items: number[] = [];
     let lastSeq = -1;
     let more = false;
     const filter = { organization: query.organization, dialect: query.dialect, source: query.source, severity: query.severity, status: query.status };
     if (query.text) {
       const test = this.index.predicate(filter);
-      if (!test) return { items, next_cursor: null };
+      if (!test) return { items: [], next_cursor: null };
       const progress: SearchProgress = { below: bound, stopped: false };
       const matches = searchEvents(
         { index: this.index, sidecar: (segment) => this.sidecarOf(segment), read: (segment, pos, len) => this.log.readSpan(segment, pos, len) },
@@ -423,15 +439,15 @@ export class FileStore implements Store {
             break;
           }
           if (seq < this.index.first) continue; // deleted by retention since it was found
-          items.push(this.index.summary(seq));
+          items.push(seq);
           lastSeq = seq;
         }
       } catch (err) {
         throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
       }
       // Out of time: the next page goes on from where this one stopped looking.
-      if (!more && progress.stopped && progress.below > this.index.first) return { items, next_cursor: encodeCursor(progress.below) };
-      return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
+      if (!more && progress.stopped && progress.below > this.index.first) return { items: await this.summaries(items), next_cursor: encodeCursor(progress.below) };
+      return { items: await this.summaries(items), next_cursor: more ? encodeCursor(lastSeq) : null };
     }
     this.index.scan(filter, bound, (seq) => {
       // One match past a full page decides whether there is a next page.
@@ -439,11 +455,11 @@ export class FileStore implements Store {
         more = true;
         return false;
       }
-      items.push(this.index.summary(seq));
+      items.push(seq);
       lastSeq = seq;
       return true;
     });
-    return { items, next_cursor: more ? encodeCursor(lastSeq) : null };
+    return { items: await this.summaries(items), next_cursor: more ? encodeCursor(lastSeq) : null };
   }
 
   /** A sealed segment's search sidecar; undefined (read it whole) for the one being written or when it has none yet (then one is built). */
@@ -668,7 +684,7 @@ export class FileStore implements Store {
 
   /** Loads a snapshot the log found to match the disk; `firstSegment` is its oldest segment still present. */
   private loadSnapshot(snap: Snapshot, firstSegment: number): void {
-    this.index = EventIndex.fromImage(snap.index);
+    this.index = EventIndex.fromImage(snap.index, this.titlesKept);
     this.states = StateIndex.fromImages(snap.state);
     for (const [org, key, id] of snap.dedup) {
       let byKey = this.dedup.get(org);

@@ -29,8 +29,8 @@ test('every view opens from the navigation without a script error or a policy vi
   });
   for (const view of VIEWS) {
     await e.nav(view);
-    await page.locator('main h2').first().waitFor();
-    expect(await page.locator('main h2').first().textContent(), view).toMatch(new RegExp(view.split(' ')[0], 'i'));
+    // The view's code loads on first use: the previous view stays until it has.
+    await expect.poll(() => page.locator('main h2').first().textContent(), { message: view, timeout: 10_000 }).toMatch(new RegExp(view.split(' ')[0], 'i'));
   }
   expect(problems).toEqual([]);
 });

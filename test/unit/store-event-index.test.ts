@@ -75,8 +75,6 @@ describe('event index', () => {
     const plain = (pred: (e: IndexedEvent) => boolean, before = list.length) => list.map((e, i) => [e, i] as const).filter(([e, i]) => i < before && pred(e)).map(([, i]) => i).reverse().slice(0, 40);
     expect(take({ organization: 'org-1', severity: 'high' })).toEqual(plain((e) => e.organization === 'org-1' && e.severity === 'high'));
     expect(take({ source: 'source-299' }, 2500)).toEqual(plain((e) => e.source === 'source-299', 2500));
-    expect(take({ text: 'title 12' })).toEqual(plain((e) => e.title.includes('title 12')));
-    expect(take({ text: list[3].id.slice(9, 18) })).toEqual(plain((e) => e.id.includes(list[3].id.slice(9, 18)) || e.title.includes(list[3].id.slice(9, 18))));
     expect(take({ organization: 'org-9' })).toEqual([]);
     expect(take({ dialect: 'splunk_hec' })).toEqual([]);
   });

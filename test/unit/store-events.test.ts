@@ -122,6 +122,19 @@ describe('event store: durability', () => {
     expect(before.items[0].id).toBe(events[49].id);
   });
 
+  it('shows every title in pages, also those past the titles kept in memory (read from their events), across restarts', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ dataDir: dir, titlesKept: 3 });
+    const events = Array.from({ length: 12 }, (_, i) => makeEvent({ title: i % 2 ? `shared ${i % 4}` : `unique ${i}` }));
+    await store.appendEvents(events);
+    const titles = (items: { title: string }[]) => items.map((e) => e.title);
+    const expected = events.map((e) => e.title).reverse();
+    expect(titles((await store.listEvents({ limit: 100 })).items)).toEqual(expected);
+    await store.close();
+    expect(titles((await (await openStore({ dataDir: dir, titlesKept: 3 })).listEvents({ limit: 100 })).items)).toEqual(expected);
+    expect(titles((await (await openStore({ dataDir: dir, titlesKept: 3, snapshots: false })).listEvents({ limit: 100 })).items)).toEqual(expected);
+  });
+
   it('creates the data directory private to its owner', async () => {
     const dir = join(await tempDir(), 'nested', 'data');
     await openStore({ dataDir: dir });

@@ -245,7 +245,20 @@ describe('index snapshot', () => {
 
   it('written while appends and state changes go on, gives the same store as a full replay', async () => {
     const dir = await tempDir();
-    const { store } = await openStore({ dataDir: dir, snapshotEveryRecords: 20, snapshotMinIntervalMs: 0 });
+    // The first snapshot's write waits at its first chunk until the appends below are done.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let paused = false;
+    const fs: StoreFs = {
+      ...nodeStoreFs,
+      async open(path, flags, mode) {
+        const file = await nodeStoreFs.open(path, flags, mode);
+        if (!path.endsWith('.tmp') || paused) return file;
+        paused = true;
+        return { ...file, write: async (...args: Parameters<typeof file.write>) => (await gate, file.write(...args)), sync: () => file.sync(), close: () => file.close() };
+      },
+    };
+    const { store } = await openStore({ dataDir: dir, fs, snapshotEveryRecords: 20, snapshotMinIntervalMs: 0 });
     const events: NormalizedEvent[] = [];
     const ids = Array.from({ length: 30 }, () => randomUUID());
     for (let i = 0; i < 400; i++) {
@@ -255,7 +268,11 @@ describe('index snapshot', () => {
       const id = ids[i % ids.length];
       await store.appendEvents(batch, [{ kind: 'alert', id, data: { i }, live: true, cold: true, keys: { organization: 'org-a', status: i % 2 ? 'open' : 'resolved', lookup: [`k:${i % 7}`], at: i * 1000 } }]);
     }
-    // A copy taken now, as after a crash: the snapshot in it was written while the appends went on.
+    expect(paused).toBe(true);
+    release();
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !(await stat(snapshotPath(dir)).catch(() => null))) await new Promise((r) => setTimeout(r, 10));
+    // A copy taken now, as after a crash: its snapshot was written while the appends went on.
     const copy = await tempDir();
     const { cp } = await import('node:fs/promises');
     await cp(join(dir, 'events'), join(copy, 'events'), { recursive: true });
@@ -265,10 +282,11 @@ describe('index snapshot', () => {
       lookups: Array.from({ length: 7 }, (_, k) => s.lookupState('alert', 'org-a', `k:${k}`).sort()),
       idle: s.countState('alert', { status: 'open', until: 200_000 }),
     });
-    const { report } = await openStore({ dataDir: copy, snapshotEveryRecords: 0 });
+    const { store: fromSnapshot, report } = await openStore({ dataDir: copy, snapshotEveryRecords: 0 });
     expect(report.snapshot).toBe('loaded');
-    const fromSnapshot = await seen(stores[stores.length - 1]);
+    expect(report.replayed_records).toBeGreaterThan(300);
+    const viaSnapshot = await seen(fromSnapshot);
     const { store: replayed } = await openStore({ dataDir: copy, snapshots: false });
-    expect(fromSnapshot).toEqual(await seen(replayed));
+    expect(viaSnapshot).toEqual(await seen(replayed));
   });
 });

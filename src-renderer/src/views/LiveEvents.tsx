@@ -144,9 +144,11 @@ export function LiveEvents({ query, open }: { query: URLSearchParams; open: (id:
         <button type="button" className="newer-events" onClick={showNewest}>{newer} newer event{newer === 1 ? '' : 's'} — show</button>
       )}
       <div
-        onFocus={() => setFocusInList(true)}
+        // Only a row with keyboard focus holds the list (a clicked button such as Load more does not).
+        onFocus={(e) => setFocusInList(e.target instanceof HTMLTableRowElement)}
         onBlur={(e) => {
-          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusInList(false);
+          const next = e.relatedTarget;
+          if (!(next instanceof HTMLTableRowElement && e.currentTarget.contains(next))) setFocusInList(false);
         }}
       >
         <DataTable
