@@ -117,7 +117,7 @@ export function deliveryRecord(d: Delivery): StateRecord {
 
 /** What a new delivery writes: its record and its payload (once). */
 export function owedRecords(o: Owed): StateRecord[] {
-  return [deliveryRecord(o.delivery), { kind: 'payload', id: o.delivery.id, data: o.body, live: false }];
+  return [deliveryRecord(o.delivery), { kind: 'payload', id: o.delivery.id, data: o.body, live: false, companionOf: 'delivery' }];
 }
 
 export function attemptRecord(a: Attempt): StateRecord {

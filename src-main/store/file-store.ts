@@ -55,16 +55,17 @@ interface StateLine {
   live?: false;
   /** Written only when true (live on disk, not in memory). */
   cold?: true;
+  companion_of?: string;
   keys?: StateKeys;
 }
 
 function stateLine(r: StateRecord): StateLine {
-  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : r.cold ? { cold: true } : {}), ...(r.keys ? { keys: r.keys } : {}) };
+  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : r.cold ? { cold: true } : {}), ...(r.companionOf ? { companion_of: r.companionOf } : {}), ...(r.keys ? { keys: r.keys } : {}) };
 }
 
 /** The state record a log line holds. */
 function stateOf(line: Record<string, unknown>): StateRecord {
-  return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
+  return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(typeof line.companion_of === 'string' ? { companionOf: line.companion_of } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
 }
 
 function isKeys(v: unknown): v is StateKeys {
@@ -390,7 +391,10 @@ export class FileStore implements Store {
   }
 
   private rememberState(state: readonly StateRecord[], locations: readonly Location[]): void {
-    state.forEach((r, i) => this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data, r.cold === true));
+    state.forEach((r, i) => {
+      if (r.companionOf && this.states.putCompanion(r.kind, r.companionOf, r.id, locations[i])) return;
+      this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data, r.cold === true);
+    });
   }
 
   async getEvent(id: string): Promise<NormalizedEvent | undefined> {
@@ -579,8 +583,21 @@ export class FileStore implements Store {
     // State records (alerts, deliveries, …) whose latest version lives in a segment about to go
     // are appended again first, so that nothing but events and superseded state is lost.
     // Finished ones (succeeded deliveries, read notifications, …) go with their segment.
-    const carried: StateRecord[] = this.states.liveIn(through);
-    for (const at of this.states.coldIn(through)) carried.push(stateOf(await this.readRecord(at)));
+    const carried: StateRecord[] = [];
+    const carry = async (r: StateRecord) => {
+      carried.push(r);
+      // Its companion (a pending delivery's payload) goes with it, after it.
+      const companion = this.states.companionAt(r.kind, r.id);
+      if (companion && companion.segment <= through) carried.push(stateOf(await this.readRecord(companion)));
+    };
+    for (const r of this.states.liveIn(through)) await carry(r);
+    for (const at of this.states.coldIn(through)) await carry(stateOf(await this.readRecord(at)));
+    // A live record written after the segments that go can still have its companion in them.
+    const hosts = new Set(carried.map((c) => `${c.kind}\n${c.id}`));
+    for (const r of this.states.liveIn(Infinity)) {
+      const companion = this.states.companionAt(r.kind, r.id);
+      if (companion && companion.segment <= through && !hosts.has(`${r.kind}\n${r.id}`)) carried.push(stateOf(await this.readRecord(companion)));
+    }
     for (let i = 0; i < carried.length; i += 1000) {
       const chunk = carried.slice(i, i + 1000);
       const locations = await this.log.append(chunk.map(stateLine));

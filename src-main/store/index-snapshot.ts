@@ -57,8 +57,9 @@ interface KindMeta {
   otherIds: [number, string][];
   dicts: KindImage['dicts'];
   widths: number[];
-  /** Lookup entries (hash, row) after the hashes. */
+  /** Lookup entries (hash, row) after the columns. */
   lookups: number;
+  companion: string | null;
 }
 
 interface Meta {
@@ -126,7 +127,7 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
   for (const c of COLUMNS) columns.push(bytesOf(s.index.columns[c]));
   const kinds: KindMeta[] = [];
   for (const k of s.state) {
-    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length });
+    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length, companion: k.companion });
     columns.push(bytesOf(k.idWords));
     for (const c of STATE_COLUMNS) columns.push(bytesOf(k.columns[c]));
     columns.push(bytesOf(k.lookupHashes), bytesOf(k.lookupRows));
@@ -220,7 +221,7 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
     if (!Number.isInteger(k.lookups) || k.lookups < 0) throw new Error('bad lookup entries');
     const lookupHashes = r.uints(4, k.lookups) as Uint32Array;
     const lookupRows = r.uints(4, k.lookups) as Uint32Array;
-    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, lookupHashes, lookupRows, live: [] };
+    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, companion: typeof k.companion === 'string' ? k.companion : null, lookupHashes, lookupRows, live: [] };
   });
   if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
   const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;

@@ -34,7 +34,8 @@ export interface StateFilter {
 }
 
 // ev/al: hashes of the event and alert id (one byte wide while a kind never has them).
-const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al'] as const;
+// cseg/coff/clen: where the companion record with the same id is (see StateRecord.companionOf).
+const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al', 'cseg', 'coff', 'clen'] as const;
 /** flags: kept on disk only, yet carried forward by retention (see StateRecord.cold). */
 const COLD = 1;
 type ColName = (typeof COLS)[number];
@@ -59,6 +60,8 @@ export interface KindImage {
   otherIds: [number, string][];
   dicts: Record<DictName, string[]>;
   columns: Record<ColName, UintArray>;
+  /** The kind of the companion records kept in this kind's rows, if any. */
+  companion: string | null;
   /** (hash of a lookup value, row) entries. */
   lookupHashes: Uint32Array;
   lookupRows: Uint32Array;
@@ -73,6 +76,8 @@ class KindTable {
   cols: Record<ColName, Column>;
   dicts: Record<DictName, Dict>;
   lookups = new LookupTable();
+  /** The kind whose records ride in this kind's rows (by the same id), if any. */
+  companion: string | null = null;
   /** Data (and keys, carried forward with them by retention) of live records, by id. */
   readonly live = new Map<string, { data: unknown; keys?: StateKeys }>();
 
@@ -177,6 +182,7 @@ class KindTable {
       otherIds: [...this.ids.other],
       dicts: { org: this.dicts.org.values, status: this.dicts.status.values, group: this.dicts.group.values },
       columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].a.subarray(0, n)])) as Record<ColName, UintArray>,
+      companion: this.companion,
       lookupHashes: this.lookups.hashes.subarray(0, this.lookups.count),
       lookupRows: this.lookups.rows.subarray(0, this.lookups.count),
       live,
@@ -192,6 +198,7 @@ class KindTable {
       t.cols[c].a.set(img.columns[c]);
     }
     t.lookups = LookupTable.from(img.lookupHashes, img.lookupRows);
+    t.companion = img.companion;
     t.dicts = { org: new Dict(1e6, img.dicts.org), status: new Dict(1e6, img.dicts.status), group: new Dict(GROUP_DICT_CAP, img.dicts.group) };
     t.ids.rebuild(img.count, img.otherIds);
     for (const [row, data, keys] of img.live) t.live.set(t.ids.id(row), keys ? { data, keys } : { data });
@@ -221,6 +228,21 @@ export class StateIndex {
     this.table(kind).put(id, loc, keys, live, data, cold);
   }
 
+  /**
+   * A companion record: its location kept in the row of `host` with the same id (no row of its
+   * own); false when there is no such row (the caller then indexes it as a record of its own).
+   */
+  putCompanion(kind: string, host: string, id: string, loc: Location): boolean {
+    const t = this.kinds.get(host);
+    const row = t?.row(id);
+    if (!t || row === undefined || (t.companion !== null && t.companion !== kind)) return false;
+    t.companion = kind;
+    t.cols.cseg.set(row, loc.segment);
+    t.cols.coff.set(row, loc.offset);
+    t.cols.clen.set(row, loc.length);
+    return true;
+  }
+
   /** Ids of an organization's records written with this lookup value, newest first (a hash collision may add one: callers check). */
   lookup(kind: string, organization: string, value: string): string[] {
     const t = this.kinds.get(kind);
@@ -243,11 +265,16 @@ export class StateIndex {
   /** A live record's data (in memory), or where a finished one is on disk. */
   find(kind: string, id: string): { data: unknown } | { location: Location } | undefined {
     const t = this.kinds.get(kind);
-    if (!t) return undefined;
-    const l = t.live.get(id);
+    const l = t?.live.get(id);
     if (l) return { data: l.data };
-    const row = t.row(id);
-    return row === undefined ? undefined : { location: t.location(row) };
+    const row = t?.row(id);
+    if (t && row !== undefined) return { location: t.location(row) };
+    for (const host of this.kinds.values()) {
+      if (host.companion !== kind) continue;
+      const at = host.row(id);
+      if (at !== undefined && host.cols.clen.a[at] > 0) return { location: { segment: host.cols.cseg.a[at], offset: host.cols.coff.a[at], length: host.cols.clen.a[at] } };
+    }
+    return undefined;
   }
 
   /** Every live record, kind by kind. */
@@ -300,6 +327,14 @@ export class StateIndex {
     return out;
   }
 
+  /** Where the companion of a record is, when it has one. */
+  companionAt(kind: string, id: string): Location | undefined {
+    const t = this.kinds.get(kind);
+    const row = t?.row(id);
+    if (!t || row === undefined || t.cols.clen.a[row] === 0) return undefined;
+    return { segment: t.cols.cseg.a[row], offset: t.cols.coff.a[row], length: t.cols.clen.a[row] };
+  }
+
   /** Where the cold records (live, on disk only) stored in segments at or below `through` are: retention reads and carries them. */
   coldIn(through: number): Location[] {
     const out: Location[] = [];
@@ -313,7 +348,15 @@ export class StateIndex {
   /** Forgets records stored in segments below `segment` (deleted by retention); live ones are carried forward first. */
   dropSegmentsBelow(segment: number): number {
     let n = 0;
-    for (const t of this.kinds.values()) n += t.compact((row) => t.cols.segment.a[row] >= segment);
+    for (const t of this.kinds.values()) {
+      n += t.compact((row) => t.cols.segment.a[row] >= segment);
+      // A row carried forward keeps its place; its companion, left in a deleted segment, is gone.
+      if (t.companion === null) continue;
+      const { cseg, clen } = t.cols;
+      for (let row = 0; row < t.count; row++) {
+        if (clen.a[row] > 0 && cseg.a[row] < segment) clen.a[row] = 0;
+      }
+    }
     return n;
   }
 

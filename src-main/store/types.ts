@@ -56,6 +56,11 @@ export interface StateRecord {
    * carries it forward, but liveState() leaves it out; it is found with lookupState()/listState().
    */
   cold?: boolean;
+  /**
+   * Kept beside the record of this kind with the same id, found by id only (getState), with no
+   * index row of its own (a delivery's payload: a million of them cost no memory). Finished.
+   */
+  companionOf?: string;
   /** Makes the record listable with listState() (by organization, status, group, event, alert). */
   keys?: StateKeys;
 }

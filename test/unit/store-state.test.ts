@@ -170,4 +170,37 @@ describe('state records: live and finished', () => {
     await replayed.close();
     expect(await seen(await openStore({ ...opts, snapshots: false }))).toEqual(expected);
   });
+
+  it('keeps a companion record (a payload) in the row of its host: read by id, after a restart, and carried by retention while the host is live', async () => {
+    const dir = await tempDir();
+    const T0 = Date.UTC(2026, 0, 1);
+    let now = T0;
+    const opts = { dataDir: dir, segmentMaxBytes: 2048, now: () => new Date(now) };
+    const store = await openStore(opts);
+    const pending = item();
+    const done = item({ status: 'succeeded' });
+    const payload = (i: Item): StateRecord => ({ kind: 'payload', id: i.id, data: `body of ${i.id}`, live: false, companionOf: 'delivery' });
+    await store.appendEvents([normalizedEvent({ id: randomUUID(), organization: 'org-a', received_at: new Date(T0).toISOString(), raw: { pad: 'p'.repeat(300) } })],
+      [record(pending), payload(pending), record(done), payload(done)]);
+    // The pending delivery is updated later (its record moves to a newer segment; its payload stays).
+    for (let d = 1; d <= 10; d++) await store.appendEvents([normalizedEvent({ id: randomUUID(), organization: 'org-a', received_at: new Date(T0 + d * 86_400_000).toISOString(), raw: { pad: 'p'.repeat(300) } })]);
+    await store.appendState([record({ ...pending, alert: 'al-2' })]);
+    const seen = async (s: Store) => [await s.getState('payload', pending.id), await s.getState('payload', done.id)];
+    expect(await seen(store)).toEqual([`body of ${pending.id}`, `body of ${done.id}`]);
+    // No index row of its own: the row of its host holds where it is.
+    expect((store as unknown as { states: { size(kind: string): number } }).states.size('payload')).toBe(0);
+    await store.close();
+    const again = await openStore(opts);
+    expect(await seen(again)).toEqual([`body of ${pending.id}`, `body of ${done.id}`]);
+    await again.close();
+    const replayed = await openStore({ ...opts, snapshots: false });
+    expect(await seen(replayed)).toEqual([`body of ${pending.id}`, `body of ${done.id}`]);
+
+    now = T0 + 11 * 86_400_000;
+    await replayed.setRetention({ max_age_days: 5, max_bytes: null });
+    // The live delivery's payload is carried; the finished one's went with its segment.
+    expect(await seen(replayed)).toEqual([`body of ${pending.id}`, undefined]);
+    await replayed.close();
+    expect(await seen(await openStore({ ...opts, snapshots: false }))).toEqual([`body of ${pending.id}`, undefined]);
+  });
 });
