@@ -2,6 +2,8 @@
 // Routes: src-main/server/routes/destinations.ts; records: src-main/core/destination-types.ts.
 import type { Destination as StoredDestination, DestinationInput } from '../../../src-main/core/destination-types';
 import type { CircuitSnapshot } from '../../../src-main/delivery/circuit-breaker';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { rotateSecretSchema } from '../../../src-main/schemas/destinations';
 import type { TestSendResult } from '../../../src-shared/outgoing';
 import { http, seg, type Page } from './client';
 
@@ -38,7 +40,7 @@ export const destinationApi = {
   update: (id: string, patch: DestinationPatch) => http.patch<Destination>(`/api/destinations/${seg(id)}`, patch),
   remove: (id: string) => http.del(`/api/destinations/${seg(id)}`),
   /** `graceS`: how long the replaced secret keeps signing beside the new one (0: stops at once). */
-  rotateSecret: (id: string, graceS: number) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`, { grace_s: graceS }),
+  rotateSecret: (id: string, graceS: number) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`, { grace_s: graceS } satisfies Static<typeof rotateSecretSchema>),
   /** One attempt at once, outside the queue: its outcome, never a pending delivery. */
   test: (id: string) => http.post<TestSendResult>(`/api/destinations/${seg(id)}/test`),
 };
