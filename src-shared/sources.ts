@@ -1,5 +1,5 @@
 // Sources as the API answers them (src-main/server/routes/config.ts), what creating one
-// takes, and the sample packs (routes/samples.ts). Types only.
+// takes, the sample packs and the demo setup (routes/samples.ts). Types only.
 import type { CustomIndicatorMapping, Dialect, SourceRecord } from '../src-main/core/types';
 
 /** A source without its token hash, with the URL tools post to (built from the server's base URL). */
@@ -27,6 +27,14 @@ export interface SampleView {
   description: string;
   endpoint: string;
   body: unknown;
+}
+
+/** POST /api/demo: the webhook destination that posts to the built-in request bin. */
+export interface DemoSetup {
+  destination_id: string;
+  /** The bin's name (GET /api/bins/{bin} lists what it received). */
+  bin: string;
+  bin_url: string;
 }
 
 /** POST /api/samples/{name}/send and event replay: what was accepted. */

@@ -6,13 +6,14 @@ import { DEFAULT_ORG_SLUG, findOrg } from '../core/config-ops';
 import { digestsEqual, sha256Hex } from '../core/secrets';
 import type { Organization, Scope, SourceRecord } from '../core/types';
 import type { Store } from '../store/types';
+import type { AuthVia } from '../../src-shared/session';
 import { HttpError } from './http-error';
 import { SESSION_COOKIE, type Session, type SessionManager } from './sessions';
 
 export interface Principal {
   organization: Organization;
   scopes: Scope[];
-  via: 'api_key' | 'env_key' | 'session' | 'url_token';
+  via: AuthVia;
   keyId: string | null;
   session: Session | null;
   source: SourceRecord | null;

@@ -2,16 +2,10 @@
 // loop (event → alert → transform → delivery) needs no outside service. In memory only.
 import { BINS_MAX, BIN_REQUESTS_MAX } from '../limits';
 import { maskHeaders } from '../delivery/headers';
+import type { BinRequest, BinSummary } from '../../src-shared/bins';
 import { HttpError } from './http-error';
 
-export interface BinRequest {
-  id: number;
-  received_at: string;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { BinRequest, BinSummary };
 
 export class RequestBins {
   private readonly bins = new Map<string, BinRequest[]>();
@@ -34,7 +28,7 @@ export class RequestBins {
     return [...(this.bins.get(name) ?? [])].reverse();
   }
 
-  names(): { name: string; count: number }[] {
+  names(): BinSummary[] {
     return [...this.bins].map(([name, reqs]) => ({ name, count: reqs.length }));
   }
 }

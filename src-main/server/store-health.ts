@@ -8,22 +8,10 @@ import { STORE_PROBE_INTERVAL_MS } from '../limits';
 import type { Logger } from '../logger';
 import { StoreUnavailableError, type AppendResult, type StateRecord, type Store } from '../store/types';
 import { ALL_ORGANIZATIONS, type EventBus } from '../bus';
+import type { ApplianceStatus, StoreWriteStatus } from '../../src-shared/status';
 
-/** The store part of GET /api/status and of the `status.changed` message. */
-export interface StoreWriteStatus {
-  writable: boolean;
-  /** The last write error while not writable, else null. */
-  error: string | null;
-  /** When writes started failing (ISO 8601), else null. */
-  since: string | null;
-}
-
-/** GET /api/status and the data of the `status.changed` stream message. */
-export interface ApplianceStatus {
-  store: StoreWriteStatus;
-  version: string;
-  uptime_s: number;
-}
+/** GET /api/status and the data of the `status.changed` stream message; its store part. */
+export type { ApplianceStatus, StoreWriteStatus };
 
 /** The state record a probe writes; nothing reads it back. */
 const PROBE_KIND = 'store_probe';

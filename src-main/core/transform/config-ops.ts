@@ -11,6 +11,7 @@ import { isObject } from '../normalize';
 import type { EventType, Organization } from '../types';
 import { parseKeyPath } from './render';
 import { KEY_PATH_MESSAGE } from './types';
+import type { TransformChange } from '../../../src-shared/transform';
 import type {
   EventTypeSpelling, TagStoreEntry, TransformBody, TransformConfig, TransformOp, TransformsConfig, TransformVersion,
 } from './types';
@@ -155,12 +156,8 @@ export function rollbackTransform(draft: TransformsConfig, organization: string,
   return supersede(draft, current, { name, format, event_type, default_label, transform }, now);
 }
 
-export interface DiffEntry {
-  /** `name`, `default_label[1].value`, …; `before`/`after` are undefined where absent. */
-  path: string;
-  before: unknown;
-  after: unknown;
-}
+/** One changed value (`name`, `default_label[1].value`, …) between two versions. */
+export type DiffEntry = TransformChange;
 
 /** Bookkeeping that differs between any two versions; the diff shows content only. */
 const DIFF_IGNORED: readonly string[] = ['id', 'organization', 'version', 'created_at', 'updated_at'];

@@ -8,6 +8,7 @@
 import { isObject } from '../normalize';
 import { parseTimestamp } from '../timestamps';
 import type { NormalizedEvent } from '../types';
+import type { TransformPreview } from '../../../src-shared/transform';
 import { KEY_PATH_SOURCE, RESERVED_KEY_NAMES, type TransformConfig, type TransformFormat } from './types';
 
 export interface RenderInput {
@@ -24,14 +25,8 @@ export interface RenderContext {
   parents?: TransformConfig[];
 }
 
-export interface RenderResult {
-  /** default: the records; splunk: one `{time, sourcetype: '_json', event}` envelope per record. */
-  payload: unknown[];
-  /** Names of `{{placeholders}}` that resolved nowhere; their keys were left out. */
-  unresolved: string[];
-  /** Everything else a preview should say: keys left out or blocked, missing times. */
-  notes: string[];
-}
+/** What a rendering gives: the payload, unresolved names and notes (the preview answers it as is). */
+export type RenderResult = TransformPreview;
 
 // ---------------------------------------------------------------- key paths
 

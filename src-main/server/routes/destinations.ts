@@ -1,6 +1,7 @@
 // Destinations (ours and Armor's notification config), deliveries with their attempt
 // history, redelivery, test sends, and the built-in request bin.
 import type { DeliverySummary, DeliveryView } from '../../../src-shared/deliveries';
+import type { DestinationDetailView, DestinationView, WithSecret } from '../../../src-shared/destinations';
 import type { NotificationList } from '../../../src-shared/notifications';
 import type { Context } from 'koa';
 import { HTTP_KINDS, type Destination, type DestinationInput } from '../../core/destination-types';
@@ -25,7 +26,7 @@ const BIN_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export function destinationRoutes(deps: ServerDeps): RouteDef[] {
   const now = () => deps.now();
   const opsDeps = { validateHeaders, newSecret: newSigningSecret };
-  const view = (d: Destination) => ({ ...dst.publicDestination(d, maskHeaderValue, now()), circuit: deps.deliveries.breakers.snapshot(d.id) });
+  const view = (d: Destination): DestinationView => ({ ...dst.publicDestination(d, maskHeaderValue, now()), circuit: deps.deliveries.breakers.snapshot(d.id) });
   // The address check at save time: a host that can never be connected to is refused now, with the reason.
   const hostRefusal = async (kind: DestinationInput['kind'] | undefined, uri: string | null | undefined) => {
     const host = kind && HTTP_KINDS.includes(kind) ? dst.uriHost(uri) : null;
@@ -36,7 +37,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
     const d = await deps.store.updateConfig((draft) => dst.createDestination(draft, organization, input, { ...ops, hostRefusal: refusal }, now()));
     ctx.status = 201;
     // The signing secret is shown in this answer only (receivers need it to verify).
-    ctx.body = { ...view(d), signing_secret: d.signing_secret };
+    ctx.body = { ...view(d), signing_secret: d.signing_secret } satisfies WithSecret<DestinationView>;
   };
   return [
     {
@@ -72,7 +73,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       handler: async (ctx, { principal }) => {
         const d = dst.getDestination(deps.store.config(), principal.organization.id, String(ctx.params.id));
         const recent = await deps.deliveries.deliveries(principal.organization.id, { destination_id: d.id }, { limit: 20 });
-        ctx.body = { ...view(d), recent_deliveries: (recent?.items ?? []).map(summary) };
+        ctx.body = { ...view(d), recent_deliveries: (recent?.items ?? []).map(summary) } satisfies DestinationDetailView;
       },
     },
     withBody({
@@ -111,7 +112,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
       handler: async (ctx, { principal }) => {
         const graceS = parse(rotateSecretSchema, (await readOptionalJson(ctx)) ?? {}).grace_s ?? SIGNING_SECRET_GRACE_DEFAULT_S;
         const d = await deps.store.updateConfig((draft) => dst.rotateSigningSecret(draft, principal.organization.id, String(ctx.params.id), newSigningSecret, graceS, now()));
-        ctx.body = { ...view(d), signing_secret: d.signing_secret };
+        ctx.body = { ...view(d), signing_secret: d.signing_secret } satisfies WithSecret<DestinationView>;
       },
     },
     {

@@ -1,6 +1,6 @@
 // The offline demo kit: sample payloads of every dialect sent from the UI, and a one-click
 // demo setup (a webhook destination to the built-in request bin).
-import type { SampleView, SentView } from '../../../src-shared/sources';
+import type { DemoSetup, SampleView, SentView } from '../../../src-shared/sources';
 import { createSource } from '../../core/config-ops';
 import * as dst from '../../core/destinations';
 import { checkTransposer } from '../../core/ingest';
@@ -70,7 +70,7 @@ export function sampleRoutes(deps: ServerDeps): RouteDef[] {
           deps.deliveries.receiverChanged(existing.id);
         }
         ctx.status = existing ? 200 : 201;
-        ctx.body = { destination_id: d!.id, bin: DEMO_BIN, bin_url: binUrl };
+        ctx.body = { destination_id: d!.id, bin: DEMO_BIN, bin_url: binUrl } satisfies DemoSetup;
       },
     },
   ];

@@ -11,7 +11,7 @@ import { HttpError } from '../http-error';
 import { withBody, type RouteDef } from '../route';
 import { parseLimit } from './events';
 import { SEVERITIES, type Severity } from '../../core/types';
-import type { AlertEventView } from '../../../src-shared/alerts';
+import type { AlertEventView, CaseDetail } from '../../../src-shared/alerts';
 import * as R from '../../schemas/responses';
 
 /** Pages an in-memory list (newest first); the cursor is the id of the last item shown; `total` counts every match. */
@@ -213,7 +213,7 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
         const found = deps.signals.getCase(principal.organization.id, String(ctx.params.id));
         if (!found) throw new HttpError(404, [`id: no case "${ctx.params.id}"`]);
         const alerts = await Promise.all(found.alert_ids.map((id) => deps.signals.getAlert(principal.organization.id, id)));
-        ctx.body = { ...found, alerts: alerts.filter(Boolean) };
+        ctx.body = { ...found, alerts: alerts.filter((a) => a !== undefined) } satisfies CaseDetail;
       },
     },
     withBody({

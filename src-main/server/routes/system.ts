@@ -1,4 +1,5 @@
 // Health, metrics, the OpenAPI document, UI login and the live stream.
+import type { SessionView } from '../../../src-shared/session';
 import type { ServerDeps } from '../deps';
 import { loginRefusedPage } from '../login-page';
 import type { RouteDef } from '../route';
@@ -70,7 +71,7 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       responses: { '200': '{organization, via, csrf_token}' }, returns: R.sessionSchema,
       handler: (ctx, { principal }) => {
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = { organization: principal.organization, via: principal.via, csrf_token: principal.session?.csrf ?? null };
+        ctx.body = { organization: principal.organization, via: principal.via, csrf_token: principal.session?.csrf ?? null } satisfies SessionView;
       },
     },
     {

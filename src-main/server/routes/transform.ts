@@ -5,6 +5,7 @@ import * as tx from '../../core/transform/config-ops';
 import { recordOf, render } from '../../core/transform/render';
 import type { TransformBody, TransformConfig } from '../../core/transform/types';
 import type { ConfigData } from '../../core/config-data';
+import type { TransformDiff, TransformPreview } from '../../../src-shared/transform';
 import type { Organization } from '../../core/types';
 import { searchUrlSchema, rollbackSchema, tagValueSchema, transformPreviewSchema } from '../../schemas/settings';
 import { transformBodySchema } from '../../schemas/transform';
@@ -77,7 +78,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         const errors = [...(Number.isInteger(a) && a > 0 ? [] : ['a: must be a version number']), ...(Number.isInteger(b) && b > 0 ? [] : ['b: must be a version number'])];
         if (errors.length) throw new HttpError(400, errors);
         const config = deps.store.config();
-        ctx.body = { changes: tx.diffVersions(tx.getVersion(config, principal.organization.id, a), tx.getVersion(config, principal.organization.id, b)) };
+        ctx.body = { changes: tx.diffVersions(tx.getVersion(config, principal.organization.id, a), tx.getVersion(config, principal.organization.id, b)) } satisfies TransformDiff;
       },
     },
     withBody({
@@ -115,7 +116,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
         }
         const chain = tx.orgChainOf(config.orgs, org);
         const parents = tx.effectiveTransforms(config, chain).filter((t) => t.organization !== org);
-        ctx.body = render(draft, { records }, { tags: tx.tagMap(config, chain), searchUrlTemplate: tx.searchUrlTemplate(config.settings, org), parents });
+        ctx.body = render(draft, { records }, { tags: tx.tagMap(config, chain), searchUrlTemplate: tx.searchUrlTemplate(config.settings, org), parents }) satisfies TransformPreview;
       },
     }),
     {

@@ -1,14 +1,14 @@
 // Cases (opened by definitions with create_case): new → triage → closed.
 // Routes: src-main/server/routes/signals.ts.
-import type { Alert, Case, CaseStatus } from '../../../src-main/core/signals/types';
+import type { Case, CaseStatus } from '../../../src-main/core/signals/types';
+import type { CaseDetail } from '../../../src-shared/alerts';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { caseStatusSchema } from '../../../src-main/schemas/signals';
 import { http, seg, type Page, type Query } from './client';
 
 export { CASE_STATUSES, type Case, type CaseStatus } from '../../../src-main/core/signals/types';
 
-/** GET /api/cases/:id adds the linked alerts. */
-export interface CaseDetail extends Case {
-  alerts: Alert[];
-}
+export type { CaseDetail } from '../../../src-shared/alerts';
 
 export interface CaseFilters extends Query {
   status?: string;
@@ -18,7 +18,7 @@ export interface CaseFilters extends Query {
 export const caseApi = {
   list: (filters: CaseFilters, cursor?: string) => http.get<Page<Case>>('/api/cases', { ...filters, cursor }),
   get: (id: string) => http.get<CaseDetail>(`/api/cases/${seg(id)}`),
-  setStatus: (id: string, status: CaseStatus) => http.post<Case>(`/api/cases/${seg(id)}/status`, { status }),
+  setStatus: (id: string, status: CaseStatus) => http.post<Case>(`/api/cases/${seg(id)}/status`, { status } satisfies Static<typeof caseStatusSchema>),
 };
 
 /** The server's `text` filter (engine.ts listCases), for cases that arrive on the stream. */

@@ -1,12 +1,14 @@
 // The service catalog: components linked by `<kind>:<slug>` tags on events.
 // Records: src-main/core/signals/types.ts; body: src-main/schemas/signals.ts.
 import type { CatalogComponent, CatalogKind } from '../../../src-main/core/signals/types';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { catalogCreateSchema } from '../../../src-main/schemas/signals';
 import { http, seg, type Page } from './client';
 
 export { CATALOG_KINDS, type CatalogComponent, type CatalogKind } from '../../../src-main/core/signals/types';
 
 /** POST /api/catalog: the slug defaults to the slugified name. */
-export type CatalogInput = Pick<CatalogComponent, 'kind' | 'name'> & { slug?: string };
+export type CatalogInput = Static<typeof catalogCreateSchema>;
 
 export const catalogApi = {
   list: (kind?: CatalogKind) => http.get<Page<CatalogComponent>>('/api/catalog', { kind }),

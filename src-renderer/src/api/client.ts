@@ -1,20 +1,15 @@
 // Typed client of the appliance's HTTP API. The session cookie authenticates; writes
 // carry the CSRF token. No key is ever held by the UI (nothing goes to localStorage).
 import type { EventSummary } from '../../../src-main/core/types';
+import type { SessionView as Session } from '../../../src-shared/session';
 
-export type { EventSummary };
+export type { EventSummary, Session };
 
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
   /** How many match in all (lists that count: alerts, cases, definitions). */
   total?: number;
-}
-
-export interface Session {
-  organization: { id: string; slug: string; name: string };
-  via: string;
-  csrf_token: string | null;
 }
 
 /** An answer other than 2xx: `errors` are the API's own messages, each naming its field. */

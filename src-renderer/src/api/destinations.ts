@@ -1,35 +1,26 @@
 // Destinations: where records go, with circuit state, test sends and signing secrets.
 // Routes: src-main/server/routes/destinations.ts; records: src-main/core/destination-types.ts.
-import type { Destination as StoredDestination, DestinationInput } from '../../../src-main/core/destination-types';
+import type { DestinationInput } from '../../../src-main/core/destination-types';
 import type { CircuitSnapshot } from '../../../src-main/delivery/circuit-breaker';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { destinationUpdateSchema, rotateSecretSchema } from '../../../src-main/schemas/destinations';
+import type { DestinationDetailView as DestinationDetail, DestinationView as Destination, WithSecret } from '../../../src-shared/destinations';
 import type { TestSendResult } from '../../../src-shared/outgoing';
 import { http, seg, type Page } from './client';
 
+export type { DestinationDetailView as DestinationDetail, DestinationView as Destination, WithSecret } from '../../../src-shared/destinations';
 export type { TestSendResult };
-import type { DeliverySummary } from './deliveries';
 
 export { DELIVERED_KINDS, DESTINATION_KINDS, WEBHOOK_FORMATS, type DestinationInput, type DestinationKind, type HeaderEntry, type WebhookFormat } from '../../../src-main/core/destination-types';
 /** Headers a webhook may carry. */
 export { DESTINATION_HEADERS_MAX as HEADERS_MAX, SIGNING_SECRET_GRACE_DEFAULT_S } from '../../../src-main/limits';
-
-/** As every answer shows it: token, signing secret and secret-looking headers masked; with its circuit. */
-export interface Destination extends StoredDestination {
-  circuit: CircuitSnapshot;
-}
-
-export interface DestinationDetail extends Destination {
-  recent_deliveries: DeliverySummary[];
-}
 
 /**
  * PATCH body: any field create takes (kind only as it is: it cannot change). Headers replace
  * the list; a header value or token sent back masked as shown (`Bearer ***`, `***`) keeps
  * the saved secret.
  */
-export type DestinationPatch = Partial<DestinationInput>;
-
-/** The one answer that carries the whsec_ secret unmasked (create, rotate). */
-export type WithSecret<T> = T & { signing_secret: string };
+export type DestinationPatch = Static<typeof destinationUpdateSchema>;
 
 export const destinationApi = {
   list: () => http.get<Page<Destination>>('/api/destinations'),
@@ -38,7 +29,7 @@ export const destinationApi = {
   update: (id: string, patch: DestinationPatch) => http.patch<Destination>(`/api/destinations/${seg(id)}`, patch),
   remove: (id: string) => http.del(`/api/destinations/${seg(id)}`),
   /** `graceS`: how long the replaced secret keeps signing beside the new one (0: stops at once). */
-  rotateSecret: (id: string, graceS: number) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`, { grace_s: graceS }),
+  rotateSecret: (id: string, graceS: number) => http.post<WithSecret<Destination>>(`/api/destinations/${seg(id)}/rotate-secret`, { grace_s: graceS } satisfies Static<typeof rotateSecretSchema>),
   /** One attempt at once, outside the queue: its outcome, never a pending delivery. */
   test: (id: string) => http.post<TestSendResult>(`/api/destinations/${seg(id)}/test`),
 };

@@ -1,5 +1,7 @@
 // Notification rules and their dry run. Records: src-main/core/rule-types.ts; bodies: schemas/rules.ts.
 import type { DryRunResult, Rule, RuleInput } from '../../../src-main/core/rule-types';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { ruleDryRunSchema } from '../../../src-main/schemas/rules';
 import { http, seg, type Page } from './client';
 
 // The records and the dry run's answer are the server's own types (core/rule-types.ts).
@@ -13,5 +15,5 @@ export const ruleApi = {
   create: (input: RuleInput) => http.post<Rule>('/api/rules', input),
   update: (id: string, input: Partial<RuleInput>) => http.patch<Rule>(`/api/rules/${seg(id)}`, input),
   remove: (id: string) => http.del(`/api/rules/${seg(id)}`),
-  dryRun: (rule: RuleInput, last: number) => http.post<DryRunResult>('/api/rules/dry-run', { rule, last }),
+  dryRun: (rule: RuleInput, last: number) => http.post<DryRunResult>('/api/rules/dry-run', { rule, last } satisfies Static<typeof ruleDryRunSchema>),
 };

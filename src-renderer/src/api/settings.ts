@@ -2,6 +2,10 @@
 // template, retention and flap detection. Shapes: src-shared/settings.ts.
 import type { FlapSettings } from '../../../src-main/core/signals/types';
 import type { Scope } from '../../../src-main/core/types';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { smtpSettingsSchema, smtpTestSchema } from '../../../src-main/schemas/destinations';
+import type { keyCreateSchema } from '../../../src-main/schemas/management';
+import type { publicUrlSchema, searchUrlSchema } from '../../../src-main/schemas/settings';
 import type { ApiKeyView as ApiKey, PublicUrlView as PublicUrl, RetentionView as Retention, SettingsView as Settings, SmtpSettings } from '../../../src-shared/settings';
 import { http, seg, type Page } from './client';
 
@@ -12,14 +16,14 @@ export type { FlapSettings } from '../../../src-main/core/signals/types';
 export { SCOPES, type Scope } from '../../../src-main/core/types';
 
 /** PUT body: omit `password` to keep the saved one. */
-export type SmtpInput = Omit<SmtpSettings, 'password'> & { password?: string | null };
+export type SmtpInput = Static<typeof smtpSettingsSchema>;
 
 export const settingsApi = {
   get: () => http.get<Settings>('/api/settings'),
   saveSmtp: (input: SmtpInput) => http.put<{ smtp: SmtpSettings }>('/api/settings/smtp', input),
-  testSmtp: (to: string) => http.post<{ message_id: string }>('/api/settings/smtp/test', { to }),
-  saveSearchUrlTemplate: (template: string | null) => http.put<{ template: string | null }>('/api/settings/search-url-template', { template }),
-  savePublicUrl: (url: string | null) => http.put<{ public_url: PublicUrl }>('/api/settings/public-url', { public_url: url }),
+  testSmtp: (to: string) => http.post<{ message_id: string }>('/api/settings/smtp/test', { to } satisfies Static<typeof smtpTestSchema>),
+  saveSearchUrlTemplate: (template: string | null) => http.put<{ template: string | null }>('/api/settings/search-url-template', { template } satisfies Static<typeof searchUrlSchema>),
+  savePublicUrl: (url: string | null) => http.put<{ public_url: PublicUrl }>('/api/settings/public-url', { public_url: url } satisfies Static<typeof publicUrlSchema>),
   saveRetention: (retention: Retention) => http.put<Retention>('/api/settings/retention', retention),
   saveFlap: (flap: FlapSettings) => http.put<{ flap: FlapSettings }>('/api/signals/settings/flap', flap),
 };
@@ -27,6 +31,6 @@ export const settingsApi = {
 export const keyApi = {
   list: () => http.get<Page<ApiKey>>('/api/keys'),
   /** The answer's `key` is the only time the secret exists outside its holder. */
-  create: (name: string, scopes: Scope[]) => http.post<ApiKey & { key: string }>('/api/keys', { name, scopes }),
+  create: (name: string, scopes: Scope[]) => http.post<ApiKey & { key: string }>('/api/keys', { name, scopes } satisfies Static<typeof keyCreateSchema>),
   remove: (id: string) => http.del(`/api/keys/${seg(id)}`),
 };

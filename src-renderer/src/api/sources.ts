@@ -1,7 +1,9 @@
 // Sources (ingest endpoints of a dialect, custom ones with a JSONata transposer), their URL
 // tokens, transposer tests, and custom indicator mappings.
 // Shapes: src-shared/sources.ts; bodies: src-main/schemas/management.ts.
-import type { Dialect, IndicatorType } from '../../../src-main/core/types';
+import type { Dialect } from '../../../src-main/core/types';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { indicatorMappingCreateSchema, sourceTestSchema, sourceUpdateSchema } from '../../../src-main/schemas/management';
 import type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack, SourceInput, SourceView as Source, SourceWithToken } from '../../../src-shared/sources';
 import { http, seg, type Page } from './client';
 
@@ -11,14 +13,14 @@ export type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack
 export const sourceApi = {
   list: () => http.get<Page<Source>>('/api/sources'),
   create: (input: SourceInput) => http.post<SourceWithToken>('/api/sources', input),
-  update: (id: string, input: Partial<Pick<SourceInput, 'name' | 'transposer' | 'auto_resolve_after_s'>>) => http.patch<Source>(`/api/sources/${seg(id)}`, input),
+  update: (id: string, input: Static<typeof sourceUpdateSchema>) => http.patch<Source>(`/api/sources/${seg(id)}`, input),
   remove: (id: string) => http.del(`/api/sources/${seg(id)}`),
   rotateToken: (id: string) => http.post<SourceWithToken>(`/api/sources/${seg(id)}/rotate-token`),
   /** The normalized events a sample would produce; nothing is stored. */
-  test: (id: string, sample: unknown, transposer?: string) => http.post<{ events: unknown[] }>(`/api/sources/${seg(id)}/test`, { sample, transposer }),
+  test: (id: string, sample: unknown, transposer?: string) => http.post<{ events: unknown[] }>(`/api/sources/${seg(id)}/test`, { sample, transposer } satisfies Static<typeof sourceTestSchema>),
   samples: () => http.get<Page<SamplePack>>('/api/samples'),
   mappings: () => http.get<Page<IndicatorMapping>>('/api/indicator-mappings'),
-  addMapping: (input: { path: string; type: IndicatorType }) => http.post<IndicatorMapping>('/api/indicator-mappings', input),
+  addMapping: (input: Static<typeof indicatorMappingCreateSchema>) => http.post<IndicatorMapping>('/api/indicator-mappings', input),
   removeMapping: (id: string) => http.del(`/api/indicator-mappings/${seg(id)}`),
 };
 

@@ -1,33 +1,21 @@
 // The organization's transform config (Armor shape), its versions, previews and the tag
-// store its {{names}} resolve from. Shapes: src-main/server/routes/transform.ts.
-import type { TagStoreEntry, TransformConfig, TransformLabel, TransformOp, TransformVersion } from '../../../src-main/core/transform/types';
+// store its {{names}} resolve from. Records: src-main/core/transform/types.ts; answers:
+// src-shared/transform.ts; bodies: src-main/schemas/transform.ts and settings.ts.
+import type { TagStoreEntry, TransformConfig, TransformVersion } from '../../../src-main/core/transform/types';
+import type { Static } from '../../../src-main/schemas/builders';
+import type { rollbackSchema, tagValueSchema, transformPreviewSchema } from '../../../src-main/schemas/settings';
+import type { transformBodySchema } from '../../../src-main/schemas/transform';
+import type { TransformDiff, TransformPreview } from '../../../src-shared/transform';
 import { http, seg, type Page } from './client';
 
 import { EVENT_TYPES } from '../../../src-main/core/types';
 
 export { EVENT_TYPES, type EventType } from '../../../src-main/core/types';
 export type { TagStoreEntry, TransformConfig, TransformLabel, TransformOp, TransformVersion } from '../../../src-main/core/transform/types';
+export type { TransformChange, TransformDiff, TransformPreview } from '../../../src-shared/transform';
 
-/** What POST/PUT /api/transform take, as the editor holds it (a draft: event types as typed). */
-export interface TransformBody {
-  name: string;
-  format: 'default' | 'splunk';
-  event_type: string[];
-  default_label?: TransformLabel[];
-  transform?: TransformOp[];
-}
-
-export interface VersionChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface PreviewResult {
-  payload: unknown[];
-  unresolved: string[];
-  notes: string[];
-}
+/** What POST/PUT /api/transform take (the editor's JSON is sent as typed; the server judges it). */
+export type TransformBody = Static<typeof transformBodySchema>;
 
 /** The editable part of a saved config (what a body holds). */
 export function bodyOf(c: TransformConfig): TransformBody {
@@ -43,10 +31,10 @@ export const transformApi = {
   create: (body: TransformBody) => http.post<TransformConfig>('/api/transform', body),
   replace: (body: TransformBody) => http.put<TransformConfig>('/api/transform', body),
   versions: () => http.get<Page<TransformVersion>>('/api/transform/versions'),
-  diff: (a: number, b: number) => http.get<{ changes: VersionChange[] }>('/api/transform/diff', { a, b }),
-  rollback: (version: number) => http.post<TransformConfig>('/api/transform/rollback', { version }),
-  preview: (eventId: string, config?: TransformBody) => http.post<PreviewResult>('/api/transform/preview', { event_id: eventId, ...(config ? { config } : {}) }),
+  diff: (a: number, b: number) => http.get<TransformDiff>('/api/transform/diff', { a, b }),
+  rollback: (version: number) => http.post<TransformConfig>('/api/transform/rollback', { version } satisfies Static<typeof rollbackSchema>),
+  preview: (eventId: string, config?: TransformBody) => http.post<TransformPreview>('/api/transform/preview', { event_id: eventId, ...(config ? { config } : {}) } satisfies Static<typeof transformPreviewSchema>),
   tags: () => http.get<Page<TagStoreEntry>>('/api/tags'),
-  setTag: (key: string, value: string) => http.put<TagStoreEntry>(`/api/tags/${seg(key)}`, { value }),
+  setTag: (key: string, value: string) => http.put<TagStoreEntry>(`/api/tags/${seg(key)}`, { value } satisfies Static<typeof tagValueSchema>),
   deleteTag: (key: string) => http.del(`/api/tags/${seg(key)}`),
 };

@@ -1,15 +1,10 @@
 // The appliance's own condition, shown on every view while something is wrong (e.g. the
 // store cannot write: ingest answers 503 until it recovers).
+import type { ApplianceStatus } from '../../../src-shared/status';
 import { http } from '../api/client';
 import { useLoad } from '../hooks/useLoad';
 import { useStream } from '../hooks/useStream';
 import { Time } from './Time';
-
-export interface ApplianceStatus {
-  store: { writable: boolean; error: string | null; since: string | null };
-  version: string;
-  uptime_s: number;
-}
 
 export function StatusBanner() {
   const status = useLoad(() => http.get<ApplianceStatus>('/api/status'), []);

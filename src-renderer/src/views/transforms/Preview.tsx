@@ -2,7 +2,7 @@
 // before (the record the transform starts from) beside after (the output), with their diff.
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { IDENTITY_CONFIG, transformApi, type PreviewResult, type TransformBody } from '../../api/transform';
+import { IDENTITY_CONFIG, transformApi, type TransformPreview, type TransformBody } from '../../api/transform';
 import { DiffView } from '../../components/DiffView';
 import { EmptyState } from '../../components/EmptyState';
 import { Errors } from '../../components/Errors';
@@ -33,8 +33,8 @@ export function Preview({ draft, eventId, onPickEvent, refresh }: { draft: Trans
   const events = useLoad(() => api.listEvents({ limit: 25 }), []);
   const settledDraft = useDebounced(draft, 400);
   const draftKey = JSON.stringify(settledDraft);
-  const before = useLatest<PreviewResult>(eventId ? () => transformApi.preview(eventId, IDENTITY_CONFIG) : null, [eventId]);
-  const after = useLatest<PreviewResult>(eventId && settledDraft ? () => transformApi.preview(eventId, settledDraft) : null, [eventId, draftKey, refresh]);
+  const before = useLatest<TransformPreview>(eventId ? () => transformApi.preview(eventId, IDENTITY_CONFIG) : null, [eventId]);
+  const after = useLatest<TransformPreview>(eventId && settledDraft ? () => transformApi.preview(eventId, settledDraft) : null, [eventId, draftKey, refresh]);
 
   const list = events.data?.items ?? [];
   if (!events.loading && list.length === 0 && !eventId) {
