@@ -4,7 +4,7 @@
 // run, the graceful stop and the restart (peak and end); then store bytes per event, start-up
 // to /healthz and the first page of events on the same data.
 //   npm run build && npx tsx bench/soak.ts [--events 1000000]
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,12 @@ export interface SoakRow {
   rss_after_restart_mb: number;
   store_bytes_per_event: number;
   store_x_body: number;
+  /** Once the sealed segments are compressed and indexed for search (the backlog a burst leaves). */
+  store_x_body_settled: number;
+  settle_s: number;
+  rss_peak_restart_mb: number;
+  /** The longest the appliance's event loop was blocked during the run (its own measurement, /metrics). */
+  loop_block_max_ms: number;
   restart_ms: number;
   first_page_ms: number;
   [key: string]: unknown;
@@ -87,6 +93,9 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     const deadline = Date.now() + 120_000;
     while (delivered < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     const runMem = await run.stop();
+    // prom-client samples the loop every 10 ms: a lag above that is the loop blocked.
+    const metrics = await (await fetch(`${appliance.url}/metrics`, { headers })).text();
+    const lagMax = Number(/^switchyard_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
     const stopping = sampler(appliance.pid);
     await appliance.stop();
     const stopMem = await stopping.stop();
@@ -106,6 +115,13 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     await page.arrayBuffer();
     const firstPageMs = performance.now() - p0;
     const afterRestart = Math.round((await rssBytes(again.pid)) / MB);
+    // The background work the run left (compression, search sidecars) finishes after the restart.
+    const settling = sampler(again.pid);
+    const s0 = performance.now();
+    await settled(join(dataDir, 'data', 'events'), 20 * 60_000);
+    const settleS = (performance.now() - s0) / 1000;
+    const settledBytes = await dirBytes(join(dataDir, 'data'));
+    const restartMem = await settling.stop();
     return {
       scenario: `soak: ${events} events, each its own alert, one webhook destination`,
       events: accepted,
@@ -121,6 +137,10 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       rss_after_restart_mb: afterRestart,
       store_bytes_per_event: Math.round(storeBytes / Math.max(1, accepted)),
       store_x_body: +(storeBytes / Math.max(1, accepted) / bodyBytes).toFixed(1),
+      store_x_body_settled: +(settledBytes / Math.max(1, accepted) / bodyBytes).toFixed(1),
+      settle_s: +settleS.toFixed(1),
+      rss_peak_restart_mb: Math.max(restartMem.peak_mb, afterRestart),
+      loop_block_max_ms: Math.round(Math.max(0, lagMax * 1000 - 10)),
       restart_ms: Math.round(restartMs),
       first_page_ms: Math.round(firstPageMs),
     };
@@ -131,16 +151,28 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
   }
 }
 
+/** Waits until every sealed segment is compressed and has its search sidecar (one plain segment: the current). */
+async function settled(eventsDir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const names = await readdir(eventsDir);
+    const plain = names.filter((n) => n.endsWith('.jsonl')).length;
+    const compressed = names.filter((n) => n.endsWith('.jsonz')).map((n) => n.slice(0, -'.jsonz'.length));
+    if (plain <= 1 && compressed.every((n) => names.includes(`${n}.search`))) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** Each target of the soak with met / not met. */
 export function soakTargets(r: SoakRow): Record<string, unknown>[] {
-  const peak = Math.max(r.rss_peak_run_mb, r.rss_peak_stop_mb, r.rss_after_restart_mb);
+  const peak = Math.max(r.rss_peak_run_mb, r.rss_peak_stop_mb, r.rss_peak_restart_mb);
   const row = (target: string, figure: string, met: boolean) => ({ scenario: 'soak target', target, figure, met: met ? 'met' : 'NOT met' });
   return [
     row('RSS < 400 MB at every moment (run, stop, restart)', `${peak} MB peak`, peak < 400),
-    row('disk ≤ 5× the body with one destination', `${r.store_x_body}×`, r.store_x_body <= 5),
+    row('disk ≤ 5× the body with one destination (once compressed)', `${r.store_x_body_settled}× (${r.store_x_body}× at the stop, before the backlog was compressed)`, r.store_x_body_settled <= 5),
     row('restart < 3 s to /healthz', `${r.restart_ms} ms`, r.restart_ms < 3000),
     row('first page < 100 ms', `${r.first_page_ms} ms`, r.first_page_ms < 100),
-    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms`, r.ingest_max_ms <= 100),
+    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms (event loop blocked at most ${r.loop_block_max_ms} ms)`, r.ingest_max_ms <= 100),
     row('every event delivered', `${r.delivered} of ${r.events}`, r.delivered >= r.events),
   ];
 }
