@@ -183,13 +183,15 @@ class BodyReader {
   /** The disk failed (not the snapshot's bytes): that error is the problem reported. */
   ioFailed = false;
   private readonly hash = createHash('sha256');
+  private readonly chunk: number;
   private readonly scratch: Buffer;
 
-  constructor(private readonly file: StoreFile, readonly end: number, private readonly chunk: number) {
-    this.scratch = Buffer.allocUnsafe(Math.max(1, Math.min(chunk, end)));
+  constructor(private readonly file: StoreFile, readonly end: number, chunk: number) {
+    this.chunk = Math.max(1, Math.floor(chunk) || 1);
+    this.scratch = Buffer.allocUnsafe(Math.min(this.chunk, end));
   }
 
-  /** Bytes out of order (the magic, the meta), not hashed: the pass in order hashes them too. */
+  /** Bytes out of order (the trailer, the meta), not hashed: the pass in order hashes them too. */
   async peek(position: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     await this.io(buf, position);
@@ -303,13 +305,14 @@ async function decodeBody(r: BodyReader, metaLen: number): Promise<Snapshot> {
   const receivedExact = await all<[number, string]>(exactBytes);
   const [names] = await all<string[]>(namesBytes);
   if (!Array.isArray(names) || names.length !== dictBytes.length) throw new Error('bad dictionaries');
-  const dicts = {} as Record<string, string[]>;
-  for (const [i, name] of names.entries()) dicts[name] = await all<string>(dictBytes[i]);
+  const entries: [string, string[]][] = [];
+  for (const [i, name] of names.entries()) entries.push([name, await all<string>(dictBytes[i])]);
+  const dicts = Object.fromEntries(entries) as IndexImage['dicts'];
   if (r.pos !== metaAt) throw new Error('wrong length');
   return {
     covered: meta.covered,
     eventSchema: meta.eventSchema,
-    index: { base: meta.base, count: n, idWords, otherIds, dicts: dicts as IndexImage['dicts'], receivedExact, received, columns },
+    index: { base: meta.base, count: n, idWords, otherIds, dicts, receivedExact, received, columns },
     state,
     dedup,
     skipped: meta.skipped,

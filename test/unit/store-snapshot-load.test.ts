@@ -62,6 +62,10 @@ describe('index snapshot loading', () => {
     const file = await readFile(join(events, SNAPSHOT_FILE));
     const { body, metaLen } = parts(file);
     expect(file.length).toBeGreaterThan(30 * STEP);
+    // Live records and titles several steps long each, so lines span step boundaries.
+    const meta = JSON.parse(body.toString('utf8', body.length - 4 - metaLen, body.length - 4));
+    expect(meta.sections[0]).toBeGreaterThan(3 * STEP);
+    expect(Math.max(...meta.sections.slice(5))).toBeGreaterThan(3 * STEP);
 
     const reads: number[] = [];
     const counting: StoreFs = {
