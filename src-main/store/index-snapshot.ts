@@ -9,7 +9,9 @@
 //   columns (event and alert id hashes among them), lookup entries | live records (JSON lines) | dedup keys (JSON lines) |
 //   meta JSON | u32 meta length | sha256 of all before
 // (all little-endian). About 60 bytes per event and 45 per state record, plus live records' JSON.
-// No part is one string or buffer the size of the store: the JSON sections are written in pieces.
+// No part is one string or buffer the size of the store: the JSON sections are written in
+// pieces, and loading reads the file in order in bounded steps (columns straight into the
+// index's arrays, sections parsed step by step, the checksum summed as it goes).
 // The meta names every segment the snapshot covers with the bytes covered and a sha256 of
 // the last SNAPSHOT_TAIL_BYTES before that point; on open each is checked against the
 // segment on disk (a sealed segment must be exactly that long, the last one at least) and a
@@ -18,13 +20,15 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { COLUMNS, type IndexImage, type UintArray } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
-import { nodeStoreFs, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
+import { nodeStoreFs, readFully, readInto, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP4\n', 'latin1');
 export const SNAPSHOT_TAIL_BYTES = 4096;
 /** Bytes hashed and written per step of a snapshot write (the event loop runs between steps). */
 const SNAPSHOT_WRITE_CHUNK = 4 * 1024 * 1024;
+/** Bytes read per step when a snapshot is loaded: all it holds besides the decoded index. */
+export const SNAPSHOT_READ_CHUNK = 4 * 1024 * 1024;
 /** Rows of room the decoded columns get, so the index adopts them without copying. */
 const SNAPSHOT_HEADROOM_ROWS = 65_536;
 const HASH_BYTES = 32;
@@ -165,78 +169,145 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
   yield u32(metaBuf.length);
 }
 
-/** Reads typed columns out of a snapshot buffer. */
-class Reader {
-  constructor(private readonly buf: Buffer, public pos: number) {}
-  take(n: number): Buffer {
-    if (this.pos + n > this.buf.length) throw new Error('wrong length');
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
+/**
+ * Reads a snapshot's bytes before the checksum trailer front to back, in steps of at most
+ * `chunk` bytes, hashing each byte as it is read: columns go straight into their final typed
+ * arrays and JSON-lines sections are parsed step by step, so loading holds the decoded index
+ * plus one step, never the whole file (hundreds of MB at a million events).
+ */
+class BodyReader {
+  /** Bytes read (and hashed) so far, from the start of the file. */
+  pos = 0;
+  /** Where the columns and sections end (the meta's offset); set once the meta is read. */
+  limit = 0;
+  /** The disk failed (not the snapshot's bytes): that error is the problem reported. */
+  ioFailed = false;
+  private readonly hash = createHash('sha256');
+  private readonly chunk: number;
+  private readonly scratch: Buffer;
+
+  constructor(private readonly file: StoreFile, readonly end: number, chunk: number) {
+    this.chunk = Math.max(1, Math.floor(chunk) || 1);
+    this.scratch = Buffer.allocUnsafe(Math.min(this.chunk, end));
   }
-  /** A column of n values, copied into an aligned array with room for `cap` rows. */
-  uints(width: number, n: number, cap = n): UintArray {
+
+  /** Bytes out of order (the trailer, the meta), not hashed: the pass in order hashes them too. */
+  async peek(position: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    await this.io(buf, position);
+    return buf;
+  }
+
+  private async io(dst: Uint8Array, position: number): Promise<void> {
+    try {
+      await readInto(this.file, dst, position);
+    } catch (err) {
+      this.ioFailed = true;
+      throw err;
+    }
+  }
+
+  /** The next piece in order (at most one step), into `dst`. */
+  private async next(dst: Uint8Array): Promise<void> {
+    await this.io(dst, this.pos);
+    this.hash.update(dst);
+    this.pos += dst.length;
+  }
+
+  /** Fills `dst` with the next dst.length bytes, a step at a time. */
+  async into(dst: Uint8Array): Promise<void> {
+    if (this.pos + dst.length > this.limit) throw new Error('wrong length');
+    for (let at = 0; at < dst.length; at += this.chunk) await this.next(dst.subarray(at, Math.min(dst.length, at + this.chunk)));
+  }
+
+  /** A column of n values of `width` bytes, read into an aligned array with room for `cap` rows. */
+  async uints(width: number, n: number, cap = n): Promise<UintArray> {
     if (width !== 1 && width !== 2 && width !== 4) throw new Error('bad column widths');
+    // Checked before allocating: a damaged meta's count is caught here, not by a huge allocation.
+    if (!Number.isSafeInteger(n) || n < 0 || this.pos + n * width > this.limit) throw new Error('wrong length');
     const col = (width === 1 ? new Uint8Array(cap) : width === 2 ? new Uint16Array(cap) : new Uint32Array(cap)).subarray(0, n);
-    bytesOf(col).set(this.take(n * width));
+    await this.into(bytesOf(col));
     return col;
   }
-  /** Each line of a JSON-lines section of `bytes`. */
-  *lines(bytes: number): Generator<unknown> {
-    const section = this.take(bytes);
-    let from = 0;
-    for (let nl = section.indexOf(0x0a, from); nl !== -1; nl = section.indexOf(0x0a, from)) {
-      yield JSON.parse(section.toString('utf8', from, nl));
-      from = nl + 1;
+
+  /** Calls `each` with every line of a JSON-lines section of `bytes` (lines may span steps). */
+  async lines(bytes: number, each: (value: unknown) => void): Promise<void> {
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || this.pos + bytes > this.limit) throw new Error('wrong length');
+    // The start of a line whose end is in a later step (copied: the scratch buffer is reused).
+    let carry: Buffer[] = [];
+    for (let left = bytes; left > 0; ) {
+      const piece = this.scratch.subarray(0, Math.min(left, this.scratch.length));
+      await this.next(piece);
+      left -= piece.length;
+      let from = 0;
+      for (let nl = piece.indexOf(0x0a); nl !== -1; nl = piece.indexOf(0x0a, from)) {
+        const text = carry.length ? Buffer.concat([...carry, piece.subarray(from, nl)]).toString('utf8') : piece.toString('utf8', from, nl);
+        carry = [];
+        each(JSON.parse(text));
+        from = nl + 1;
+      }
+      if (from < piece.length) carry.push(Buffer.from(piece.subarray(from)));
     }
-    if (from !== section.length) throw new Error('torn JSON section');
+    if (carry.length) throw new Error('torn JSON section');
+  }
+
+  /** Reads (and hashes) the rest, up to `end`; then the sha256 of every byte before it. */
+  async digest(): Promise<Buffer> {
+    while (this.pos < this.end) await this.next(this.scratch.subarray(0, Math.min(this.end - this.pos, this.scratch.length)));
+    return this.hash.digest();
   }
 }
 
-/** Parses and checksums a snapshot file's bytes; throws with the reason when it is torn or not one. */
-export function decodeSnapshot(buf: Buffer): Snapshot {
-  if (buf.length < MAGIC.length + 4 + HASH_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a snapshot');
-  const body = buf.subarray(0, buf.length - HASH_BYTES);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - HASH_BYTES))) throw new Error('checksum mismatch (torn or damaged)');
-  const metaLen = body.readUInt32LE(body.length - 4);
-  const metaAt = body.length - 4 - metaLen;
+/** Parses the columns and sections (the meta first); throws with the reason when they do not add up. */
+async function decodeBody(r: BodyReader, metaLen: number): Promise<Snapshot> {
+  const metaAt = r.end - 4 - metaLen;
   if (metaAt < MAGIC.length) throw new Error('wrong length');
-  const meta = JSON.parse(body.toString('utf8', metaAt, body.length - 4)) as Meta;
-  const r = new Reader(body.subarray(0, metaAt), MAGIC.length);
+  const meta = JSON.parse((await r.peek(metaAt, metaLen)).toString('utf8')) as Meta;
+  r.limit = metaAt;
+  await r.into(Buffer.allocUnsafe(MAGIC.length)); // checked already; read again to be hashed in order
   if (meta.version !== 2) throw new Error(`unknown snapshot version ${String(meta.version)}`);
   const n = meta.count;
   if (!Array.isArray(meta.widths) || meta.widths.length !== COLUMNS.length) throw new Error('bad column widths');
-  // Copied into aligned typed arrays (offsets in the file are not aligned), with room to grow:
+  // Read into aligned typed arrays (offsets in the file are not aligned), with room to grow:
   // the index adopts them as they are (views of the first n rows of larger buffers).
   const cap = n + SNAPSHOT_HEADROOM_ROWS;
-  const idWords = r.uints(4, n * 4, cap * 4) as Uint32Array;
+  const idWords = (await r.uints(4, n * 4, cap * 4)) as Uint32Array;
+  if (r.pos + n * 8 > r.limit) throw new Error('wrong length');
   const received = new Float64Array(cap).subarray(0, n);
-  bytesOf(received).set(r.take(n * 8));
+  await r.into(bytesOf(received));
   const columns = {} as IndexImage['columns'];
-  COLUMNS.forEach((c, i) => (columns[c] = r.uints(meta.widths[i], n, cap)));
-  const state: KindImage[] = meta.kinds.map((k) => {
-    const kidWords = r.uints(4, k.count * 4) as Uint32Array;
+  for (const [i, c] of COLUMNS.entries()) columns[c] = await r.uints(meta.widths[i], n, cap);
+  const state: KindImage[] = [];
+  for (const k of meta.kinds) {
+    const kidWords = (await r.uints(4, k.count * 4)) as Uint32Array;
     const cols = {} as KindImage['columns'];
-    STATE_COLUMNS.forEach((c, i) => (cols[c] = r.uints(k.widths[i], k.count)));
+    for (const [i, c] of STATE_COLUMNS.entries()) cols[c] = await r.uints(k.widths[i], k.count);
     if (!Number.isInteger(k.lookups) || k.lookups < 0) throw new Error('bad lookup entries');
-    const lookupHashes = r.uints(4, k.lookups) as Uint32Array;
-    const lookupRows = r.uints(4, k.lookups) as Uint32Array;
-    return { kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, companion: typeof k.companion === 'string' ? k.companion : null, lookupHashes, lookupRows, live: [] };
-  });
+    const lookupHashes = (await r.uints(4, k.lookups)) as Uint32Array;
+    const lookupRows = (await r.uints(4, k.lookups)) as Uint32Array;
+    state.push({ kind: k.kind, count: k.count, idWords: kidWords, otherIds: k.otherIds, dicts: k.dicts, columns: cols, companion: typeof k.companion === 'string' ? k.companion : null, lookupHashes, lookupRows, live: [] });
+  }
   if (!Array.isArray(meta.sections) || meta.sections.length < 5) throw new Error('bad sections');
   const [liveBytes, dedupBytes, otherBytes, exactBytes, namesBytes, ...dictBytes] = meta.sections;
-  for (const line of r.lines(liveBytes)) {
+  await r.lines(liveBytes, (line) => {
     const [i, row, data, keys] = line as [number, number, unknown, StateKeys?];
     const k = state[i];
     if (!k || !Number.isInteger(row) || row < 0 || row >= k.count) throw new Error('bad live record');
     k.live.push(keys ? [row, data, keys] : [row, data]);
-  }
-  const dedup = [...r.lines(dedupBytes)] as [string, string, string][];
-  const otherIds = [...r.lines(otherBytes)] as [number, string][];
-  const receivedExact = [...r.lines(exactBytes)] as [number, string][];
-  const [names] = [...r.lines(namesBytes)] as string[][];
+  });
+  const all = async <T>(bytes: number): Promise<T[]> => {
+    const values: T[] = [];
+    await r.lines(bytes, (v) => values.push(v as T));
+    return values;
+  };
+  const dedup = await all<[string, string, string]>(dedupBytes);
+  const otherIds = await all<[number, string]>(otherBytes);
+  const receivedExact = await all<[number, string]>(exactBytes);
+  const [names] = await all<string[]>(namesBytes);
   if (!Array.isArray(names) || names.length !== dictBytes.length) throw new Error('bad dictionaries');
-  const dicts = Object.fromEntries(names.map((name, i) => [name, [...r.lines(dictBytes[i])] as string[]])) as IndexImage['dicts'];
+  const entries: [string, string[]][] = [];
+  for (const [i, name] of names.entries()) entries.push([name, await all<string>(dictBytes[i])]);
+  const dicts = Object.fromEntries(entries) as IndexImage['dicts'];
   if (r.pos !== metaAt) throw new Error('wrong length');
   return {
     covered: meta.covered,
@@ -249,37 +320,46 @@ export function decodeSnapshot(buf: Buffer): Snapshot {
   };
 }
 
-/** Reads a whole file through the store's fs; undefined when it does not exist. */
-async function readWhole(fs: StoreFs, path: string): Promise<Buffer | undefined> {
-  let file: StoreFile;
+/**
+ * Parses and checksums a snapshot file of `size` bytes, reading at most `chunk` bytes at a
+ * time; throws with the reason when it is torn or not one. The checksum covers every byte, so
+ * whatever else went wrong, a damaged file reports 'checksum mismatch' (as when it was checked
+ * first); only a file that sums right reports what does not add up in it.
+ */
+export async function decodeSnapshot(file: StoreFile, size: number, chunk = SNAPSHOT_READ_CHUNK): Promise<Snapshot> {
+  if (size < MAGIC.length + 4 + HASH_BYTES || !(await readFully(file, 0, MAGIC.length)).equals(MAGIC)) throw new Error('not a snapshot');
+  const r = new BodyReader(file, size - HASH_BYTES, chunk);
+  const trailer = await r.peek(r.end - 4, 4 + HASH_BYTES);
+  let snapshot: Snapshot | undefined;
+  let problem: unknown;
   try {
-    file = await fs.open(path, 'r');
+    snapshot = await decodeBody(r, trailer.readUInt32LE(0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    if (r.ioFailed) throw err;
+    problem = err;
   }
-  try {
-    // One buffer of the file's size (no chunk list to concatenate: the file can be ~60 MB per million events).
-    const size = (await (fs.stat ?? nodeStoreFs.stat!)(path)).size;
-    const buf = Buffer.allocUnsafe(size);
-    let pos = 0;
-    while (pos < size) {
-      const { bytesRead } = await file.read(buf, pos, Math.min(size - pos, 16 * 1024 * 1024), pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-    }
-    return buf.subarray(0, pos);
-  } finally {
-    await file.close();
-  }
+  if (!(await r.digest()).equals(trailer.subarray(4))) throw new Error('checksum mismatch (torn or damaged)');
+  if (!snapshot) throw problem;
+  return snapshot;
 }
 
 /** The snapshot in `dir`, or why there is none usable (absent, torn, unreadable). */
-export async function readSnapshot(dir: string, fs: StoreFs = nodeStoreFs): Promise<{ snapshot?: Snapshot; problem?: string }> {
+export async function readSnapshot(dir: string, fs: StoreFs = nodeStoreFs, chunk = SNAPSHOT_READ_CHUNK): Promise<{ snapshot?: Snapshot; problem?: string }> {
+  const path = join(dir, SNAPSHOT_FILE);
   try {
-    const buf = await readWhole(fs, join(dir, SNAPSHOT_FILE));
-    if (!buf) return { problem: 'none' };
-    return { snapshot: decodeSnapshot(buf) };
+    let file: StoreFile;
+    try {
+      file = await fs.open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'none' };
+      throw err;
+    }
+    try {
+      const size = (await (fs.stat ?? nodeStoreFs.stat!)(path)).size;
+      return { snapshot: await decodeSnapshot(file, size, chunk) };
+    } finally {
+      await file.close();
+    }
   } catch (err) {
     return { problem: err instanceof Error ? err.message : String(err) };
   }

@@ -47,13 +47,18 @@ export type RangeReader = (position: number, length: number) => Promise<Buffer>;
 /** Reads exactly `length` bytes at `position` (a short file is an error). */
 export async function readFully(file: StoreFile, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
+  await readInto(file, buf, position);
+  return buf;
+}
+
+/** Fills `dst` with the bytes at `position` (e.g. straight into a typed array's bytes; a short file is an error). */
+export async function readInto(file: StoreFile, dst: Uint8Array, position: number): Promise<void> {
   let done = 0;
-  while (done < length) {
-    const { bytesRead } = await file.read(buf, done, length - done, position + done);
+  while (done < dst.length) {
+    const { bytesRead } = await file.read(dst, done, dst.length - done, position + done);
     if (bytesRead === 0) throw new Error(`short read at ${position + done}`);
     done += bytesRead;
   }
-  return buf;
 }
 
 /** Writes all of `buf` at `position`. */
