@@ -38,6 +38,16 @@ export class Dict {
   }
 }
 
+/** The first index in [lo, hi) of an ascending run whose value is at least `value`; hi if none. */
+function lowerBound(a: UintArray, lo: number, hi: number, value: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** alert_id null. */
 const NULL_CODE = 0;
 /** A title past the dictionary's cap: not kept in memory, read from the event when shown. */
@@ -421,28 +431,12 @@ export class EventIndex {
   /** The first sequence number stored in the same segment as `seq`. */
   segmentStart(seq: number): number {
     const seg = this.cols.segment.a;
-    const target = seg[seq - this.base];
-    let lo = 0;
-    let hi = seq - this.base;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (seg[mid] < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.base + lo;
+    return this.base + lowerBound(seg, 0, seq - this.base, seg[seq - this.base]);
   }
 
   /** The first sequence number in [lo, hi) (one segment) whose record starts at or after `offset`; hi if none. */
   firstAtOffset(lo: number, hi: number, offset: number): number {
-    const off = this.cols.offset.a;
-    let a = lo - this.base;
-    let b = hi - this.base;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (off[mid] < offset) a = mid + 1;
-      else b = mid;
-    }
-    return this.base + a;
+    return this.base + lowerBound(this.cols.offset.a, lo - this.base, hi - this.base, offset);
   }
 
   /** The filter (organization and fields; not text) as a test of one sequence number; null when nothing can match. */
