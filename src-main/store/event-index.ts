@@ -97,6 +97,9 @@ export class Column {
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
+/** Old rows moved into a growing id table per insert: enough to finish before it is 70 % full. */
+const MIGRATE_STEP = 8;
+
 /**
  * Event id → row. Canonical lower-case UUIDs (what ingest assigns) are kept as four 32-bit
  * words per row and found through an open-addressing table of rows; any other id (a signal
@@ -107,6 +110,10 @@ export class IdTable {
   words: Uint32Array;
   private slots: Int32Array = new Int32Array(1024).fill(-1);
   private used = 0;
+  /** One more than the highest row in `slots`. */
+  private top = 0;
+  /** A table twice the size being filled alongside, a few rows per insert (see insertSlot); null when none. */
+  private bigger: { slots: Int32Array; used: number; done: number; upTo: number } | null = null;
   readonly other = new Map<number, string>();
   private readonly otherRows = new Map<string, number>();
 
@@ -187,20 +194,66 @@ export class IdTable {
     }
   }
 
+  /**
+   * Grows without one long pause (a million rows take about 100 ms to rehash): from 60 % full,
+   * a table twice the size is filled alongside, MIGRATE_STEP old rows per insert, and takes
+   * over once complete, at about 68 %; lookups use the old table until then.
+   */
   private insertSlot(row: number): void {
-    if ((this.used + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    const mask = this.slots.length - 1;
-    let i = IdTable.hash(this.words, row * 4) & mask;
-    while (this.slots[i] >= 0) i = (i + 1) & mask;
-    this.slots[i] = row;
+    if ((this.used + 1) * 4 > this.slots.length * 3) {
+      if (this.bigger) this.migrate(Infinity);
+      else this.rehash(this.slots.length * 2);
+    }
+    if (!this.bigger && (this.used + 1) * 5 > this.slots.length * 3) {
+      this.bigger = { slots: new Int32Array(this.slots.length * 2).fill(-1), used: 0, done: 0, upTo: this.top };
+    }
+    this.place(this.slots, row);
     this.used++;
+    this.top = Math.max(this.top, row + 1);
+    if (this.bigger) {
+      if (row >= this.bigger.upTo) {
+        this.place(this.bigger.slots, row);
+        this.bigger.used++;
+      }
+      this.migrate(MIGRATE_STEP);
+    }
+  }
+
+  private place(slots: Int32Array, row: number): void {
+    const mask = slots.length - 1;
+    let i = IdTable.hash(this.words, row * 4) & mask;
+    while (slots[i] >= 0) i = (i + 1) & mask;
+    slots[i] = row;
+  }
+
+  /** Fills the bigger table with up to n more of the rows below its start; swaps it in when done. */
+  private migrate(n: number): void {
+    const b = this.bigger!;
+    const w = this.words;
+    const end = Math.min(b.upTo, b.done + n);
+    for (let row = b.done; row < end; row++) {
+      const at = row * 4;
+      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) continue;
+      this.place(b.slots, row);
+      b.used++;
+    }
+    b.done = end;
+    if (b.done < b.upTo) return;
+    this.slots = b.slots;
+    this.used = b.used;
+    this.bigger = null;
   }
 
   private rehash(size: number): void {
-    const old = this.slots;
     this.slots = new Int32Array(size).fill(-1);
     this.used = 0;
-    for (const row of old) if (row >= 0) this.insertSlot(row);
+    const w = this.words;
+    for (let row = 0; row < this.top; row++) {
+      const at = row * 4;
+      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) continue;
+      this.place(this.slots, row);
+      this.used++;
+    }
   }
 
   /** Rebuilds the lookups for rows 0..count-1 (after loading or shifting `words`). */
@@ -209,6 +262,8 @@ export class IdTable {
     while (size < count * 2 + 2) size *= 2;
     this.slots = new Int32Array(size).fill(-1);
     this.used = 0;
+    this.top = 0;
+    this.bigger = null;
     this.other.clear();
     this.otherRows.clear();
     for (const [row, id] of other) {

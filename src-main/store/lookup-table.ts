@@ -3,38 +3,55 @@
 // typed arrays, about 12 bytes per (value, row), so that finding "the alerts of this key"
 // among a million costs one chain walk instead of a scan or a Map of strings.
 
-/** (hash, row) entries; per bucket a chain newest first. */
+/** Entries re-linked into a growing bucket table per add: it takes over long before chains get long. */
+const MIGRATE_STEP = 4;
+
+interface Chains {
+  heads: Int32Array;
+  next: Int32Array;
+}
+
+/** (hash, row) entries; per bucket a chain. */
 export class LookupTable {
   hashes: Uint32Array;
   rows: Uint32Array;
-  private next: Int32Array;
-  private heads: Int32Array;
+  private chains: Chains;
+  /**
+   * Buckets twice as many being linked alongside, a few entries per add, so that growing never
+   * re-links a million entries in one go (about 100 ms); lookups use `chains` until it is done.
+   */
+  private bigger: (Chains & { done: number; upTo: number }) | null = null;
   count = 0;
 
   constructor(capacity = 256) {
     this.hashes = new Uint32Array(capacity);
     this.rows = new Uint32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.heads = new Int32Array(headsFor(capacity)).fill(-1);
+    this.chains = { heads: new Int32Array(bucketsFor(capacity)).fill(-1), next: new Int32Array(capacity) };
   }
 
   /** Adds (hash, row) unless the row already has that hash. */
   add(hash: number, row: number): void {
-    const b = hash & (this.heads.length - 1);
-    for (let e = this.heads[b]; e !== -1; e = this.next[e]) if (this.hashes[e] === hash && this.rows[e] === row) return;
-    if (this.count === this.hashes.length) this.grow(this.count * 2);
+    const { heads, next } = this.chains;
+    for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash && this.rows[e] === row) return;
+    if (this.count === this.hashes.length) this.growStorage(this.count * 2);
     const e = this.count++;
     this.hashes[e] = hash;
     this.rows[e] = row;
-    const b2 = hash & (this.heads.length - 1);
-    this.next[e] = this.heads[b2];
-    this.heads[b2] = e;
+    link(this.chains, hash, e);
+    if (this.bigger) {
+      if (e >= this.bigger.upTo) link(this.bigger, hash, e);
+      this.migrate(this.count > this.chains.heads.length * 2 ? Infinity : MIGRATE_STEP);
+    } else if (this.count > this.chains.heads.length) {
+      this.bigger = { heads: new Int32Array(this.chains.heads.length * 2).fill(-1), next: new Int32Array(this.hashes.length), done: 0, upTo: this.count };
+      this.migrate(MIGRATE_STEP);
+    }
   }
 
   /** Rows with this hash, highest row (newest record) first, each once. */
   find(hash: number): number[] {
+    const { heads, next } = this.chains;
     const out: number[] = [];
-    for (let e = this.heads[hash & (this.heads.length - 1)]; e !== -1; e = this.next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
+    for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
     return [...new Set(out)].sort((a, b) => b - a);
   }
 
@@ -48,7 +65,7 @@ export class LookupTable {
       this.rows[n++] = to;
     }
     this.count = n;
-    this.rehash();
+    this.relinkAll();
   }
 
   static from(hashes: Uint32Array, rows: Uint32Array): LookupTable {
@@ -56,37 +73,51 @@ export class LookupTable {
     t.hashes.set(hashes);
     t.rows.set(rows);
     t.count = hashes.length;
-    t.rehash();
+    t.relinkAll();
     return t;
   }
 
-  private grow(capacity: number): void {
-    const h = new Uint32Array(capacity);
-    h.set(this.hashes);
-    this.hashes = h;
-    const r = new Uint32Array(capacity);
-    r.set(this.rows);
-    this.rows = r;
-    this.next = new Int32Array(capacity);
-    this.heads = new Int32Array(headsFor(capacity));
-    this.rehash();
+  /** Links up to n more of the entries below the bigger table's start; swaps it in when done. */
+  private migrate(n: number): void {
+    const b = this.bigger!;
+    const end = Math.min(b.upTo, b.done + n);
+    for (let e = b.done; e < end; e++) link(b, this.hashes[e], e);
+    b.done = end;
+    if (b.done < b.upTo) return;
+    this.chains = { heads: b.heads, next: b.next };
+    this.bigger = null;
   }
 
-  private rehash(): void {
-    if (this.heads.length < headsFor(this.hashes.length)) this.heads = new Int32Array(headsFor(this.hashes.length));
-    if (this.next.length < this.hashes.length) this.next = new Int32Array(this.hashes.length);
-    this.heads.fill(-1);
-    for (let e = 0; e < this.count; e++) {
-      const b = this.hashes[e] & (this.heads.length - 1);
-      this.next[e] = this.heads[b];
-      this.heads[b] = e;
-    }
+  /** More room for entries: a copy of the arrays (fast), not a re-link. */
+  private growStorage(capacity: number): void {
+    const grow = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.hashes = grow(this.hashes, (n) => new Uint32Array(n));
+    this.rows = grow(this.rows, (n) => new Uint32Array(n));
+    this.chains.next = grow(this.chains.next, (n) => new Int32Array(n));
+    if (this.bigger) this.bigger.next = grow(this.bigger.next, (n) => new Int32Array(n));
+  }
+
+  /** Re-links every entry at once (opening, retention). */
+  private relinkAll(): void {
+    this.bigger = null;
+    this.chains = { heads: new Int32Array(bucketsFor(this.count)).fill(-1), next: new Int32Array(this.hashes.length) };
+    for (let e = 0; e < this.count; e++) link(this.chains, this.hashes[e], e);
   }
 }
 
-/** A power of two at least the capacity: chains of about one entry. */
-function headsFor(capacity: number): number {
+function link(c: Chains, hash: number, e: number): void {
+  const b = hash & (c.heads.length - 1);
+  c.next[e] = c.heads[b];
+  c.heads[b] = e;
+}
+
+/** A power of two at least the count: chains of about one entry. */
+function bucketsFor(count: number): number {
   let n = 256;
-  while (n < capacity) n *= 2;
+  while (n < count) n *= 2;
   return n;
 }
