@@ -402,22 +402,24 @@ function cloneCase(c: Case): Case {
 
 /** Committed records are shared with the changes handed out (and the store): frozen, so nobody can change them in place. */
 function freezeAlert(a: Alert): Alert {
-  for (const l of a.catalog) Object.freeze(l);
-  for (const e of a.timeline) Object.freeze(e);
-  Object.freeze(a.catalog);
+  freezeLinksAndTimeline(a);
   Object.freeze(a.tags);
   Object.freeze(a.dedup_values);
-  Object.freeze(a.timeline);
   return Object.freeze(a);
 }
 
 function freezeCase(c: Case): Case {
-  for (const l of c.catalog) Object.freeze(l);
-  for (const e of c.timeline) Object.freeze(e);
+  freezeLinksAndTimeline(c);
   Object.freeze(c.alert_ids);
-  Object.freeze(c.catalog);
-  Object.freeze(c.timeline);
   return Object.freeze(c);
+}
+
+/** What alerts and cases both hold: catalog links and a timeline, each entry frozen too. */
+function freezeLinksAndTimeline(r: { catalog: CatalogLink[]; timeline: TimelineEntry[] }): void {
+  for (const l of r.catalog) Object.freeze(l);
+  for (const e of r.timeline) Object.freeze(e);
+  Object.freeze(r.catalog);
+  Object.freeze(r.timeline);
 }
 
 type Undo =
