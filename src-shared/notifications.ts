@@ -19,3 +19,6 @@ export interface NotificationList {
   unread: number;
   next_cursor: null;
 }
+
+/** What marking notifications read answers. */
+export interface NotificationsMarked { marked: number; unread: number }

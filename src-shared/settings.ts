@@ -46,3 +46,17 @@ export interface SettingsView {
 
 /** A key as lists show it: never its hash; the key itself only in the create answer. */
 export type ApiKeyView = Omit<ApiKeyRecord, 'hash'>;
+
+/** What saving SMTP settings answers (the password masked). */
+export interface SmtpSaved { smtp: SmtpSettings }
+/** What a test e-mail answers. */
+export interface SmtpTestSent { message_id: string }
+/** What saving the search URL template answers. */
+export interface SearchUrlSaved { template: string | null }
+/** What saving the public URL answers. */
+export interface PublicUrlSaved { public_url: PublicUrlView }
+/** What saving flap detection answers (and reading it). */
+export interface FlapView { flap: FlapSettings }
+/** A new API key: the key itself is in this answer only. */
+export type ApiKeyCreated = ApiKeyView & { key: string };
+

@@ -1,5 +1,6 @@
 // Sources as the API answers them (src-main/server/routes/config.ts), what creating one
 // takes, the sample packs and the demo setup (routes/samples.ts). Types only.
+import type { IngestEndpoint } from '../src-main/core/ingest-endpoints';
 import type { CustomIndicatorMapping, Dialect, SourceRecord } from '../src-main/core/types';
 
 /** A source without its token hash, with the URL tools post to (built from the server's base URL). */
@@ -42,3 +43,9 @@ export interface SentView {
   event_ids: string[];
   alert_ids: (string | null)[];
 }
+
+/** What testing a source with a sample answers: the events it would give. */
+export interface SourceTestResult { events: unknown[] }
+
+/** What "Connect a tool" reads: the built-in ingest endpoints of the caller's organization. */
+export interface ConnectView { organization: string; items: IngestEndpoint[] }

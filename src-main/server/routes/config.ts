@@ -1,5 +1,6 @@
 // Organizations, API keys, sources and indicator mappings.
-import type { SourceWithToken } from '../../../src-shared/sources';
+import type { ApiKeyCreated } from '../../../src-shared/settings';
+import type { SourceTestResult, SourceWithToken } from '../../../src-shared/sources';
 import type { Context } from 'koa';
 import * as ops from '../../core/config-ops';
 import { checkTransposer, ingest } from '../../core/ingest';
@@ -81,7 +82,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
       handler: async (ctx, { principal, body: input }) => {
         const org = input.organization ? orgInScope(deps.store.config(), principal, input.organization) : principal.organization;
         const { record, key } = await update((d) => ops.createKey(d, { name: input.name, scopes: input.scopes, organization: org.id }, now()));
-        created(ctx, { ...ops.publicKey(record), key });
+        created(ctx, { ...ops.publicKey(record), key } satisfies ApiKeyCreated);
       },
     }),
     {
@@ -163,7 +164,7 @@ export function configRoutes(deps: ServerDeps): RouteDef[] {
           newId: randomUUID,
         });
         if (!result.ok) throw new HttpError(400, result.errors);
-        ctx.body = { events: result.events };
+        ctx.body = { events: result.events } satisfies SourceTestResult;
       },
     }),
     {

@@ -2,7 +2,7 @@
 // history, redelivery, test sends, and the built-in request bin.
 import type { DeliverySummary, DeliveryView } from '../../../src-shared/deliveries';
 import type { DestinationDetailView, DestinationView, WithSecret } from '../../../src-shared/destinations';
-import type { NotificationList } from '../../../src-shared/notifications';
+import type { NotificationList, NotificationsMarked } from '../../../src-shared/notifications';
 import type { Context } from 'koa';
 import { HTTP_KINDS, type Destination, type DestinationInput } from '../../core/destination-types';
 import * as dst from '../../core/destinations';
@@ -188,7 +188,7 @@ export function destinationRoutes(deps: ServerDeps): RouteDef[] {
         if (!input.all && !input.ids?.length) throw new HttpError(400, ['ids: give ids or "all": true']);
         const center = deps.deliveries.notifications;
         const marked = await center.markRead(principal.organization.id, input.all ? 'all' : input.ids!);
-        ctx.body = { marked, unread: center.unread(principal.organization.id) };
+        ctx.body = { marked, unread: center.unread(principal.organization.id) } satisfies NotificationsMarked;
       },
     }),
     {

@@ -1,6 +1,6 @@
 // Appliance settings: SMTP (password write-only) with a test e-mail; event retention; the
 // organization's search URL template (set in routes/transform.ts).
-import type { SettingsView } from '../../../src-shared/settings';
+import type { PublicUrlSaved, SettingsView, SmtpSaved, SmtpTestSent } from '../../../src-shared/settings';
 import { parsePublicUrl, PUBLIC_URL_SETTING, savedPublicUrl } from '../../core/public-url';
 import { searchUrlTemplate } from '../../core/transform/config-ops';
 import { APPLIANCE_ADDRESS_POLICY, describePolicy } from '../../delivery/address-check';
@@ -53,7 +53,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
           if (parsed.url === null) delete d.settings[PUBLIC_URL_SETTING];
           else d.settings[PUBLIC_URL_SETTING] = parsed.url;
         });
-        ctx.body = { public_url: publicUrlView() };
+        ctx.body = { public_url: publicUrlView() } satisfies PublicUrlSaved;
       },
     }),
     withBody({
@@ -76,7 +76,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
           d.settings.smtp = next;
           return next;
         });
-        ctx.body = { smtp: maskSmtp(saved) };
+        ctx.body = { smtp: maskSmtp(saved) } satisfies SmtpSaved;
       },
     }),
     withBody({
@@ -88,7 +88,7 @@ export function settingsRoutes(deps: ServerDeps): RouteDef[] {
         const { to } = body;
         const sent = await mailer.send({ to, subject: '[Switchyard] Test e-mail', text: `This is a test e-mail from Switchyard at ${deps.baseUrl()}.\nIf you can read it, e-mail destinations and failure notices will arrive.` });
         if (!sent.ok) throw new HttpError(502, [`smtp: ${sent.error}`]);
-        ctx.body = { message_id: sent.message_id };
+        ctx.body = { message_id: sent.message_id } satisfies SmtpTestSent;
       },
     }),
   ];

@@ -12,6 +12,7 @@ import { withBody, type RouteDef } from '../route';
 import { parseLimit } from './events';
 import { SEVERITIES, type Severity } from '../../core/types';
 import type { AlertEventView, CaseDetail } from '../../../src-shared/alerts';
+import type { FlapView } from '../../../src-shared/settings';
 import * as R from '../../schemas/responses';
 
 /** Pages an in-memory list (newest first); the cursor is the id of the last item shown; `total` counts every match. */
@@ -144,14 +145,14 @@ export function signalRoutes(deps: ServerDeps): RouteDef[] {
       method: 'get', path: '/api/signals/settings', summary: 'Flap detection settings', tag: 'alerts', auth: 'admin',
       responses: { '200': '{flap}' }, returns: R.flapSchema,
       handler: (ctx) => {
-        ctx.body = { flap: deps.store.config().flap };
+        ctx.body = { flap: deps.store.config().flap } satisfies FlapView;
       },
     },
     withBody({
       method: 'put', path: '/api/signals/settings/flap', summary: 'Set flap detection: more than max_transitions open/resolve transitions within window_s marks an alert flapping', tag: 'alerts', auth: 'admin',
       body: schemas.flapSettingsSchema, responses: { '200': 'the settings', '400': 'invalid' }, returns: R.flapSchema,
       handler: async (ctx, { body }) => {
-        ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body)) };
+        ctx.body = { flap: await update((d) => sig.setFlapSettings(d, body)) } satisfies FlapView;
       },
     }),
     {

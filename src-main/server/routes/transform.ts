@@ -5,6 +5,7 @@ import * as tx from '../../core/transform/config-ops';
 import { recordOf, render } from '../../core/transform/render';
 import type { TransformBody, TransformConfig } from '../../core/transform/types';
 import type { ConfigData } from '../../core/config-data';
+import type { SearchUrlSaved } from '../../../src-shared/settings';
 import type { TransformDiff, TransformPreview } from '../../../src-shared/transform';
 import type { Organization } from '../../core/types';
 import { searchUrlSchema, rollbackSchema, tagValueSchema, transformPreviewSchema } from '../../schemas/settings';
@@ -152,7 +153,7 @@ export function transformRoutes(deps: ServerDeps): RouteDef[] {
           else all[principal.organization.id] = template;
           d.settings.search_url_templates = all;
         });
-        ctx.body = { template };
+        ctx.body = { template } satisfies SearchUrlSaved;
       },
     }),
   ];

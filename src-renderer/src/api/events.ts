@@ -5,6 +5,7 @@ import type { Static } from '../../../src-main/schemas/builders';
 import type { transformPreviewSchema } from '../../../src-main/schemas/settings';
 import type { BinRequest } from '../../../src-shared/bins';
 import type { DeliverySummary, DeliveryView } from '../../../src-shared/deliveries';
+import type { DestinationView } from '../../../src-shared/destinations';
 import type { DemoSetup, SampleView as SamplePack, SentView as Sent } from '../../../src-shared/sources';
 import type { TransformPreview } from '../../../src-shared/transform';
 import { http, seg, type Page } from './client';
@@ -21,7 +22,7 @@ export const eventsApi = {
   dashboard: (minutes: number) => http.get<Dashboard>('/api/dashboard', { minutes }),
   deliveriesOf: (eventId: string) => http.get<Page<DeliverySummary>>('/api/deliveries', { event: eventId }),
   delivery: (id: string) => http.get<DeliveryView>(`/api/deliveries/${seg(id)}`),
-  destinations: () => http.get<Page<{ id: string; name: string; kind: string }>>('/api/destinations'),
+  destinations: () => http.get<Page<DestinationView>>('/api/destinations'),
   preview: (eventId: string) => http.post<TransformPreview>('/api/transform/preview', { event_id: eventId } satisfies Static<typeof transformPreviewSchema>),
   bin: (name: string) => http.get<Page<BinRequest>>(`/api/bins/${seg(name)}`),
 };

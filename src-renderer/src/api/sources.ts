@@ -4,7 +4,7 @@
 import type { Dialect } from '../../../src-main/core/types';
 import type { Static } from '../../../src-main/schemas/builders';
 import type { indicatorMappingCreateSchema, sourceTestSchema, sourceUpdateSchema } from '../../../src-main/schemas/management';
-import type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack, SourceInput, SourceView as Source, SourceWithToken } from '../../../src-shared/sources';
+import type { IndicatorMappingView as IndicatorMapping, SampleView as SamplePack, SourceInput, SourceTestResult, SourceView as Source, SourceWithToken } from '../../../src-shared/sources';
 import { http, seg, type Page } from './client';
 
 export { DIALECTS, INDICATOR_TYPES, type Dialect, type IndicatorType } from '../../../src-main/core/types';
@@ -17,7 +17,7 @@ export const sourceApi = {
   remove: (id: string) => http.del(`/api/sources/${seg(id)}`),
   rotateToken: (id: string) => http.post<SourceWithToken>(`/api/sources/${seg(id)}/rotate-token`),
   /** The normalized events a sample would produce; nothing is stored. */
-  test: (id: string, sample: unknown, transposer?: string) => http.post<{ events: unknown[] }>(`/api/sources/${seg(id)}/test`, { sample, transposer } satisfies Static<typeof sourceTestSchema>),
+  test: (id: string, sample: unknown, transposer?: string) => http.post<SourceTestResult>(`/api/sources/${seg(id)}/test`, { sample, transposer } satisfies Static<typeof sourceTestSchema>),
   samples: () => http.get<Page<SamplePack>>('/api/samples'),
   mappings: () => http.get<Page<IndicatorMapping>>('/api/indicator-mappings'),
   addMapping: (input: Static<typeof indicatorMappingCreateSchema>) => http.post<IndicatorMapping>('/api/indicator-mappings', input),
