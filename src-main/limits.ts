@@ -123,8 +123,11 @@ export const SIGNAL_EXPRESSION_MAX = 4 * 1024;
 export const SIGNAL_EXPRESSION_TIMEOUT_MS = 100;
 /** Entries kept on an alert's or case's timeline: the first one and the latest others. */
 export const ALERT_TIMELINE_MAX = 200;
-/** Active alerts the auto-resolve sweep looks at per tick (once a second): bounds each tick's work however many are open. */
-export const TICK_SLICE = 20_000;
+/**
+ * Idle alerts the auto-resolve sweep reads per tick (once a second): bounds each tick's work (and
+ * its one write, well under WRITE_QUEUE_MAX) however many are due at once.
+ */
+export const TICK_SLICE = 2_000;
 /** Committed alerts the signals engine keeps at hand (the rest are read from the store). */
 export const ALERT_CACHE_MAX = 5_000;
 /** Alerts of one idempotency key a decision reads at most (newest first). */
