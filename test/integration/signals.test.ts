@@ -276,7 +276,7 @@ describe('stream and restart', () => {
     expect(text).toContain(a.alert_id);
   });
 
-  it('keeps alerts, cases and their timelines across a restart', async () => {
+  it('keeps alerts, cases and their timelines across a restart; the key and short id still find them', async () => {
     const dir = await tempDir();
     try {
       const first = await startHarness({ dir, tickMs: 0 });
@@ -288,6 +288,8 @@ describe('stream and restart', () => {
       const second = await startHarness({ dir, tickMs: 0 });
       const after = (await second.http('GET', `/api/alerts/${a.alert_id}`)).json;
       expect(after).toEqual(before);
+      // Open alerts are read from disk after a restart, by id and by short id.
+      expect((await second.http('GET', `/api/alerts/${before.short_id}`)).json.id).toBe(a.alert_id);
       expect((await second.http('GET', `/api/cases/${after.case_id}`)).json.alert_ids).toEqual([a.alert_id]);
       // Grouping state survived too: the same key joins the same alert.
       const open = await fixture('event-open.json');
@@ -295,6 +297,8 @@ describe('stream and restart', () => {
       await second.stop();
       const third = await startHarness({ dir, tickMs: 0 });
       expect((await third.http('POST', '/v1/ingest/event', { body: open })).json.alert_id).toBe(x.alert_id);
+      await third.http('POST', '/v1/ingest/event', { body: await fixture('event-closed.json') });
+      expect((await third.http('GET', `/api/alerts/${x.alert_id}`)).json).toMatchObject({ status: 'resolved', event_count: 3 });
       await third.stop();
     } finally {
       await rm(dir, { recursive: true, force: true });
