@@ -132,6 +132,8 @@ export const TICK_SLICE = 2_000;
 export const ALERT_CACHE_MAX = 5_000;
 /** Alerts of one idempotency key a decision reads at most (newest first). */
 export const KEY_HISTORY_MAX = 100;
+/** Timeline entries an alert's patch record carries at most before the alert is written whole again. */
+export const PATCH_TAIL_MAX = 20;
 /** Alert records one list request reads to filter by severity or text (index filters cost nothing). */
 export const ALERT_SCAN_MAX = 20_000;
 

@@ -3,7 +3,7 @@
 // every state change is published on the live stream.
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from './bus';
-import { alertLookups, SignalsEngine, type AlertAction, type AlertListFilter, type AlertSource, type CaseListFilter } from './core/signals/engine';
+import { alertLookups, capTimeline, SignalsEngine, type AlertAction, type AlertListFilter, type AlertSource, type CaseListFilter } from './core/signals/engine';
 import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
 import type { NormalizedEvent } from './core/types';
 import { ALERT_SCAN_MAX, PAGE_SIZE_MAX } from './limits';
@@ -21,16 +21,20 @@ export function stateRecords(changes: readonly StateChange[]): StateRecord[] {
     if (c.kind === 'case') return { kind: 'case', id: c.case.id, data: c };
     const a = c.alert;
     const active = a.status === 'open' || a.status === 'acknowledged';
-    return {
-      kind: 'alert', id: a.id, data: c, live: active || a.flapping, cold: !a.flapping,
-      keys: { organization: a.organization, status: a.status, group: a.definition_id ?? '', lookup: alertLookups(a), at: Date.parse(a.last_seen) },
-    };
+    const keys = { organization: a.organization, status: a.status, group: a.definition_id ?? '', lookup: alertLookups(a), at: Date.parse(a.last_seen) };
+    const { tail, ...change } = c;
+    // A joined event writes the alert with only the timeline entries since its last full snapshot.
+    if (tail !== undefined) {
+      const patch = { ...change, alert: { ...a, timeline: a.timeline.slice(a.timeline.length - tail) } };
+      return { kind: 'alert', id: a.id, data: patch, live: true, cold: true, appendTo: 'alert.timeline', keys };
+    }
+    return { kind: 'alert', id: a.id, data: change, live: active || a.flapping, cold: !a.flapping, keys };
   });
 }
 
 /** The engine's view of the store's alerts. */
 export function storedAlerts(store: Store): AlertSource {
-  const alertOf = (data: unknown) => (data as { alert: Alert }).alert;
+  const alertOf = (data: unknown) => capTimeline((data as { alert: Alert }).alert);
   return {
     get: async (id) => {
       const data = await store.getState('alert', id);
@@ -79,7 +83,7 @@ export async function listStoredAlerts(store: Store, organization: string, filte
     (text === undefined || [a.title, a.short_id, a.id, a.idempotency_key ?? '', ...a.tags].some((s) => s.toLowerCase().includes(text)));
   const read = async (cursor: string | undefined, limit: number) => {
     const found = await store.listState('alert', keys, { cursor, limit });
-    return found && { items: found.items.map((d) => (d as { alert: Alert }).alert), next_cursor: found.next_cursor };
+    return found && { items: found.items.map((d) => capTimeline((d as { alert: Alert }).alert)), next_cursor: found.next_cursor };
   };
   if (filter.severity === undefined && text === undefined) {
     const found = await read(page.cursor, page.limit);

@@ -56,16 +56,32 @@ interface StateLine {
   /** Written only when true (live on disk, not in memory). */
   cold?: true;
   companion_of?: string;
+  append_to?: string;
   keys?: StateKeys;
 }
 
 function stateLine(r: StateRecord): StateLine {
-  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : r.cold ? { cold: true } : {}), ...(r.companionOf ? { companion_of: r.companionOf } : {}), ...(r.keys ? { keys: r.keys } : {}) };
+  return { schema_version: 1, record: 'state', kind: r.kind, id: r.id, data: r.data, ...(r.live === false ? { live: false } : r.cold ? { cold: true } : {}), ...(r.companionOf ? { companion_of: r.companionOf } : {}), ...(r.appendTo ? { append_to: r.appendTo } : {}), ...(r.keys ? { keys: r.keys } : {}) };
 }
 
 /** The state record a log line holds. */
 function stateOf(line: Record<string, unknown>): StateRecord {
-  return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(typeof line.companion_of === 'string' ? { companionOf: line.companion_of } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
+  return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(typeof line.companion_of === 'string' ? { companionOf: line.companion_of } : {}), ...(typeof line.append_to === 'string' ? { appendTo: line.append_to } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
+}
+
+/** A patch's data with its array at `path` (dot-separated) appended to the full version's. */
+function joinPatch(base: unknown, patch: unknown, path: string): unknown {
+  const keys = path.split('.');
+  const out = { ...(patch as Record<string, unknown>) };
+  let into = out;
+  let from = base as Record<string, unknown> | undefined;
+  for (const k of keys.slice(0, -1)) {
+    into = into[k] = { ...(into[k] as Record<string, unknown>) };
+    from = from?.[k] as Record<string, unknown> | undefined;
+  }
+  const last = keys[keys.length - 1];
+  into[last] = [...((from?.[last] as unknown[]) ?? []), ...((into[last] as unknown[]) ?? [])];
+  return out;
 }
 
 function isKeys(v: unknown): v is StateKeys {
@@ -347,7 +363,7 @@ export class FileStore implements Store {
   async getState(kind: string, id: string): Promise<unknown | undefined> {
     const at = this.states.find(kind, id);
     if (!at) return undefined;
-    return 'data' in at ? at.data : (await this.readRecord(at.location)).data;
+    return 'data' in at ? at.data : this.readState(kind, id, at.location);
   }
 
   lookupState(kind: string, organization: string, value: string): string[] {
@@ -373,8 +389,16 @@ export class FileStore implements Store {
       return true;
     });
     if (!known) return undefined;
-    const items = await Promise.all(found.map(async (at) => ('data' in at ? at.data : (await this.readRecord(at.location)).data)));
+    const items = await Promise.all(found.map(async (at, i) => ('data' in at ? at.data : this.readState(kind, ids[i], at.location))));
     return { items, next_cursor: more ? ids[ids.length - 1] : null };
+  }
+
+  /** A record's data as written, or for a patch joined to the full version it extends. */
+  private async readState(kind: string, id: string, location: Location): Promise<unknown> {
+    const line = await this.readRecord(location);
+    if (typeof line.append_to !== 'string') return line.data;
+    const base = this.states.baseAt(kind, id);
+    return joinPatch(base ? (await this.readRecord(base)).data : undefined, line.data, line.append_to);
   }
 
   private async readRecord(location: Location): Promise<Record<string, unknown>> {
@@ -393,7 +417,7 @@ export class FileStore implements Store {
   private rememberState(state: readonly StateRecord[], locations: readonly Location[]): void {
     state.forEach((r, i) => {
       if (r.companionOf && this.states.putCompanion(r.kind, r.companionOf, r.id, locations[i])) return;
-      this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data, r.cold === true);
+      this.states.put(r.kind, r.id, locations[i], r.keys, r.live !== false, r.data, r.cold === true, r.appendTo !== undefined);
     });
   }
 
@@ -591,7 +615,13 @@ export class FileStore implements Store {
       if (companion && companion.segment <= through) carried.push(stateOf(await this.readRecord(companion)));
     };
     for (const r of this.states.liveIn(through)) await carry(r);
-    for (const at of this.states.coldIn(through)) await carry(stateOf(await this.readRecord(at)));
+    // Read whole (a patch joined to its full version) and written whole.
+    for (const { kind, id } of this.states.coldIn(through)) {
+      const at = this.states.find(kind, id);
+      if (!at || 'data' in at) continue;
+      const { appendTo: _patch, ...whole } = stateOf(await this.readRecord(at.location));
+      await carry({ ...whole, data: await this.readState(kind, id, at.location) });
+    }
     // A live record written after the segments that go can still have its companion in them.
     const hosts = new Set(carried.map((c) => `${c.kind}\n${c.id}`));
     for (const r of this.states.liveIn(Infinity)) {

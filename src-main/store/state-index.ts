@@ -35,7 +35,8 @@ export interface StateFilter {
 
 // ev/al: hashes of the event and alert id (one byte wide while a kind never has them).
 // cseg/coff/clen: where the companion record with the same id is (see StateRecord.companionOf).
-const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al', 'cseg', 'coff', 'clen'] as const;
+// bseg/boff/blen: where the full version a patch record extends is (see StateRecord.appendTo).
+const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al', 'cseg', 'coff', 'clen', 'bseg', 'boff', 'blen'] as const;
 /** flags: kept on disk only, yet carried forward by retention (see StateRecord.cold). */
 const COLD = 1;
 type ColName = (typeof COLS)[number];
@@ -92,9 +93,17 @@ class KindTable {
     return this.ids.row(id);
   }
 
-  put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false): void {
+  put(id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false, patch = false): void {
     let row = this.ids.row(id);
     const c = this.cols;
+    // A patch extends the last full version: the first patch after it remembers where it is.
+    if (patch && row !== undefined) {
+      if (c.blen.a[row] === 0) {
+        c.bseg.set(row, c.segment.a[row]);
+        c.boff.set(row, c.offset.a[row]);
+        c.blen.set(row, c.length.a[row]);
+      }
+    } else if (row !== undefined) c.blen.a[row] = 0;
     if (row === undefined) {
       if (this.count === this.capacity) this.grow(this.capacity * 2);
       row = this.count++;
@@ -224,8 +233,16 @@ export class StateIndex {
     return t;
   }
 
-  put(kind: string, id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false): void {
-    this.table(kind).put(id, loc, keys, live, data, cold);
+  put(kind: string, id: string, loc: Location, keys: StateKeys | undefined, live: boolean, data: unknown, cold = false, patch = false): void {
+    this.table(kind).put(id, loc, keys, live, data, cold, patch);
+  }
+
+  /** Where the full version a record's latest patch extends is, when its latest is a patch. */
+  baseAt(kind: string, id: string): Location | undefined {
+    const t = this.kinds.get(kind);
+    const row = t?.row(id);
+    if (!t || row === undefined || t.cols.blen.a[row] === 0) return undefined;
+    return { segment: t.cols.bseg.a[row], offset: t.cols.boff.a[row], length: t.cols.blen.a[row] };
   }
 
   /**
@@ -335,12 +352,14 @@ export class StateIndex {
     return { segment: t.cols.cseg.a[row], offset: t.cols.coff.a[row], length: t.cols.clen.a[row] };
   }
 
-  /** Where the cold records (live, on disk only) stored in segments at or below `through` are: retention reads and carries them. */
-  coldIn(through: number): Location[] {
-    const out: Location[] = [];
+  /** The cold records (live, on disk only) stored in segments at or below `through`: retention reads and carries them. */
+  coldIn(through: number): { kind: string; id: string }[] {
+    const out: { kind: string; id: string }[] = [];
     for (const t of this.kinds.values()) {
       const { segment, flags } = t.cols;
-      for (let row = 0; row < t.count; row++) if (flags.a[row] & COLD && segment.a[row] <= through) out.push(t.location(row));
+      const { blen, bseg } = t.cols;
+      // A patch whose full version is in a segment that goes is carried too (whole).
+      for (let row = 0; row < t.count; row++) if (flags.a[row] & COLD && (segment.a[row] <= through || (blen.a[row] > 0 && bseg.a[row] <= through))) out.push({ kind: t.kind, id: t.ids.id(row) });
     }
     return out;
   }
@@ -350,11 +369,11 @@ export class StateIndex {
     let n = 0;
     for (const t of this.kinds.values()) {
       n += t.compact((row) => t.cols.segment.a[row] >= segment);
-      // A row carried forward keeps its place; its companion, left in a deleted segment, is gone.
-      if (t.companion === null) continue;
-      const { cseg, clen } = t.cols;
+      // A row carried forward keeps its place; a companion or full version left in a deleted segment is gone.
+      const { cseg, clen, bseg, blen } = t.cols;
       for (let row = 0; row < t.count; row++) {
         if (clen.a[row] > 0 && cseg.a[row] < segment) clen.a[row] = 0;
+        if (blen.a[row] > 0 && bseg.a[row] < segment) blen.a[row] = 0;
       }
     }
     return n;

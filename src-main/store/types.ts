@@ -61,6 +61,13 @@ export interface StateRecord {
    * index row of its own (a delivery's payload: a million of them cost no memory). Finished.
    */
   companionOf?: string;
+  /**
+   * A patch: `data` holds at this path (dot-separated, e.g. "alert.timeline") only the items
+   * added since the record's last full version, which the store keeps track of and joins in
+   * when the record is read (a joined event writes a small record, not a 200-entry timeline).
+   * Only for cold records; retention carries them whole.
+   */
+  appendTo?: string;
   /** Makes the record listable with listState() (by organization, status, group, event, alert). */
   keys?: StateKeys;
 }

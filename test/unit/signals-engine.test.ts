@@ -800,6 +800,45 @@ describe('restart and rollback', () => {
     expect(await listAlerts(ORG)).toMatchObject([{ id: first.decision.alert_id, event_count: 2 }]);
   });
 
+  it('writes a joined event as a patch (the alert with the timeline entries since its last full snapshot), and reads back the same alert', async () => {
+    let patches = 0;
+    let bytes = 0;
+    let first: DecideResult | undefined;
+    for (let i = 0; i < 250; i++) {
+      advance(1);
+      const r = await decide(fromEventPayload(OPEN));
+      first ??= r;
+      for (const rec of stateRecords(r.changes)) {
+        if (!rec.appendTo) continue;
+        patches++;
+        bytes = Math.max(bytes, JSON.stringify(rec.data).length);
+      }
+    }
+    const before = await alertOf(first!);
+    expect(before.event_count).toBe(250);
+    expect(before.timeline).toHaveLength(ALERT_TIMELINE_MAX);
+    expect(before.timeline[0].kind).toBe('opened');
+    // Whole again every PATCH_TAIL_MAX entries; a patch never holds more than that many.
+    expect(patches).toBeGreaterThan(200);
+    // The largest patch is a small part of the whole alert (a 200-entry timeline).
+    expect(bytes).toBeLessThan(JSON.stringify(before).length / 4);
+    // After a restart the store joins each patch to its full snapshot (and the engine caps the timeline).
+    await store.close();
+    store = await openStore();
+    engine = makeEngine();
+    expect(await alertOf(first!)).toEqual(before);
+    expect((await listAlerts(ORG))[0]).toEqual(before);
+    // And the alert goes on from there: the next join is written whole (its snapshot is not at hand), then as patches.
+    const next = await decide(fromEventPayload(OPEN));
+    expect(stateRecords(next.changes).map((rec) => rec.appendTo)).toEqual([undefined]);
+    const after = await decide(fromEventPayload(OPEN));
+    expect(stateRecords(after.changes).map((rec) => rec.appendTo)).toEqual(['alert.timeline']);
+    await store.close();
+    store = await openStore();
+    engine = makeEngine();
+    expect((await alertOf(first!)).event_count).toBe(252);
+  });
+
   it('rolls back a tick', async () => {
     define({ auto_resolve_after_s: 60, create_case: false });
     const r = await decide(fromInstance(INSTANCE));

@@ -203,4 +203,43 @@ describe('state records: live and finished', () => {
     await replayed.close();
     expect(await seen(await openStore({ ...opts, snapshots: false }))).toEqual([`body of ${pending.id}`, undefined]);
   });
+
+  it('joins a patch record to the full version it extends: on read, in lists, after a restart, and whole when retention carries it', async () => {
+    const dir = await tempDir();
+    const T0 = Date.UTC(2026, 0, 1);
+    let now = T0;
+    const opts = { dataDir: dir, segmentMaxBytes: 2048, now: () => new Date(now) };
+    const store = await openStore(opts);
+    const id = randomUUID();
+    const keys = { organization: 'org-a', status: 'open' };
+    const full = (n: number, timeline: string[]): StateRecord => ({ kind: 'alert', id, data: { alert: { n, timeline } }, live: true, cold: true, keys });
+    const patch = (n: number, tail: string[]): StateRecord => ({ ...full(n, tail), appendTo: 'alert.timeline' });
+    const day = (d: number) => normalizedEvent({ id: randomUUID(), organization: 'org-a', received_at: new Date(T0 + d * 86_400_000).toISOString(), raw: { pad: 'p'.repeat(300) } });
+    const first = day(0);
+    await store.appendEvents([first], [full(1, ['a'])]);
+    // The patches land in later segments than the full version.
+    for (let d = 1; d <= 7; d++) await store.appendEvents([day(d)]);
+    await store.appendState([patch(2, ['b'])]);
+    await store.appendState([patch(3, ['b', 'c'])]);
+    const seen = async (s: Store) => [await s.getState('alert', id), (await s.listState('alert', { organization: 'org-a' }, { limit: 5 }))!.items];
+    const joined = { alert: { n: 3, timeline: ['a', 'b', 'c'] } };
+    expect(await seen(store)).toEqual([joined, [joined]]);
+    await store.close();
+    const again = await openStore(opts);
+    expect(await seen(again)).toEqual([joined, [joined]]);
+    await again.close();
+    const replayed = await openStore({ ...opts, snapshots: false });
+    expect(await seen(replayed)).toEqual([joined, [joined]]);
+    // Retention drops the segment of the full version (not the patch's): the record is carried whole.
+    for (let d = 8; d <= 10; d++) await replayed.appendEvents([day(d)]);
+    now = T0 + 11 * 86_400_000;
+    await replayed.setRetention({ max_age_days: 5, max_bytes: null });
+    expect(await replayed.getEvent(first.id)).toBeUndefined(); // its segment, with the full version, is gone
+    expect(await seen(replayed)).toEqual([joined, [joined]]);
+    // A full version starts again: the next patch extends it.
+    await replayed.appendState([full(4, ['x']), patch(5, ['y'])]);
+    expect(await replayed.getState('alert', id)).toEqual({ alert: { n: 5, timeline: ['x', 'y'] } });
+    await replayed.close();
+    expect(await (await openStore({ ...opts, snapshots: false })).getState('alert', id)).toEqual({ alert: { n: 5, timeline: ['x', 'y'] } });
+  });
 });

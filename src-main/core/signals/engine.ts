@@ -13,7 +13,7 @@
 // mutated (which is what lets rollback put the previous objects back).
 import { hash } from 'node:crypto';
 import type jsonata from 'jsonata';
-import { ALERT_CACHE_MAX, ALERT_TIMELINE_MAX, KEY_HISTORY_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
+import { ALERT_CACHE_MAX, ALERT_TIMELINE_MAX, KEY_HISTORY_MAX, PATCH_TAIL_MAX, TAGS_MAX, TICK_SLICE } from '../../limits';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Decision, DecisionAction, DecisionRule, NormalizedEvent, Severity } from '../types';
 import { compileExpression, DEFAULT_FLAP_SETTINGS, describeExpressionError } from './config-ops';
@@ -174,9 +174,18 @@ function groupKey(value: unknown): string | null {
 }
 
 /** Keeps the first entry (how it began) and the latest ones. */
+/** Entries pushed onto a working timeline during an operation (how big a patch it makes). */
+const pushed = new WeakMap<TimelineEntry[], number>();
+
 function pushTimeline(timeline: TimelineEntry[], entry: TimelineEntry): void {
   timeline.push(entry);
   if (timeline.length > ALERT_TIMELINE_MAX) timeline.splice(1, timeline.length - ALERT_TIMELINE_MAX);
+  pushed.set(timeline, (pushed.get(timeline) ?? 0) + 1);
+}
+
+/** The first and the latest entries, as pushTimeline keeps them (a patched record read back may hold more). */
+export function capTimeline(a: Alert): Alert {
+  return a.timeline.length <= ALERT_TIMELINE_MAX ? a : { ...a, timeline: [a.timeline[0], ...a.timeline.slice(a.timeline.length - ALERT_TIMELINE_MAX + 1)] };
 }
 
 function entry(at: string, kind: TimelineKind, text: string, eventId: string | null = null, actor: string | null = null): TimelineEntry {
@@ -243,6 +252,8 @@ class Alerts {
   private readonly pending = new Map<string, Alert>();
   private readonly pendingLookups = new Map<string, Set<string>>();
   private readonly cache = new Map<string, Alert>();
+  /** Timeline entries added since the alert's last full snapshot was written, for alerts at hand. */
+  private readonly sinceFull = new Map<string, number>();
   /** Ids of flapping alerts (few; their records stay in memory in the store too). */
   readonly flapping = new Set<string>();
 
@@ -252,6 +263,7 @@ class Alerts {
     this.pending.clear();
     this.pendingLookups.clear();
     this.cache.clear();
+    this.sinceFull.clear();
     this.flapping.clear();
   }
 
@@ -297,6 +309,7 @@ class Alerts {
 
   /** Puts back the version an undone operation replaced (null: the alert did not exist). */
   unstage(id: string, after: Alert, before: Alert | null, beforeWasPending: boolean): void {
+    this.sinceFull.delete(id); // the next record is written whole
     if (this.pending.get(id) === after) {
       this.unindex(after);
       this.pending.delete(id);
@@ -351,7 +364,24 @@ class Alerts {
   private remember(alert: Alert): void {
     this.cache.delete(alert.id);
     this.cache.set(alert.id, alert);
-    if (this.cache.size > ALERT_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size > ALERT_CACHE_MAX) {
+      const oldest = this.cache.keys().next().value!;
+      this.cache.delete(oldest);
+      if (!this.pending.has(oldest)) this.sinceFull.delete(oldest);
+    }
+  }
+
+  /**
+   * How many latest timeline entries the record of this change may carry as a patch (entries
+   * since the last full snapshot), or undefined: write it whole. Only an active alert that is
+   * not flapping (its record is cold) and whose last full snapshot this engine wrote or knows.
+   */
+  tail(before: Alert | null, after: Alert, added: number): number | undefined {
+    const known = before ? this.sinceFull.get(after.id) : undefined;
+    const tail = known === undefined ? undefined : known + added;
+    const patch = tail !== undefined && tail <= PATCH_TAIL_MAX && tail <= after.timeline.length && isActive(after) && !after.flapping;
+    this.sinceFull.set(after.id, patch ? tail : 0);
+    return patch ? tail : undefined;
   }
 }
 
@@ -485,9 +515,10 @@ class Tx {
     const changes: StateChange[] = [];
     for (const [id, { before, after }] of this.alerts) {
       const beforeWasPending = this.state.alerts.isPending(id);
+      const tail = this.state.alerts.tail(before, after, pushed.get(after.timeline) ?? 0);
       // The staged object itself, frozen (state objects are never mutated): no second copy per alert in memory.
       this.state.alerts.stage(freezeAlert(after));
-      const change: StateChange = { kind: 'alert', alert: after, notify: !after.flapping };
+      const change: StateChange = { kind: 'alert', alert: after, notify: !after.flapping, ...(tail === undefined ? {} : { tail }) };
       undo.set(change, { kind: 'alert', id, after, before, beforeWasPending });
       changes.push(change);
     }

@@ -153,7 +153,11 @@ export interface Case {
  * changes to flapping alerts (and their cases): store them, but do not notify.
  */
 export type StateChange =
-  | { kind: 'alert'; alert: Alert; notify: boolean }
+  /**
+   * `tail`: how many of the alert's latest timeline entries are new since its last full
+   * snapshot was stored (set when the engine knows, so the record may be written as a patch).
+   */
+  | { kind: 'alert'; alert: Alert; notify: boolean; tail?: number }
   | { kind: 'case'; case: Case; notify: boolean };
 
 export interface FlapSettings {
