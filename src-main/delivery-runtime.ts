@@ -18,6 +18,7 @@ import { DELIVERY_DRAIN_MS, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, notificationRecord, type Notification } from './notifications';
 import type { StateRecord, Store } from './store/types';
+import { appendStateInBatches } from './store/append-batches';
 
 export interface DeliveryOptions {
   /** Quiet period between failure e-mails to one destination's email_for_error. */
@@ -62,25 +63,11 @@ export type DeliveryView = Delivery & { body: string; attempts: (Attempt & { req
  * finished ones leave memory. Returns how many were rewritten.
  */
 export async function upgradeStoredDeliveries(store: Store): Promise<number> {
-  const old = store.liveState().filter((r) => r.kind === 'delivery');
-  let upgraded = 0;
-  let batch: StateRecord[] = [];
-  for (const r of old) {
-    const records = upgradedRecords(r.data as Delivery);
-    if (!records) continue;
-    upgraded++;
-    batch.push(...records);
-    if (batch.length >= UPGRADE_BATCH) {
-      await store.appendState(batch);
-      batch = [];
-    }
-  }
-  if (batch.length) await store.appendState(batch);
-  return upgraded;
+  const upgraded = store.liveState().flatMap((r) => (r.kind === 'delivery' ? [upgradedRecords(r.data as Delivery)] : [])).filter((records) => records !== null);
+  // Each delivery's records in order: the delivery before its payload (a companion of its row).
+  await appendStateInBatches(store, upgraded.flat());
+  return upgraded.length;
 }
-
-/** Records per write while upgrading (well under the store's write queue limit). */
-const UPGRADE_BATCH = 500;
 
 export class DeliveryRuntime {
   private readonly engine: DeliveryEngine;

@@ -9,6 +9,7 @@ import type { NormalizedEvent } from './core/types';
 import { ALERT_SCAN_MAX, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
 import type { Page, StateRecord, Store } from './store/types';
+import { appendStateInBatches } from './store/append-batches';
 
 /**
  * The records that make changes durable. An alert is found by its keys (organization, status,
@@ -63,12 +64,9 @@ export function storedAlerts(store: Store): AlertSource {
  */
 export async function upgradeStoredAlerts(store: Store): Promise<number> {
   const old = store.liveState().filter((r) => r.kind === 'alert').map((r) => r.data as StateChange);
-  for (let i = 0; i < old.length; i += UPGRADE_BATCH) await store.appendState(stateRecords(old.slice(i, i + UPGRADE_BATCH)));
+  await appendStateInBatches(store, stateRecords(old));
   return old.length;
 }
-
-/** Records per write while upgrading (well under the store's write queue limit). */
-const UPGRADE_BATCH = 500;
 
 /**
  * A page of an organization's alerts, newest first, with the total that match. Status and
