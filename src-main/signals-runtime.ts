@@ -85,7 +85,7 @@ export async function listStoredAlerts(store: Store, organization: string, filte
   };
   if (filter.severity === undefined && text === undefined) {
     const found = await read(page.cursor, page.limit);
-    return found && { ...found, total: store.countState('alert', keys) };
+    return found && { ...found, total: await store.countState('alert', keys) };
   }
   // Reads on past a full page to count the matches, within the same bound.
   const items: Alert[] = [];

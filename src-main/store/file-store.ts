@@ -321,7 +321,7 @@ export class FileStore implements Store {
       } else {
         results.push({ id: e.id });
         fresh.push(e);
-        this.claim(e, durable);
+        this.reserve(e, durable);
       }
     }
     if (fresh.length === 0) {
@@ -366,11 +366,35 @@ export class FileStore implements Store {
     return 'data' in at ? at.data : this.readState(kind, id, at.location);
   }
 
-  lookupState(kind: string, organization: string, value: string): string[] {
+  // One process owns the file store: nothing to tell, lock or lease across instances.
+  readonly shared = false;
+
+  onChange(): void {}
+
+  exclusive<T>(_keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  private readonly claimed = new Set<string>();
+
+  async claim(kind: string, _ms: number, limit: number): Promise<StateRecord[]> {
+    const out: StateRecord[] = [];
+    for (const r of this.liveState()) {
+      if (out.length >= limit) break;
+      if (r.kind !== kind || this.claimed.has(`${kind}\n${r.id}`)) continue;
+      this.claimed.add(`${kind}\n${r.id}`);
+      out.push(r);
+    }
+    return out;
+  }
+
+  async renew(): Promise<void> {}
+
+  async lookupState(kind: string, organization: string, value: string): Promise<string[]> {
     return this.states.lookup(kind, organization, value);
   }
 
-  countState(kind: string, filter: StateFilter): number {
+  async countState(kind: string, filter: StateFilter): Promise<number> {
     return this.states.count(kind, filter);
   }
 
@@ -755,7 +779,7 @@ export class FileStore implements Store {
     return this.pendingDedup.get(e.organization)?.get(e.dedup_key);
   }
 
-  private claim(e: NormalizedEvent, durable: Promise<void>): void {
+  private reserve(e: NormalizedEvent, durable: Promise<void>): void {
     this.pendingIds.add(e.id);
     if (e.dedup_key == null) return;
     let byKey = this.pendingDedup.get(e.organization);

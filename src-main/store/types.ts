@@ -111,8 +111,41 @@ export interface RetentionReport {
   bytes_freed: number;
 }
 
+/**
+ * What another instance sharing the store committed (several appliances on one PostgreSQL
+ * database, told by LISTEN/NOTIFY). The file store is never shared: it never tells of any.
+ */
+export type StoreChange =
+  /** Events another instance stored, for this instance's live stream. */
+  | { type: 'events'; summaries: EventSummary[] }
+  /** The configuration changed: config() already returns the new one. */
+  | { type: 'config' }
+  /** State records another instance wrote (alerts, cases, deliveries, circuits, …). */
+  | { type: 'state'; kind: string; ids: string[] };
+
 export interface Store {
+  /** Where the store keeps its files (the file store), or local files beside a database (login links). */
   readonly dataDir: string;
+  /** Whether other instances may share this store (PostgreSQL); false for the file store. */
+  readonly shared: boolean;
+  /** Told of what other instances commit, within about a second. */
+  onChange(listener: (change: StoreChange) => void): void;
+  /**
+   * Runs fn while no other instance runs an exclusive call holding any of these keys
+   * (PostgreSQL advisory locks, taken in a fixed order). Calls within one instance are not
+   * serialized by it (the engines do that); for the file store it just runs fn.
+   */
+  exclusive<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
+  /**
+   * Live records of a kind (pending deliveries) that no instance holds, now held by this
+   * one for `ms`: those left by a restart, or by an instance that stopped renewing its hold
+   * (killed). Live records this instance appends are held by it from the start. The file
+   * store hands each live record out once.
+   */
+  claim(kind: string, ms: number, limit: number): Promise<StateRecord[]>;
+  /** Keeps this instance's hold on records it still works on for another `ms`. */
+  renew(kind: string, ids: readonly string[], ms: number): Promise<void>;
+
   open(): Promise<OpenReport>;
   /** Waits for pending commits, then closes files. Idempotent. */
   close(): Promise<void>;
@@ -145,9 +178,9 @@ export interface Store {
    * Ids of an organization's records of a kind written with this lookup value (keys.lookup),
    * newest first; a hash collision may add an id that does not have it: callers check the record.
    */
-  lookupState(kind: string, organization: string, value: string): string[];
+  lookupState(kind: string, organization: string, value: string): Promise<string[]>;
   /** How many records of a kind written with keys match the filter. */
-  countState(kind: string, filter: StateFilter): number;
+  countState(kind: string, filter: StateFilter): Promise<number>;
   /** The id of a stored or pending event with this (organization, dedup_key), if any. */
   duplicateOf(organization: string, dedupKey: string | null): string | undefined;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;

@@ -279,8 +279,8 @@ describe('index snapshot', () => {
     const seen = async (s: Store) => ({
       ...(await view(s, events)),
       open: await s.listState('alert', { organization: 'org-a', status: 'open' }, { limit: 100 }),
-      lookups: Array.from({ length: 7 }, (_, k) => s.lookupState('alert', 'org-a', `k:${k}`).sort()),
-      idle: s.countState('alert', { status: 'open', until: 200_000 }),
+      lookups: await Promise.all(Array.from({ length: 7 }, async (_, k) => (await s.lookupState('alert', 'org-a', `k:${k}`)).sort())),
+      idle: await s.countState('alert', { status: 'open', until: 200_000 }),
     });
     const { store: fromSnapshot, report } = await openStore({ dataDir: copy, snapshotEveryRecords: 0 });
     expect(report.snapshot).toBe('loaded');

@@ -143,11 +143,11 @@ describe('state records: live and finished', () => {
       [alert(a1, 'org-a', 'disk', T0), alert(b1, 'org-b', 'disk', T0), alert(r1, 'org-a', 'cpu', T0, 'resolved')]);
     await store.appendState([alert(a2, 'org-a', 'disk', T0 + 60_000)]);
     const seen = async (s: Store) => ({
-      disk: s.lookupState('alert', 'org-a', 'k:disk'),
-      other: s.lookupState('alert', 'org-b', 'k:disk'),
-      short: s.lookupState('alert', 'org-a', `s:${a2.slice(0, 8)}`),
-      none: s.lookupState('alert', 'org-c', 'k:disk'),
-      open: s.countState('alert', { organization: 'org-a', status: 'open' }),
+      disk: await s.lookupState('alert', 'org-a', 'k:disk'),
+      other: await s.lookupState('alert', 'org-b', 'k:disk'),
+      short: await s.lookupState('alert', 'org-a', `s:${a2.slice(0, 8)}`),
+      none: await s.lookupState('alert', 'org-c', 'k:disk'),
+      open: await s.countState('alert', { organization: 'org-a', status: 'open' }),
       idle: (await s.listState('alert', { status: 'open', until: T0 + 59_000 }, { limit: 10 }))!.items,
       memory: s.liveState().length,
     });

@@ -225,7 +225,7 @@ class ExpressionCache {
 export interface AlertSource {
   get(id: string): Promise<Alert | undefined>;
   /** Ids of an organization's alerts stored with this lookup value, newest first (a few without it may come too). */
-  lookup(organization: string, value: string): string[];
+  lookup(organization: string, value: string): Promise<string[]>;
   /** Active alerts (open or acknowledged) last seen at or before `until` (to the second), a page at a time. */
   idle(until: number, page: { cursor?: string; limit: number }): Promise<{ items: Alert[]; next_cursor: string | null }>;
 }
@@ -281,16 +281,21 @@ class Alerts {
   }
 
   /** Ids with this lookup value, newest first: staged new ones, then stored ones. */
-  ids(organization: string, value: string): string[] {
-    const stored = this.source.lookup(organization, value);
+  async ids(organization: string, value: string): Promise<string[]> {
+    const stored = await this.source.lookup(organization, value);
     const staged = this.pendingLookups.get(keyOf(organization, value));
     if (!staged) return stored;
     const known = new Set(stored);
     return [...[...staged].filter((id) => !known.has(id)).reverse(), ...stored];
   }
 
-  taken(organization: string, value: string): boolean {
-    return this.ids(organization, value).length > 0;
+  async taken(organization: string, value: string): Promise<boolean> {
+    return (await this.ids(organization, value)).length > 0;
+  }
+
+  /** Taken by a version not durable yet (the store is asked later, see ensureFreeShortId). */
+  takenPending(organization: string, value: string): boolean {
+    return this.pendingLookups.has(keyOf(organization, value));
   }
 
   /** An operation's new version, not durable yet. */
@@ -773,7 +778,7 @@ export class SignalsEngine {
   private async findAlert(organization: string, idOrShortId: string): Promise<Alert | undefined> {
     const byId = await this.alerts.read(idOrShortId);
     if (byId) return byId.organization === organization ? byId : undefined;
-    for (const id of this.alerts.ids(organization, shortLookup(idOrShortId))) {
+    for (const id of await this.alerts.ids(organization, shortLookup(idOrShortId))) {
       const a = await this.alerts.read(id);
       if (a?.organization === organization && a.short_id === idOrShortId) return a;
     }
@@ -787,7 +792,7 @@ export class SignalsEngine {
    */
   private async keyAlerts(organization: string, key: string, since: number, known: Map<string, Alert>): Promise<Alert[]> {
     const found: Alert[] = [];
-    for (const id of this.alerts.ids(organization, keyLookup(key))) {
+    for (const id of await this.alerts.ids(organization, keyLookup(key))) {
       const a = await this.alerts.read(id);
       if (a?.organization !== organization || a.idempotency_key !== key) continue;
       found.push(a);
@@ -862,7 +867,7 @@ export class SignalsEngine {
     const dedupCandidates = new Map<string, Alert[]>();
     for (const [filterId, value] of Object.entries(dedup)) {
       const candidates: Alert[] = [];
-      for (const id of this.alerts.ids(org, dedupLookup(filterId, value))) {
+      for (const id of await this.alerts.ids(org, dedupLookup(filterId, value))) {
         const a = await this.alerts.read(id);
         if (a?.organization !== org || !isActive(a) || a.dedup_values[filterId] !== value) continue;
         candidates.push(a);
@@ -871,10 +876,11 @@ export class SignalsEngine {
       dedupCandidates.set(filterId, candidates);
     }
 
-    // From here on nothing awaits: the state read above is the state written (operations run one at a time).
+    // Operations run one at a time: the state read above is the state written.
     const ctx: Context = { tx: this.tx(known), event, def, config, now, at: now.toISOString(), dedup, links, keyIds, dedupCandidates };
     const outcome =
       event.status === 'OPEN' ? (this.deduplicate(ctx, filters, notes) ?? this.groupOpen(ctx)) : this.groupClosed(ctx);
+    if (outcome.opened && outcome.alert) await this.ensureFreeShortId(outcome);
 
     let text = outcome.text;
     let caseId = outcome.alert?.case_id ?? null;
@@ -1103,12 +1109,20 @@ export class SignalsEngine {
     return transitionTimes([...ids].map((id) => ctx.tx.peekAlert(id)!).filter((a) => a.organization === ctx.event.organization && a.idempotency_key === key));
   }
 
-  /** A short id no other alert (case) of the organization has; a lookup that might be taken counts as taken. */
+  /** A short id no other alert (case) of the organization has in memory; an alert's is checked against the store after (ensureFreeShortId). */
   private freeShortId(prefix: 'AL' | 'CA', id: string, organization: string): string {
     for (let attempt = 0; ; attempt++) {
       const short = shortIdFor(prefix, id, attempt);
-      if (prefix === 'AL' ? !this.alerts.taken(organization, shortLookup(short)) : !this.cases.taken(short)) return short;
+      if (prefix === 'AL' ? !this.alerts.takenPending(organization, shortLookup(short)) : !this.cases.taken(short)) return short;
     }
+  }
+
+  /** A new alert's short id checked against the stored alerts too (a lookup that might be taken counts as taken). */
+  private async ensureFreeShortId(outcome: Outcome): Promise<void> {
+    const alert = outcome.alert!;
+    const first = alert.short_id;
+    for (let attempt = 0; await this.alerts.taken(alert.organization, shortLookup(alert.short_id)); ) alert.short_id = shortIdFor('AL', alert.id, ++attempt);
+    if (alert.short_id !== first) outcome.text = outcome.text.replace(first, alert.short_id);
   }
 }
 
