@@ -90,7 +90,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   /** Exact retries are passed through undecided; the rest go through the signals engine. */
   async function decide(normalized: NormalizedEvent[]): Promise<{ events: NormalizedEvent[]; changesOf: StateChange[][]; isDuplicate: boolean[] }> {
-    const isDuplicate = normalized.map((e) => store.duplicateOf(e.organization, e.dedup_key) !== undefined);
+    const isDuplicate = await Promise.all(normalized.map(async (e) => (await store.duplicateOf(e.organization, e.dedup_key)) !== undefined));
     const decided = await signals.decide(normalized.filter((_, i) => !isDuplicate[i]));
     const events: NormalizedEvent[] = [];
     const changesOf: StateChange[][] = [];

@@ -433,7 +433,7 @@ export class FileStore implements Store {
     }
   }
 
-  duplicateOf(organization: string, dedupKey: string | null): string | undefined {
+  async duplicateOf(organization: string, dedupKey: string | null): Promise<string | undefined> {
     if (dedupKey == null) return undefined;
     return this.dedup.get(organization)?.get(dedupKey) ?? this.pendingDedup.get(organization)?.get(dedupKey)?.id;
   }

@@ -182,7 +182,7 @@ export interface Store {
   /** How many records of a kind written with keys match the filter. */
   countState(kind: string, filter: StateFilter): Promise<number>;
   /** The id of a stored or pending event with this (organization, dedup_key), if any. */
-  duplicateOf(organization: string, dedupKey: string | null): string | undefined;
+  duplicateOf(organization: string, dedupKey: string | null): Promise<string | undefined>;
   getEvent(id: string): Promise<NormalizedEvent | undefined>;
   listEvents(query: EventQuery): Promise<Page<EventSummary>>;
 

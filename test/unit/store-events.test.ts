@@ -518,11 +518,11 @@ describe('state records (alert and case snapshots)', () => {
     const store = await openStore({ dataDir: await tempDir() });
     const first = makeEvent({ dedup_key: 'instance:x' });
     const pending = store.appendEvents([first]);
-    expect(store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
+    expect(await store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
     await pending;
-    expect(store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
-    expect(store.duplicateOf('org-b', 'instance:x')).toBeUndefined();
-    expect(store.duplicateOf('org-a', null)).toBeUndefined();
+    expect(await store.duplicateOf('org-a', 'instance:x')).toBe(first.id);
+    expect(await store.duplicateOf('org-b', 'instance:x')).toBeUndefined();
+    expect(await store.duplicateOf('org-a', null)).toBeUndefined();
     await store.appendEvents([makeEvent({ dedup_key: 'instance:x' })], [{ kind: 'alert', id: 'nope', data: {} }]);
     expect(store.liveState()).toEqual([]);
   });

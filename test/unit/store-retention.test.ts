@@ -97,7 +97,7 @@ describe('retention', () => {
     }
     expect(store.stats().events).toBe(kept.length);
     expect(store.stats().bytes).toBeLessThan(bytesBefore);
-    expect(store.duplicateOf('org-a', 'day0-retry')).toBeUndefined();
+    expect(await store.duplicateOf('org-a', 'day0-retry')).toBeUndefined();
     // Alert snapshots written in deleted segments were carried forward.
     expect(store.liveState().map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, d) => `alert-day-${d}`).sort());
 

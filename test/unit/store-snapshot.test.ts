@@ -88,7 +88,7 @@ describe('index snapshot', () => {
     const { store: again, report } = await openStore({ dataDir: dir, segmentMaxBytes: 4096 });
     expect(report).toMatchObject({ snapshot: 'loaded', replayed_records: 0, events: 61 });
     expect(await view(again, events)).toEqual(before);
-    expect(again.duplicateOf(dedupEvent.organization, 'retry-1')).toBe(dedupEvent.id);
+    expect(await again.duplicateOf(dedupEvent.organization, 'retry-1')).toBe(dedupEvent.id);
     // An id is found by its exact spelling only.
     const uuidEvent = events.find((e) => /^[0-9a-f-]{36}$/.test(e.id))!;
     expect(await again.getEvent(uuidEvent.id.toUpperCase())).toBeUndefined();
