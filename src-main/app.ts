@@ -24,13 +24,15 @@ import { StreamHub } from './server/stream';
 import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
-import { createStore, type StoreFs } from './store';
+import { createPgStore, createStore, type StoreFs } from './store';
 import type { OpenReport, Store } from './store/types';
 
 export const VERSION = '0.1.0';
 
 export interface AppOptions {
   dataDir: string;
+  /** postgres://… selects the PostgreSQL store (SWITCHYARD_DATABASE_URL, --database-url); otherwise the file store in dataDir. */
+  databaseUrl?: string | null;
   host?: string;
   port?: number;
   /** SWITCHYARD_API_KEY: accepted as an admin key of the default organization. */
@@ -109,7 +111,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const host = opts.host ?? '127.0.0.1';
   const logger = opts.logger ?? createLogger();
   const now = opts.now ?? (() => new Date());
-  const opened = createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
+  const opened = opts.databaseUrl
+    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now })
+    : createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
   let openReport: OpenReport;
   try {
     openReport = await opened.open();

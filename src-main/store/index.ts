@@ -3,3 +3,4 @@ export { createStore, FileStore, type FileStoreOptions } from './file-store';
 export type { StoreFs, StoreFile, Location } from './store-fs';
 export type { Migration } from './migrations';
 export * from './types';
+export { createPgStore, migrateDatabase, type PgStoreOptions } from './pg';
