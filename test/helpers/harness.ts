@@ -3,7 +3,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { request } from 'undici';
+import { inject } from 'vitest';
 import { createApp, type AppOptions, type RunningApp } from '../../src-main/app';
 import { createLogger } from '../../src-main/logger';
 
@@ -53,10 +55,33 @@ export async function httpCall(base: string, method: string, path: string, opts:
   return { status: res.statusCode, headers: res.headers, text, json };
 }
 
+/** Databases made for data directories in the `postgres` test project: a harness reopened on a directory finds its data again. */
+const databases = new Map<string, string>();
+
+/** In the `postgres` project (vitest.config.ts), the database of this data directory; otherwise none (the file store). */
+async function databaseFor(dir: string): Promise<string | null> {
+  if (process.env.SWITCHYARD_TEST_STORE !== 'postgres') return null;
+  const known = databases.get(dir);
+  if (known) return known;
+  const admin = new pg.Client({ connectionString: inject('postgresUrl') });
+  await admin.connect();
+  const name = `h${process.pid}_${databases.size + 1}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(inject('postgresUrl'));
+  url.pathname = `/${name}`;
+  databases.set(dir, url.toString());
+  return url.toString();
+}
+
 export async function startHarness(opts: Partial<AppOptions> & { dir?: string } = {}): Promise<Harness> {
   const dir = opts.dir ?? (await tempDir());
   const logLines: string[] = [];
-  const app = await createApp({ port: 0, apiKey: ADMIN_KEY, uiDir: null, logger: createLogger({ write: (l) => void logLines.push(l) }), ...opts, dataDir: dir });
+  const databaseUrl = opts.databaseUrl ?? (await databaseFor(dir));
+  const app = await createApp({ port: 0, apiKey: ADMIN_KEY, uiDir: null, logger: createLogger({ write: (l) => void logLines.push(l) }), databaseUrl, ...opts, dataDir: dir });
   const http: Harness['http'] = (method, path, o = {}) => httpCall(app.url, method, path, { key: o.key === undefined ? ADMIN_KEY : o.key, ...o });
   return {
     app,
