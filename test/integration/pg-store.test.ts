@@ -110,6 +110,22 @@ describe('PostgreSQL store', () => {
     expect(ownChanges).toEqual([{ type: 'config' }]);
   });
 
+  it('two instances appending the same dedup keys at once (in opposite orders): each key is stored once and every request names it', async () => {
+    const url = await pg.createDatabase();
+    const [a, b] = [await opened(url), await opened(url)];
+    const keys = Array.from({ length: 40 }, (_, n) => `k${n}`);
+    const batch = (order: string[]) => order.map((k) => ev({ dedup_key: k }));
+    const rounds = await Promise.all([
+      ...Array.from({ length: 5 }, () => a.appendEvents(batch(keys))),
+      ...Array.from({ length: 5 }, () => b.appendEvents(batch([...keys].reverse()))),
+    ]);
+    const stored = new Map<string, string>();
+    for (const r of rounds.flat()) if (!r.duplicate_of) stored.set(r.id, r.id);
+    expect(stored.size).toBe(keys.length);
+    for (const r of rounds.flat()) expect(stored.has(r.duplicate_of ?? r.id)).toBe(true);
+    for (const k of keys) expect(stored.has((await a.duplicateOf('org-1', k))!)).toBe(true);
+  });
+
   it('exclusive() runs one section at a time across instances for overlapping keys, whatever their order', async () => {
     const url = await pg.createDatabase();
     const [a, b] = [await opened(url), await opened(url)];

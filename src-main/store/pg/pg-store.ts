@@ -3,6 +3,7 @@
 // committed: requests arriving while a transaction is in flight go together into the next.
 // Every database failure surfaces as StoreUnavailableError; the pool connects again by itself.
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { ValidationError } from '../../core/errors';
 import type { ConfigData } from '../../core/config-data';
@@ -30,7 +31,7 @@ import {
   type StoreStats,
 } from '../types';
 import { CHANNEL, prepareConfig, readConfig, updateConfigRow, type ConfigRow } from './config-row';
-import { configNotice, eventNotices, NoticeListener, stateNotices, type Notice } from './notifications';
+import { configNotice, eventNotices, NoticeListener, retentionNotice, stateNotices, type Notice } from './notifications';
 import { applyMigrations } from './schema';
 import { foldState, insertEvents, upsertState } from './writes';
 
@@ -64,6 +65,14 @@ interface WriteRequest {
   stateOnly: boolean;
   resolve(results: AppendResult[]): void;
   reject(err: unknown): void;
+}
+
+/** What one group commit wrote: each request's answers, the state written, the events' sequence numbers and bytes. */
+interface Committed {
+  answers: AppendResult[][];
+  written: StateRecord[];
+  seqs: number[];
+  bytes: number;
 }
 
 interface StateRow {
@@ -175,6 +184,7 @@ export class PgStore implements Store {
     if (this.status !== 'new') throw new Error('store: open() may be called once');
     this.status = 'opening';
     const t0 = performance.now();
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     const pool = new pg.Pool({ connectionString: this.opts.url, max: this.opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // An idle client cut by the server (a restart) is dropped by the pool; without a listener it would crash the process.
     pool.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message }));
@@ -326,38 +336,44 @@ export class PgStore implements Store {
       for (const r of batch) r.reject(unavailable(err));
       return;
     }
-    let answers: AppendResult[][];
-    let written: StateRecord[];
-    let seqs: number[];
-    let bytes: number;
-    try {
-      await client.query('BEGIN');
-      const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
-      let at = 0;
-      answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
-      written = batch.flatMap((r, i) => (r.stateOnly || answers[i].some((a) => !a.duplicate_of && !a.id_conflict) ? r.state : []));
-      await upsertState(client, foldState(written), this.instance, this.leaseMs);
-      seqs = inserted.seqs;
-      bytes = inserted.bytes;
-      const byKind = new Map<string, string[]>();
-      for (const r of written) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.id]);
-      const payloads = [...eventNotices(this.instance, seqs), ...[...byKind].flatMap(([kind, ids]) => stateNotices(this.instance, kind, [...new Set(ids)]))];
-      for (const p of payloads) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, p] });
-      await client.query('COMMIT');
-      client.release();
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(true);
-      this.logger?.warn('store: commit failed', { error: err instanceof Error ? err.message : String(err) });
-      for (const r of batch) r.reject(unavailable(err));
-      return;
+    let done: Committed;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        done = await this.transaction(client, batch);
+        client.release();
+        break;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // Two instances' batches can take the same dedup keys or records in opposite orders: PostgreSQL picks one to abort; it is run again.
+        if ((err as { code?: string }).code === '40P01' && attempt < 3) continue;
+        client.release(true);
+        this.logger?.warn('store: commit failed', { error: err instanceof Error ? err.message : String(err) });
+        for (const r of batch) r.reject(unavailable(err));
+        return;
+      }
     }
+    const { answers, written, seqs, bytes } = done;
     this.events += seqs.length;
     this.bytes += bytes;
     this.rememberLive(written);
     const seconds = (performance.now() - t0) / 1000;
     for (const l of this.fsyncListeners) l(seconds);
     batch.forEach((r, i) => r.resolve(answers[i]));
+  }
+
+  private async transaction(client: pg.PoolClient, batch: readonly WriteRequest[]): Promise<Committed> {
+    await client.query('BEGIN');
+    const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
+    let at = 0;
+    const answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
+    const written = batch.flatMap((r, i) => (r.stateOnly || answers[i].some((a) => !a.duplicate_of && !a.id_conflict) ? r.state : []));
+    await upsertState(client, foldState(written), this.instance, this.leaseMs);
+    const byKind = new Map<string, Set<string>>();
+    for (const r of written) byKind.set(r.kind, (byKind.get(r.kind) ?? new Set()).add(r.id));
+    const payloads = [...eventNotices(this.instance, inserted.seqs), ...[...byKind].flatMap(([kind, ids]) => stateNotices(this.instance, kind, [...ids]))];
+    for (const p of payloads) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, p] });
+    await client.query('COMMIT');
+    return { answers, written, seqs: inserted.seqs, bytes: inserted.bytes };
   }
 
   private rememberLive(records: readonly StateRecord[]): void {
@@ -465,6 +481,10 @@ export class PgStore implements Store {
           this.cfg = row;
           this.tell({ type: 'config' });
         } else if (n.t === 's') this.tell({ type: 'state', kind: n.k, ids: n.ids });
+        else if (n.t === 'r') {
+          this.events = Math.max(0, this.events - n.n);
+          this.bytes = Math.max(0, this.bytes - n.b);
+        }
       })
       .catch((err: unknown) => this.logger?.warn('store: could not follow another instance\'s change', { error: err instanceof Error ? err.message : String(err) }));
   }
@@ -599,6 +619,7 @@ export class PgStore implements Store {
     }
     this.events = Math.max(0, this.events - report.deleted_events);
     this.bytes = Math.max(0, this.bytes - report.bytes_freed);
+    if (report.deleted_events) await this.query('SELECT pg_notify($1, $2)', [CHANNEL, retentionNotice(this.instance, report.deleted_events, report.bytes_freed)]).catch(() => undefined);
     return report;
   }
 
