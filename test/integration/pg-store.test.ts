@@ -175,6 +175,30 @@ describe('PostgreSQL store', () => {
     expect(await b.claim('delivery', 60_000, 10)).toEqual([{ kind: 'delivery', id: 'p1', data: 1 }]);
   });
 
+  it('retention by size deletes the oldest events a few rows per statement until the rest fits, and runs on its timer', async () => {
+    const url = await pg.createDatabase();
+    const s = await opened(url, { retentionBatchRows: 3 });
+    const events = Array.from({ length: 20 }, () => ev({ raw: { pad: 'p'.repeat(500) } }));
+    for (const e of events) await s.appendEvents([e], [{ kind: 'delivery', id: e.id, data: 'done', live: false }]);
+    const before = s.stats().bytes;
+    const each = before / 20;
+    const report = await s.enforceRetention();
+    expect(report).toEqual({ deleted_segments: [], deleted_events: 0, bytes_freed: 0 });
+    await s.setRetention({ max_age_days: null, max_bytes: Math.floor(each * 7.5) });
+    // 7 events fit: the 13 oldest went (more than one batch of 3), with the finished state written with them.
+    const left = (await s.listEvents({ limit: 50 })).items.map((e) => e.id);
+    expect(left).toEqual(events.slice(13).map((e) => e.id).reverse());
+    expect(s.stats()).toMatchObject({ events: 7, bytes: Math.round(each * 7) });
+    expect(await s.getState('delivery', events[12].id)).toBeUndefined();
+    expect(await s.getState('delivery', events[13].id)).toBe('done');
+    await s.close();
+
+    const timed = await opened(url, { retentionIntervalMs: 50 });
+    await timed.updateConfig((d) => void (d.settings.retention = { max_age_days: null, max_bytes: Math.floor(each * 2.5) }));
+    while ((await timed.listEvents({ limit: 50 })).items.length > 2) await sleep(20);
+    expect((await timed.listEvents({ limit: 50 })).items.map((e) => e.id)).toEqual(events.slice(18).map((e) => e.id).reverse());
+  });
+
   it('two instances opening a fresh database at the same moment apply the migrations once', async () => {
     const url = await pg.createDatabase();
     const reports = await Promise.all([store(url).open(), store(url).open(), store(url).open()]);

@@ -50,6 +50,8 @@ export interface PgStoreOptions {
   leaseMs?: number;
   /** Connections in the pool (default 10; exclusive() holds one while its function runs). */
   poolSize?: number;
+  /** Rows per retention statement (default 5,000). */
+  retentionBatchRows?: number;
   /** Config migration list (default: the real one). */
   configMigrations?: readonly Migration[];
 }
@@ -573,7 +575,7 @@ export class PgStore implements Store {
 
   /**
    * Deletes the oldest events (by age, then while over max_bytes), RETENTION_BATCH rows per
-   * statement, then the finished state records written before the last event deleted (a live
+   * statement, then the finished state records written before the oldest event left (a live
    * record's companion stays). No segments here: deleted_segments is always [].
    */
   private async retain(): Promise<RetentionReport> {
@@ -582,9 +584,10 @@ export class PgStore implements Store {
     if (policy.max_age_days === null && policy.max_bytes === null) return report;
     const cutoff = policy.max_age_days === null ? -Infinity : this.now().getTime() - policy.max_age_days * 86_400_000;
     let total = policy.max_bytes === null ? 0 : Number((await this.query<{ b: string }>('SELECT coalesce(sum(bytes), 0) AS b FROM events'))[0].b);
+    const batchRows = this.opts.retentionBatchRows ?? RETENTION_BATCH;
     let after = 0;
     for (;;) {
-      const rows = await this.query<{ seq: string; received_at: string; bytes: number }>('SELECT seq, received_at, bytes FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, RETENTION_BATCH]);
+      const rows = await this.query<{ seq: string; received_at: string; bytes: number }>('SELECT seq, received_at, bytes FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, batchRows]);
       let take = 0;
       for (const r of rows) {
         const old = Date.parse(r.received_at) < cutoff;
@@ -602,19 +605,22 @@ export class PgStore implements Store {
       if (take < rows.length) break;
     }
     if (after > 0) {
+      // State written before the oldest event left goes (it shared the deleted events' commits, as it shares their segments in the file store).
+      const [first] = await this.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM events');
+      const before = first.seq === null ? after + 1 : Number(first.seq);
       for (;;) {
         const [gone] = await this.query<{ n: string }>(
           `WITH d AS (
              DELETE FROM state_records s USING (
-               SELECT f.kind, f.id FROM state_records f WHERE NOT f.live AND f.seq <= $1
+               SELECT f.kind, f.id FROM state_records f WHERE NOT f.live AND f.seq < $1
                  AND NOT (f.companion_of IS NOT NULL AND EXISTS (SELECT 1 FROM state_records h WHERE h.kind = f.companion_of AND h.id = f.id AND h.live))
                LIMIT $2) g
              WHERE s.kind = g.kind AND s.id = g.id RETURNING s.kind, s.id),
            l AS (DELETE FROM state_lookups x USING d WHERE x.kind = d.kind AND x.id = d.id)
            SELECT count(*) AS n FROM d`,
-          [after, RETENTION_BATCH],
+          [before, batchRows],
         );
-        if (Number(gone.n) < RETENTION_BATCH) break;
+        if (Number(gone.n) < batchRows) break;
       }
     }
     this.events = Math.max(0, this.events - report.deleted_events);
