@@ -12,8 +12,10 @@ import { sha256Hex } from './core/secrets';
 import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-link-files';
+import { followOtherInstances } from './other-instances';
 import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
+import { forgetVerifiedKeys } from './server/auth';
 import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
 import { createMetrics } from './server/metrics';
@@ -147,6 +149,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const upgraded = await upgradeStoredDeliveries(store);
   if (upgraded) logger.info('deliveries stored by an earlier version rewritten in the current shape', { upgraded });
   const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
+  await deliveries.start();
   const metrics = createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable });
   const pipeline = createPipeline({
     store, signals, deliveries, bus, now, newId: randomUUID,
@@ -176,6 +179,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     servedUrl: () => baseUrl,
     publicUrlFromEnvironment: opts.publicUrl ?? null,
   };
+  followOtherInstances({ store, bus, hub: deps.hub, signals, deliveries, configChanged: () => forgetVerifiedKeys(deps), logger });
   const koa = createKoaApp(deps);
   const server = createServer(
     // requireHostHeader off: Node would answer a missing Host with a bare 400; the Host check
