@@ -16,10 +16,11 @@ export interface Appliance {
   stop(): Promise<void>;
 }
 
-export async function startAppliance(dataDir: string): Promise<Appliance> {
+/** `databaseUrl`: the PostgreSQL store (dataDir then holds only local files). */
+export async function startAppliance(dataDir: string, opts: { databaseUrl?: string } = {}): Promise<Appliance> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), process.env.BENCH_CLI ?? join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000' },
+    env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000', ...(opts.databaseUrl ? { SWITCHYARD_DATABASE_URL: opts.databaseUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -10,9 +10,12 @@
 //      one's p99 within 20% of the same run with a second healthy destination instead.
 //   5. soak (bench/soak.ts): 1M events, each its own alert, one webhook destination: RSS < 400 MB
 //      through run, stop and restart; disk ≤ 5× the body; restart < 3 s; first page < 100 ms.
+//   6. PostgreSQL (bench/postgres.ts): durable ingest at 32 connections on the file store, on
+//      PostgreSQL with one and with two instances, beside the bound; deliveries per second
+//      with two instances on one database.
 // --quick (CI smoke, under 60 s): shorter runs, growth at 10k only (in 2 MiB segments, so that
 // search goes through sealed segments' sidecars too), soak at 5k events.
-// --only ingest,e2e,growth,dead,soak runs a subset.
+// --only ingest,e2e,growth,dead,soak,postgres runs a subset.
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,11 +25,12 @@ import { BENCH_KEY, ROOT, startAppliance } from './appliance';
 import { startBaseline } from './baseline';
 import { runE2e } from './e2e';
 import { runGrowth } from './growth';
+import { runPostgres } from './postgres';
 import { runSoak, soakTargets } from './soak';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'ingest,e2e,growth,dead,soak').split(','));
+const only = new Set((values.only ?? 'ingest,e2e,growth,dead,soak,postgres').split(','));
 const soakEvents = quick ? 5_000 : 1_000_000;
 const ingestSeconds = quick ? 2 : 10;
 const e2eSeconds = quick ? 5 : 30;
@@ -83,6 +87,7 @@ async function main() {
     const soak = await runSoak(soakEvents);
     rows.push(soak, ...soakTargets(soak));
   }
+  if (only.has('postgres')) rows.push(...(await runPostgres({ seconds: quick ? 2 : 10, deliveries: quick ? 500 : 5_000 })));
   // One table per kind of row (they have different columns).
   const groups = new Map<string, Record<string, unknown>[]>();
   for (const r of rows) {

@@ -1,5 +1,6 @@
-// Entry of the built appliance: `start` (desktop if possible), `serve` (headless) and
-// `login-link` (a fresh one-time UI link for the appliance running on a data directory).
+// Entry of the built appliance: `start` (desktop if possible), `serve` (headless),
+// `login-link` (a fresh one-time UI link for the appliance running on a data directory) and
+// `migrate` (the PostgreSQL store's schema, for deployments that migrate before they roll out).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,8 @@ import { createApp, StartupError, VERSION } from './app';
 import { findElectronRuntime, type ElectronRuntime } from './launcher';
 import { issueLoginLink, LoginLinkError } from './login-link-files';
 import { extractEmbeddedUi } from './server/static-ui';
-import { appOptionsOf, parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
+import { migrateDatabase } from './store';
+import { appOptionsOf, maskedDatabaseUrl, parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
 // The single binary (npm run package) carries its UI inside and has no Electron runtime.
 const singleBinary = sea.isSea();
@@ -25,7 +27,8 @@ async function serve(settings: ServeSettings): Promise<void> {
   const uiDir = singleBinary ? embeddedUiDir(settings.dataDir) : undefined;
   const app = await createApp({ ...appOptionsOf(settings), uiDir });
   const out = process.stdout;
-  out.write(`Switchyard ${VERSION} serving at ${app.url} (data: ${settings.dataDir}, ${app.openReport.events} events)\n`);
+  const where = settings.databaseUrl ? `database: ${maskedDatabaseUrl(settings.databaseUrl)}` : `data: ${settings.dataDir}`;
+  out.write(`Switchyard ${VERSION} serving at ${app.url} (${where}, ${app.openReport.events} events)\n`);
   out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);
   if (settings.publicUrl) out.write(`Links sent out use the public URL ${settings.publicUrl}\n`);
   if (app.initialAdminKey) out.write(`Admin API key, shown this once — store it now: ${app.initialAdminKey}\n`);
@@ -68,6 +71,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'login-link') {
     process.stdout.write(`${issueLoginLink(parseServeArgs(rest).dataDir)}\n`);
+    return;
+  }
+  if (command === 'migrate') {
+    const { databaseUrl } = parseServeArgs(rest);
+    if (!databaseUrl) throw new UsageError('migrate: give the database with --database-url or SWITCHYARD_DATABASE_URL');
+    const applied = await migrateDatabase(databaseUrl);
+    process.stdout.write(applied.length ? `Applied migrations ${applied.join(', ')} to ${maskedDatabaseUrl(databaseUrl)}\n` : `${maskedDatabaseUrl(databaseUrl)} is up to date\n`);
     return;
   }
   if (command !== 'start' && command !== 'serve') throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');

@@ -18,12 +18,14 @@ export interface ServeSettings {
   publicUrl: string | null;
   /** Body limit of the Alertmanager endpoint in bytes; null keeps the default. */
   alertmanagerBodyLimit: number | null;
+  /** postgres://… (--database-url, SWITCHYARD_DATABASE_URL): the PostgreSQL store; null: the file store in dataDir. */
+  databaseUrl: string | null;
 }
 
 /** The appliance options these settings make (one mapping for `serve` and the desktop app). */
-export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl' | 'alertmanagerBodyLimit'> {
+export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl' | 'alertmanagerBodyLimit' | 'databaseUrl'> {
   return {
-    dataDir: s.dataDir, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts, publicUrl: s.publicUrl,
+    dataDir: s.dataDir, databaseUrl: s.databaseUrl, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts, publicUrl: s.publicUrl,
     rateLimit: s.ratePerSecond ? { perSecond: s.ratePerSecond, burst: s.ratePerSecond * 2 } : undefined,
     alertmanagerBodyLimit: s.alertmanagerBodyLimit ?? undefined,
   };
@@ -41,10 +43,11 @@ export class UsageError extends Error {
 /** The flags `serve` takes (the desktop app picks the same ones out of its argv). */
 export const SERVE_FLAGS = {
   host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'public-url': { type: 'string' }, 'alertmanager-body-limit': { type: 'string' },
+  'database-url': { type: 'string' },
 } as const;
 
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeSettings {
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'public-url'?: string; 'alertmanager-body-limit'?: string };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'public-url'?: string; 'alertmanager-body-limit'?: string; 'database-url'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -67,7 +70,30 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ratePerSecond: parseRate(env.SWITCHYARD_RATE_LIMIT),
     publicUrl: publicUrlOf(values['public-url'] !== undefined ? ['--public-url', values['public-url']] : env.SWITCHYARD_PUBLIC_URL ? ['SWITCHYARD_PUBLIC_URL', env.SWITCHYARD_PUBLIC_URL] : null),
     alertmanagerBodyLimit: parseAlertmanagerBodyLimit(values['alertmanager-body-limit'], env.SWITCHYARD_ALERTMANAGER_BODY_LIMIT),
+    databaseUrl: parseDatabaseUrl(values['database-url'], env.SWITCHYARD_DATABASE_URL),
   };
+}
+
+function parseDatabaseUrl(flag: string | undefined, envText: string | undefined): string | null {
+  const text = flag ?? (envText || undefined);
+  if (text === undefined) return null;
+  const name = flag !== undefined ? '--database-url' : 'SWITCHYARD_DATABASE_URL';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${name}: not a URL; write it as postgres://user:password@host:5432/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new UsageError(`${name}: must be a postgres:// URL, not ${url.protocol}//`);
+  if (!url.hostname && !url.searchParams.get('host')) throw new UsageError(`${name}: names no host; write it as postgres://user:password@host:5432/database`);
+  return text;
+}
+
+/** A database URL fit to print: its password masked. */
+export function maskedDatabaseUrl(text: string): string {
+  const url = new URL(text);
+  if (url.password) url.password = '***';
+  return url.toString();
 }
 
 function publicUrlOf(given: [string, string] | null): string | null {
@@ -95,10 +121,12 @@ function parseRate(text: string | undefined): number | null {
   return n;
 }
 
-export const USAGE = `usage: switchyard <start|serve|login-link> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES]
+export const USAGE = `usage: switchyard <start|serve|login-link|migrate> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES] [--database-url URL]
   start       desktop app where the Electron runtime is installed, else the same as serve
   serve       headless: the UI in any browser
   login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
+  migrate     apply the PostgreSQL store's migrations to --database-url and exit (serve applies them too)
+  --database-url  postgres://user:password@host:5432/db: keep everything in PostgreSQL (several instances may share it); default the file store in --data-dir
   --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out
   --alertmanager-body-limit  largest Alertmanager webhook in bytes (default 32 MiB)
-environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT`;
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT, SWITCHYARD_DATABASE_URL`;

@@ -3,6 +3,8 @@
 
 /** The store part: whether it can write. */
 export interface StoreWriteStatus {
+  /** Where the store keeps records: files in the data directory, or PostgreSQL. */
+  backend: 'file' | 'postgres';
   writable: boolean;
   /** The last write error while not writable, else null. */
   error: string | null;

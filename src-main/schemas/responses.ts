@@ -45,7 +45,7 @@ function withFields(title: string, base: Schema, required: Record<string, Schema
 // ---------------------------------------------------------------------------
 // System
 
-const storeState = { writable: bool, error: strOrNull, since: timeOrNull };
+const storeState = { backend: oneOf(['file', 'postgres']), writable: bool, error: strOrNull, since: timeOrNull };
 
 export const healthSchema = record('Health', {
   status: oneOf(['ok', 'store_unwritable']), version: str, uptime_s: num,

@@ -1,4 +1,5 @@
-// Whether the store can write (disk full, data directory not writable, I/O errors), for
+// Whether the store can write (disk full, data directory not writable, I/O errors, the
+// database unreachable), for
 // GET /api/status, /healthz, /metrics and the `status.changed` stream message. The store is
 // watched at its interface: every write the appliance makes through it reports success or
 // failure here, so nothing inside store/ has to know about this. While writes fail, a probe
@@ -26,7 +27,7 @@ export interface StoreHealthOptions {
 }
 
 export class StoreHealth {
-  private current: StoreWriteStatus = { writable: true, error: null, since: null };
+  private current: StoreWriteStatus = { backend: 'file', writable: true, error: null, since: null };
   private target: Store | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
@@ -51,6 +52,7 @@ export class StoreHealth {
    */
   watch(store: Store): Store {
     this.target = store;
+    this.current = { ...this.current, backend: store.backend };
     const observed: Partial<Record<keyof Store, unknown>> = {
       appendEvents: (events: Parameters<Store['appendEvents']>[0], state?: StateRecord[]) =>
         this.observe(store.appendEvents(events, state), (results: AppendResult[]) => results.some((r) => !r.duplicate_of && !r.id_conflict)),
@@ -96,7 +98,7 @@ export class StoreHealth {
   private succeeded(): void {
     if (this.current.writable || this.closed) return;
     const since = this.current.since;
-    this.current = { writable: true, error: null, since: null };
+    this.current = { backend: this.current.backend, writable: true, error: null, since: null };
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = null;
     this.opts.logger.info('store: writes succeed again', { unwritable_since: since });
@@ -108,9 +110,9 @@ export class StoreHealth {
     const error = err.message;
     if (!this.current.writable && this.current.error === error) return;
     const wasWritable = this.current.writable;
-    this.current = { writable: false, error, since: wasWritable ? this.opts.now().toISOString() : this.current.since };
+    this.current = { backend: this.current.backend, writable: false, error, since: wasWritable ? this.opts.now().toISOString() : this.current.since };
     if (wasWritable) {
-      this.opts.logger.error('store: cannot write to the data directory; ingest answers 503 until writes succeed again', { error });
+      this.opts.logger.error(`store: cannot write to ${this.current.backend === 'postgres' ? 'the database' : 'the data directory'}; ingest answers 503 until writes succeed again`, { error });
       this.probeTimer = setInterval(() => this.probe(), this.probeIntervalMs);
       this.probeTimer.unref();
     }

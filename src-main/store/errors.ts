@@ -1,11 +1,14 @@
 // What a store write can fail with: the write queue is full (try again soon), or the disk
-// failed (nothing of the write is acknowledged).
+// or database failed (nothing of the write is acknowledged).
 export class StoreOverloadedError extends Error {
   constructor() { super('write queue is full'); this.name = 'StoreOverloadedError'; }
 }
 export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
+  /** Where the write failed: the data directory's disk (file store) or the database (PostgreSQL store). */
+  readonly where: 'disk' | 'database';
+  constructor(cause: unknown, where: 'disk' | 'database' = 'disk') {
     super(`store write failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StoreUnavailableError';
+    this.where = where;
   }
 }

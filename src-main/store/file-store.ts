@@ -367,6 +367,7 @@ export class FileStore implements Store {
   }
 
   // One process owns the file store: nothing to tell, lock or lease across instances.
+  readonly backend = 'file';
   readonly shared = false;
 
   onChange(): void {}

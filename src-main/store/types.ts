@@ -126,6 +126,8 @@ export type StoreChange =
 export interface Store {
   /** Where the store keeps its files (the file store), or local files beside a database (login links). */
   readonly dataDir: string;
+  /** Where records live: files in dataDir, or a PostgreSQL database. */
+  readonly backend: 'file' | 'postgres';
   /** Whether other instances may share this store (PostgreSQL); false for the file store. */
   readonly shared: boolean;
   /** Told of what other instances commit, within about a second. */

@@ -79,7 +79,7 @@ describe('disk faults', () => {
     phase = 'outage';
     disk.fail('ENOSPC');
     const down = await live.waitFor((m) => m.type === 'status.changed' && m.data.store.writable === false);
-    expect(down.data).toEqual({ store: { writable: false, error: expect.stringContaining('ENOSPC: no space left on device'), since: expect.any(String) }, version: expect.any(String), uptime_s: expect.any(Number) });
+    expect(down.data).toEqual({ store: { backend: 'file', writable: false, error: expect.stringContaining('ENOSPC: no space left on device'), since: expect.any(String) }, version: expect.any(String), uptime_s: expect.any(Number) });
     expect(Number.isNaN(Date.parse(down.data.store.since))).toBe(false);
     expect((await otherLive.waitFor((m) => m.type === 'status.changed')).data.store).toEqual(down.data.store);
     await until(() => (answers.filter((a) => a.phase === 'outage' && a.status === 503).length >= 20 ? true : undefined), 20_000, '20 answers 503 during the outage');
@@ -88,7 +88,7 @@ describe('disk faults', () => {
     const status = await h.http('GET', '/api/status');
     expect(status.status).toBe(200);
     // The error is the latest one (a write or an fsync that failed); the outage began at `since`.
-    expect(status.json.store).toEqual({ writable: false, error: expect.stringContaining('ENOSPC: no space left on device'), since: down.data.store.since });
+    expect(status.json.store).toEqual({ backend: 'file', writable: false, error: expect.stringContaining('ENOSPC: no space left on device'), since: down.data.store.since });
     const health = await h.http('GET', '/healthz', { key: null });
     expect(health.status).toBe(503);
     expect(health.json).toMatchObject({ status: 'store_unwritable', errors: [expect.stringMatching(/^store: cannot write to the data directory since .*ENOSPC/)], store: { writable: false, since: down.data.store.since } });
@@ -106,7 +106,7 @@ describe('disk faults', () => {
     phase = 'after';
     disk.recover();
     const up = await live.waitFor((m) => m.type === 'status.changed' && m.data.store.writable === true);
-    expect(up.data.store).toEqual({ writable: true, error: null, since: null });
+    expect(up.data.store).toEqual({ backend: 'file', writable: true, error: null, since: null });
     await until(() => (answers.filter((a) => a.phase === 'after' && a.status === 202).length >= 50 ? true : undefined), 20_000, '50 acknowledged after recovery');
     await clients.stop();
     expect((await h.http('GET', '/healthz', { key: null })).status).toBe(200);
@@ -158,7 +158,7 @@ describe('disk faults', () => {
 
       disk.recover();
       const up = await live.waitFor((m) => m.type === 'status.changed' && m.data.store.writable === true, 4 * STORE_PROBE_INTERVAL_MS);
-      expect(up.data.store).toEqual({ writable: true, error: null, since: null });
+      expect(up.data.store).toEqual({ backend: 'file', writable: true, error: null, since: null });
       expect(live.messages.filter((m) => m.type === 'status.changed').map((m) => m.data.store.writable)).toEqual([false, true]);
       const accepted = await h.http('POST', '/v1/ingest/generic', { body: { title: `after ${fault}` } });
       expect(accepted.status).toBe(202);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { findElectronRuntime } from '../../src-main/launcher';
 import { ALERTMANAGER_BODY_LIMIT_MAX, ALERTMANAGER_BODY_LIMIT_MIN } from '../../src-main/limits';
-import { appOptionsOf, defaultDataDir, parseServeArgs, UsageError } from '../../src-main/settings-env';
+import { appOptionsOf, defaultDataDir, maskedDatabaseUrl, parseServeArgs, UsageError } from '../../src-main/settings-env';
 
 describe('serve settings', () => {
   it('defaults to 127.0.0.1:8080 and the user data folder', () => {
-    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null, alertmanagerBodyLimit: null });
+    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null });
   });
   it('takes SWITCHYARD_* variables, and flags over them', () => {
     const env = { SWITCHYARD_HOST: '0.0.0.0', SWITCHYARD_PORT: '9000', SWITCHYARD_DATA_DIR: '/d', SWITCHYARD_API_KEY: 'k', SWITCHYARD_ALLOWED_HOSTS: 'a.lan, b.lan', SWITCHYARD_RATE_LIMIT: '50' };
-    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null, alertmanagerBodyLimit: null });
+    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null });
     expect(() => parseServeArgs([], { SWITCHYARD_RATE_LIMIT: 'lots' })).toThrow(/SWITCHYARD_RATE_LIMIT/);
     expect(parseServeArgs(['--host', '::1', '--port', '0', '--data-dir', '/e'], env)).toMatchObject({ host: '::1', port: 0, dataDir: '/e' });
   });
@@ -28,6 +28,14 @@ describe('serve settings', () => {
     expect(() => parseServeArgs(['--alertmanager-body-limit', '32MB'], {})).toThrow(/^--alertmanager-body-limit: "32MB" is not a number of bytes/);
     expect(() => parseServeArgs([], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: String(ALERTMANAGER_BODY_LIMIT_MIN - 1) })).toThrow(UsageError);
     expect(() => parseServeArgs([], { SWITCHYARD_ALERTMANAGER_BODY_LIMIT: String(ALERTMANAGER_BODY_LIMIT_MAX + 1) })).toThrow(/^SWITCHYARD_ALERTMANAGER_BODY_LIMIT: /);
+  });
+  it('takes the database URL from --database-url over SWITCHYARD_DATABASE_URL, refuses what is not a postgres URL, and masks its password when shown', () => {
+    const env = { SWITCHYARD_DATABASE_URL: 'postgres://sy:secret@db.lan:5432/switchyard' };
+    expect(parseServeArgs([], env).databaseUrl).toBe('postgres://sy:secret@db.lan:5432/switchyard');
+    expect(appOptionsOf(parseServeArgs(['--database-url', 'postgresql://127.0.0.1/other'], env)).databaseUrl).toBe('postgresql://127.0.0.1/other');
+    expect(() => parseServeArgs(['--database-url', 'mysql://db/x'], {})).toThrow(new UsageError('--database-url: must be a postgres:// URL, not mysql://'));
+    expect(() => parseServeArgs([], { SWITCHYARD_DATABASE_URL: 'db.lan:5432' })).toThrow(/^SWITCHYARD_DATABASE_URL: /);
+    expect(maskedDatabaseUrl(env.SWITCHYARD_DATABASE_URL)).toBe('postgres://sy:***@db.lan:5432/switchyard');
   });
   it('rejects bad ports and unknown flags with a usage error', () => {
     expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(UsageError);

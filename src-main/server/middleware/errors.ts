@@ -27,7 +27,12 @@ export function errorAnswer(err: unknown): { status: number; errors: string[]; h
   }
   const retry = { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) };
   if (err instanceof StoreOverloadedError) return { status: 503, errors: ['store: the write queue is full; retry shortly'], headers: retry };
-  if (err instanceof StoreUnavailableError) return { status: 503, errors: ['store: the change could not be written to disk; check free space and permissions of the data directory, then retry'], headers: retry };
+  if (err instanceof StoreUnavailableError) {
+    const fix = err.where === 'database'
+      ? 'store: the change could not be written to the database; check that PostgreSQL is running and reachable, then retry'
+      : 'store: the change could not be written to disk; check free space and permissions of the data directory, then retry';
+    return { status: 503, errors: [fix], headers: retry };
+  }
   // Errors raised by Koa itself or its helpers (ctx.throw) carry an expose flag and a status.
   const e = err as { status?: number; expose?: boolean; message?: string };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return { status: e.status, errors: [`request: ${e.message}`], headers: {} };

@@ -11,7 +11,7 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
   return [
     {
       method: 'get', path: '/healthz', summary: 'Liveness and store status', tag: 'system', auth: 'public',
-      responses: { '200': '{status: "ok", version, uptime_s, store: {events, queue_depth, segments, bytes, writable: true, error: null, since: null}}', '503': 'the store cannot write: {status: "store_unwritable", errors, …, store: {…, writable: false, error, since}}' }, returns: R.healthSchema,
+      responses: { '200': '{status: "ok", version, uptime_s, store: {events, queue_depth, segments, bytes, backend: "file"|"postgres", writable: true, error: null, since: null}}', '503': 'the store cannot write (disk, or the database unreachable): {status: "store_unwritable", errors, …, store: {…, writable: false, error, since}}' }, returns: R.healthSchema,
       handler: (ctx) => {
         const s = deps.store.stats();
         const { store: w, version, uptime_s } = deps.health.appliance();
@@ -21,7 +21,8 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
           ctx.body = { status: 'ok', ...base };
         } else {
           ctx.status = 503;
-          ctx.body = { status: 'store_unwritable', errors: [`store: cannot write to the data directory since ${w.since}: ${w.error}`], ...base };
+          const where = w.backend === 'postgres' ? 'the database' : 'the data directory';
+          ctx.body = { status: 'store_unwritable', errors: [`store: cannot write to ${where} since ${w.since}: ${w.error}`], ...base };
         }
       },
     },

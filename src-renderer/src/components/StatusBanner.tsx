@@ -13,11 +13,13 @@ export function StatusBanner() {
   useStream('ready', () => void status.reload());
   const store = status.data?.store;
   if (!store || store.writable) return null;
+  const fix = store.backend === 'postgres'
+    ? 'Check that the PostgreSQL server is running and reachable'
+    : "Free disk space or fix the data directory's permissions";
   return (
     <div className="status-banner" role="alert">
-      <strong>The store cannot write</strong> (since <Time at={store.since} />): {store.error ?? 'unknown error'}.{' '}
-      New events are refused with 503 until it recovers; nothing already accepted is lost. Free disk space or fix the data
-      directory's permissions — this clears by itself once a write succeeds.
+      <strong>{store.backend === 'postgres' ? 'The database cannot be reached' : 'The store cannot write'}</strong> (since <Time at={store.since} />): {store.error ?? 'unknown error'}.{' '}
+      New events are refused with 503 until it recovers; nothing already accepted is lost. {fix} — this clears by itself once a write succeeds.
     </div>
   );
 }
