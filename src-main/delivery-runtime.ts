@@ -156,10 +156,12 @@ export class DeliveryRuntime {
   }
 
   private async claimPending(): Promise<void> {
+    // One process takes everything in one pass (its store hands each record out once).
+    const batch = this.store.shared ? DELIVERY_CLAIM_BATCH : Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const claimed = await this.store.claim('delivery', this.leaseMs, DELIVERY_CLAIM_BATCH);
+      const claimed = await this.store.claim('delivery', this.leaseMs, batch);
       this.engine.load(claimed.map((r) => r.data as Delivery));
-      if (claimed.length < DELIVERY_CLAIM_BATCH) return;
+      if (claimed.length < batch) return;
     }
   }
 
