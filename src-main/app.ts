@@ -27,6 +27,7 @@ import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from '
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
 import { createPgStore, createStore, type StoreFs } from './store';
+import { withKeyedQueue } from './store/keyed-queue';
 import type { OpenReport, Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -128,7 +129,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const startedAt = Date.now();
   // Every write below goes through the watched store, so a failing disk shows in /api/status.
   const health = new StoreHealth({ bus, logger, now, version: VERSION, startedAt });
-  const store = health.watch(opened);
+  const store = withKeyedQueue(health.watch(opened));
   const defaultOrg = await store.updateConfig((d) => ops.ensureDefaultOrg(d, now()));
   let initialAdminKey: string | null = null;
   if (!opts.apiKey && store.config().keys.length === 0) {
