@@ -5,14 +5,11 @@
 // whole segments. A text search reads each sealed segment's search sidecar (event-search.ts),
 // built in the background after the segment is compressed.
 import { join } from 'node:path';
-import { ValidationError } from '../core/errors';
 import type { ConfigData } from '../core/config-data';
 import type { EventSummary, NormalizedEvent } from '../core/types';
 import {
   INDEX_SNAPSHOT_EVERY_RECORDS,
   INDEX_SNAPSHOT_MIN_INTERVAL_MS,
-  PAGE_SIZE_DEFAULT,
-  PAGE_SIZE_MAX,
   RETENTION_INTERVAL_MS,
   SEARCH_PAGE_BUDGET_MS,
   WRITE_QUEUE_MAX,
@@ -22,6 +19,8 @@ import { EventIndex } from './event-index';
 import { searchEvents, type SearchProgress } from './event-search';
 import { SearchSidecars } from './search-sidecars';
 import { needleOf } from './search-text';
+import { decodeCursor, encodeCursor, pageLimit } from './event-cursor';
+import { joinPatch } from './state-patch';
 import { encodeSnapshot, readSnapshot, removeSnapshot, tailHash, writeSnapshot, type CoveredSegment, type Snapshot } from './index-snapshot';
 import { eventMigrations, latestVersion, migrateEventRecord, type Migration } from './migrations';
 import { SegmentLog, type ScanReport } from './segment-log';
@@ -67,21 +66,6 @@ function stateLine(r: StateRecord): StateLine {
 /** The state record a log line holds. */
 function stateOf(line: Record<string, unknown>): StateRecord {
   return { kind: line.kind as string, id: line.id as string, data: line.data, live: line.live !== false, ...(line.cold === true ? { cold: true } : {}), ...(typeof line.companion_of === 'string' ? { companionOf: line.companion_of } : {}), ...(typeof line.append_to === 'string' ? { appendTo: line.append_to } : {}), ...(isKeys(line.keys) ? { keys: line.keys } : {}) };
-}
-
-/** A patch's data with its array at `path` (dot-separated) appended to the full version's. */
-function joinPatch(base: unknown, patch: unknown, path: string): unknown {
-  const keys = path.split('.');
-  const out = { ...(patch as Record<string, unknown>) };
-  let into = out;
-  let from = base as Record<string, unknown> | undefined;
-  for (const k of keys.slice(0, -1)) {
-    into = into[k] = { ...(into[k] as Record<string, unknown>) };
-    from = from?.[k] as Record<string, unknown> | undefined;
-  }
-  const last = keys[keys.length - 1];
-  into[last] = [...((from?.[last] as unknown[]) ?? []), ...((into[last] as unknown[]) ?? [])];
-  return out;
 }
 
 function isKeys(v: unknown): v is StateKeys {
@@ -133,22 +117,6 @@ interface PendingClaim {
 
 const EVENTS_DIR = 'events';
 const CONFIG_FILE = 'config.json';
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string, max: number): number {
-  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const seq = m ? Number(m[1]) : NaN;
-  if (!Number.isSafeInteger(seq) || seq > max) throw new ValidationError(['cursor: not a cursor from this list']);
-  return seq;
-}
-
-function pageLimit(limit: number): number {
-  if (!Number.isFinite(limit)) return PAGE_SIZE_DEFAULT;
-  return Math.min(PAGE_SIZE_MAX, Math.max(1, Math.floor(limit)));
-}
 
 const REQUIRED_STRINGS = ['id', 'organization', 'source', 'source_name', 'title', 'received_at'] as const;
 
