@@ -117,6 +117,7 @@ function unavailable(err: unknown): Error {
 export class PgStore implements Store {
   readonly dataDir: string;
   readonly shared = true;
+  readonly backend = 'postgres' as const;
   private readonly opts: PgStoreOptions;
   private readonly instance = randomUUID();
   private readonly writeQueueMax: number;
