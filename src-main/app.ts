@@ -115,7 +115,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger();
   const now = opts.now ?? (() => new Date());
   const opened = opts.databaseUrl
-    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now })
+    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now, ...(opts.delivery?.leaseMs ? { leaseMs: opts.delivery.leaseMs } : {}) })
     : createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
   let openReport: OpenReport;
   try {
