@@ -110,6 +110,22 @@ describe('PostgreSQL store', () => {
     expect(ownChanges).toEqual([{ type: 'config' }]);
   });
 
+  it('two instances appending the same dedup keys at once (in opposite orders): each key is stored once and every request names it', async () => {
+    const url = await pg.createDatabase();
+    const [a, b] = [await opened(url), await opened(url)];
+    const keys = Array.from({ length: 40 }, (_, n) => `k${n}`);
+    const batch = (order: string[]) => order.map((k) => ev({ dedup_key: k }));
+    const rounds = await Promise.all([
+      ...Array.from({ length: 5 }, () => a.appendEvents(batch(keys))),
+      ...Array.from({ length: 5 }, () => b.appendEvents(batch([...keys].reverse()))),
+    ]);
+    const stored = new Map<string, string>();
+    for (const r of rounds.flat()) if (!r.duplicate_of) stored.set(r.id, r.id);
+    expect(stored.size).toBe(keys.length);
+    for (const r of rounds.flat()) expect(stored.has(r.duplicate_of ?? r.id)).toBe(true);
+    for (const k of keys) expect(stored.has((await a.duplicateOf('org-1', k))!)).toBe(true);
+  });
+
   it('exclusive() runs one section at a time across instances for overlapping keys, whatever their order', async () => {
     const url = await pg.createDatabase();
     const [a, b] = [await opened(url), await opened(url)];
@@ -157,6 +173,30 @@ describe('PostgreSQL store', () => {
     // a stops: what it held is free at once.
     await a.close();
     expect(await b.claim('delivery', 60_000, 10)).toEqual([{ kind: 'delivery', id: 'p1', data: 1 }]);
+  });
+
+  it('retention by size deletes the oldest events a few rows per statement until the rest fits, and runs on its timer', async () => {
+    const url = await pg.createDatabase();
+    const s = await opened(url, { retentionBatchRows: 3 });
+    const events = Array.from({ length: 20 }, () => ev({ raw: { pad: 'p'.repeat(500) } }));
+    for (const e of events) await s.appendEvents([e], [{ kind: 'delivery', id: e.id, data: 'done', live: false }]);
+    const before = s.stats().bytes;
+    const each = before / 20;
+    const report = await s.enforceRetention();
+    expect(report).toEqual({ deleted_segments: [], deleted_events: 0, bytes_freed: 0 });
+    await s.setRetention({ max_age_days: null, max_bytes: Math.floor(each * 7.5) });
+    // 7 events fit: the 13 oldest went (more than one batch of 3), with the finished state written with them.
+    const left = (await s.listEvents({ limit: 50 })).items.map((e) => e.id);
+    expect(left).toEqual(events.slice(13).map((e) => e.id).reverse());
+    expect(s.stats()).toMatchObject({ events: 7, bytes: Math.round(each * 7) });
+    expect(await s.getState('delivery', events[12].id)).toBeUndefined();
+    expect(await s.getState('delivery', events[13].id)).toBe('done');
+    await s.close();
+
+    const timed = await opened(url, { retentionIntervalMs: 50 });
+    await timed.updateConfig((d) => void (d.settings.retention = { max_age_days: null, max_bytes: Math.floor(each * 2.5) }));
+    while ((await timed.listEvents({ limit: 50 })).items.length > 2) await sleep(20);
+    expect((await timed.listEvents({ limit: 50 })).items.map((e) => e.id)).toEqual(events.slice(18).map((e) => e.id).reverse());
   });
 
   it('two instances opening a fresh database at the same moment apply the migrations once', async () => {

@@ -9,7 +9,9 @@ export type Notice =
   /** Events by sequence number ranges [from, to]. */
   | { i: string; t: 'e'; r: [number, number][] }
   | { i: string; t: 's'; k: string; ids: string[] }
-  | { i: string; t: 'c'; v: number };
+  | { i: string; t: 'c'; v: number }
+  /** Retention deleted this many events (the others' counts follow). */
+  | { i: string; t: 'r'; n: number; b: number };
 
 /** Below NOTIFY's 8000-byte limit, with room for the envelope. */
 const PAYLOAD_MAX = 7000;
@@ -53,6 +55,10 @@ export function stateNotices(instance: string, kind: string, ids: readonly strin
   return chunked(ids, (part) => JSON.stringify({ i: instance, t: 's', k: kind, ids: part } satisfies Notice));
 }
 
+export function retentionNotice(instance: string, events: number, bytes: number): string {
+  return JSON.stringify({ i: instance, t: 'r', n: events, b: bytes } satisfies Notice);
+}
+
 export function configNotice(instance: string, version: number): string {
   return JSON.stringify({ i: instance, t: 'c', v: version } satisfies Notice);
 }
@@ -67,15 +73,14 @@ export class NoticeListener {
   private retry: NodeJS.Timeout | null = null;
 
   private connectedOnce = false;
+  /** Told once per outage, not on every retry. */
+  private warned = false;
 
   /** onReconnect: notices sent while the connection was down are lost; the owner catches up (reloads config). */
   constructor(private readonly opts: { url: string; instance: string; onNotice: (n: Notice) => void; onReconnect?: () => void; logger?: Logger; retryMs?: number }) {}
 
   /** Connects and listens; fails when the first connection does. */
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.opts.url });
-    await client.connect();
-    await client.end();
     await this.connect();
   }
 
@@ -89,7 +94,8 @@ export class NoticeListener {
       if (this.client === client) this.client = null;
       client.end().catch(() => undefined);
       if (!this.stopped) {
-        this.opts.logger?.warn('store: lost the notification connection; reconnecting', { error: err?.message });
+        if (!this.warned) this.opts.logger?.warn('store: lost the notification connection; reconnecting', { error: err?.message });
+        this.warned = true;
         this.scheduleRetry();
       }
     };
@@ -109,6 +115,7 @@ export class NoticeListener {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.client = client;
+      this.warned = false;
       if (this.connectedOnce) this.opts.onReconnect?.();
       this.connectedOnce = true;
     } catch (err) {

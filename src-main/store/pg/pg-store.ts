@@ -3,6 +3,7 @@
 // committed: requests arriving while a transaction is in flight go together into the next.
 // Every database failure surfaces as StoreUnavailableError; the pool connects again by itself.
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { ValidationError } from '../../core/errors';
 import type { ConfigData } from '../../core/config-data';
@@ -30,7 +31,7 @@ import {
   type StoreStats,
 } from '../types';
 import { CHANNEL, prepareConfig, readConfig, updateConfigRow, type ConfigRow } from './config-row';
-import { configNotice, eventNotices, NoticeListener, stateNotices, type Notice } from './notifications';
+import { configNotice, eventNotices, NoticeListener, retentionNotice, stateNotices, type Notice } from './notifications';
 import { applyMigrations } from './schema';
 import { foldState, insertEvents, upsertState } from './writes';
 
@@ -49,6 +50,8 @@ export interface PgStoreOptions {
   leaseMs?: number;
   /** Connections in the pool (default 10; exclusive() holds one while its function runs). */
   poolSize?: number;
+  /** Rows per retention statement (default 5,000). */
+  retentionBatchRows?: number;
   /** Config migration list (default: the real one). */
   configMigrations?: readonly Migration[];
 }
@@ -64,6 +67,14 @@ interface WriteRequest {
   stateOnly: boolean;
   resolve(results: AppendResult[]): void;
   reject(err: unknown): void;
+}
+
+/** What one group commit wrote: each request's answers, the state written, the events' sequence numbers and bytes. */
+interface Committed {
+  answers: AppendResult[][];
+  written: StateRecord[];
+  seqs: number[];
+  bytes: number;
 }
 
 interface StateRow {
@@ -176,6 +187,7 @@ export class PgStore implements Store {
     if (this.status !== 'new') throw new Error('store: open() may be called once');
     this.status = 'opening';
     const t0 = performance.now();
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     const pool = new pg.Pool({ connectionString: this.opts.url, max: this.opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // An idle client cut by the server (a restart) is dropped by the pool; without a listener it would crash the process.
     pool.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message }));
@@ -329,38 +341,44 @@ export class PgStore implements Store {
       for (const r of batch) r.reject(unavailable(err));
       return;
     }
-    let answers: AppendResult[][];
-    let written: StateRecord[];
-    let seqs: number[];
-    let bytes: number;
-    try {
-      await client.query('BEGIN');
-      const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
-      let at = 0;
-      answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
-      written = batch.flatMap((r, i) => (r.stateOnly || answers[i].some((a) => !a.duplicate_of && !a.id_conflict) ? r.state : []));
-      await upsertState(client, foldState(written), this.instance, this.leaseMs);
-      seqs = inserted.seqs;
-      bytes = inserted.bytes;
-      const byKind = new Map<string, string[]>();
-      for (const r of written) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.id]);
-      const payloads = [...eventNotices(this.instance, seqs), ...[...byKind].flatMap(([kind, ids]) => stateNotices(this.instance, kind, [...new Set(ids)]))];
-      for (const p of payloads) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, p] });
-      await client.query('COMMIT');
-      client.release();
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(true);
-      this.logger?.warn('store: commit failed', { error: err instanceof Error ? err.message : String(err) });
-      for (const r of batch) r.reject(unavailable(err));
-      return;
+    let done: Committed;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        done = await this.transaction(client, batch);
+        client.release();
+        break;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // Two instances' batches can take the same dedup keys or records in opposite orders: PostgreSQL picks one to abort; it is run again.
+        if ((err as { code?: string }).code === '40P01' && attempt < 3) continue;
+        client.release(true);
+        this.logger?.warn('store: commit failed', { error: err instanceof Error ? err.message : String(err) });
+        for (const r of batch) r.reject(unavailable(err));
+        return;
+      }
     }
+    const { answers, written, seqs, bytes } = done;
     this.events += seqs.length;
     this.bytes += bytes;
     this.rememberLive(written);
     const seconds = (performance.now() - t0) / 1000;
     for (const l of this.fsyncListeners) l(seconds);
     batch.forEach((r, i) => r.resolve(answers[i]));
+  }
+
+  private async transaction(client: pg.PoolClient, batch: readonly WriteRequest[]): Promise<Committed> {
+    await client.query('BEGIN');
+    const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
+    let at = 0;
+    const answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
+    const written = batch.flatMap((r, i) => (r.stateOnly || answers[i].some((a) => !a.duplicate_of && !a.id_conflict) ? r.state : []));
+    await upsertState(client, foldState(written), this.instance, this.leaseMs);
+    const byKind = new Map<string, Set<string>>();
+    for (const r of written) byKind.set(r.kind, (byKind.get(r.kind) ?? new Set()).add(r.id));
+    const payloads = [...eventNotices(this.instance, inserted.seqs), ...[...byKind].flatMap(([kind, ids]) => stateNotices(this.instance, kind, [...ids]))];
+    for (const p of payloads) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, p] });
+    await client.query('COMMIT');
+    return { answers, written, seqs: inserted.seqs, bytes: inserted.bytes };
   }
 
   private rememberLive(records: readonly StateRecord[]): void {
@@ -468,6 +486,10 @@ export class PgStore implements Store {
           this.cfg = row;
           this.tell({ type: 'config' });
         } else if (n.t === 's') this.tell({ type: 'state', kind: n.k, ids: n.ids });
+        else if (n.t === 'r') {
+          this.events = Math.max(0, this.events - n.n);
+          this.bytes = Math.max(0, this.bytes - n.b);
+        }
       })
       .catch((err: unknown) => this.logger?.warn('store: could not follow another instance\'s change', { error: err instanceof Error ? err.message : String(err) }));
   }
@@ -556,7 +578,7 @@ export class PgStore implements Store {
 
   /**
    * Deletes the oldest events (by age, then while over max_bytes), RETENTION_BATCH rows per
-   * statement, then the finished state records written before the last event deleted (a live
+   * statement, then the finished state records written before the oldest event left (a live
    * record's companion stays). No segments here: deleted_segments is always [].
    */
   private async retain(): Promise<RetentionReport> {
@@ -565,9 +587,10 @@ export class PgStore implements Store {
     if (policy.max_age_days === null && policy.max_bytes === null) return report;
     const cutoff = policy.max_age_days === null ? -Infinity : this.now().getTime() - policy.max_age_days * 86_400_000;
     let total = policy.max_bytes === null ? 0 : Number((await this.query<{ b: string }>('SELECT coalesce(sum(bytes), 0) AS b FROM events'))[0].b);
+    const batchRows = this.opts.retentionBatchRows ?? RETENTION_BATCH;
     let after = 0;
     for (;;) {
-      const rows = await this.query<{ seq: string; received_at: string; bytes: number }>('SELECT seq, received_at, bytes FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, RETENTION_BATCH]);
+      const rows = await this.query<{ seq: string; received_at: string; bytes: number }>('SELECT seq, received_at, bytes FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, batchRows]);
       let take = 0;
       for (const r of rows) {
         const old = Date.parse(r.received_at) < cutoff;
@@ -585,23 +608,27 @@ export class PgStore implements Store {
       if (take < rows.length) break;
     }
     if (after > 0) {
+      // State written before the oldest event left goes (it shared the deleted events' commits, as it shares their segments in the file store).
+      const [first] = await this.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM events');
+      const before = first.seq === null ? after + 1 : Number(first.seq);
       for (;;) {
         const [gone] = await this.query<{ n: string }>(
           `WITH d AS (
              DELETE FROM state_records s USING (
-               SELECT f.kind, f.id FROM state_records f WHERE NOT f.live AND f.seq <= $1
+               SELECT f.kind, f.id FROM state_records f WHERE NOT f.live AND f.seq < $1
                  AND NOT (f.companion_of IS NOT NULL AND EXISTS (SELECT 1 FROM state_records h WHERE h.kind = f.companion_of AND h.id = f.id AND h.live))
                LIMIT $2) g
              WHERE s.kind = g.kind AND s.id = g.id RETURNING s.kind, s.id),
            l AS (DELETE FROM state_lookups x USING d WHERE x.kind = d.kind AND x.id = d.id)
            SELECT count(*) AS n FROM d`,
-          [after, RETENTION_BATCH],
+          [before, batchRows],
         );
-        if (Number(gone.n) < RETENTION_BATCH) break;
+        if (Number(gone.n) < batchRows) break;
       }
     }
     this.events = Math.max(0, this.events - report.deleted_events);
     this.bytes = Math.max(0, this.bytes - report.bytes_freed);
+    if (report.deleted_events) await this.query('SELECT pg_notify($1, $2)', [CHANNEL, retentionNotice(this.instance, report.deleted_events, report.bytes_freed)]).catch(() => undefined);
     return report;
   }
 

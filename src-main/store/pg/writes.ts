@@ -83,7 +83,7 @@ interface FoldedRow {
   lookups: Set<string>;
 }
 
-/** Folds records in write order: the last of each (kind, id) wins, keeping keys, lookups and a patch's base. */
+/** Folds records in write order: the last of each (kind, id) wins, keeping keys, lookups and a patch's base; rows in order of first write. */
 export function foldState(records: readonly StateRecord[]): FoldedRow[] {
   const rows = new Map<string, FoldedRow>();
   for (const r of records) {
@@ -97,8 +97,7 @@ export function foldState(records: readonly StateRecord[]): FoldedRow[] {
       keys: r.keys ?? prev?.keys ?? null, lookups: prev?.lookups ?? new Set(),
     };
     for (const v of r.keys?.lookup ?? []) row.lookups.add(v);
-    // Re-inserted so the map's order is the order of the last write.
-    rows.delete(k);
+    // Kept at the place of its first write: a new record's list order is that of its first write.
     rows.set(k, row);
   }
   return [...rows.values()];
