@@ -12,8 +12,10 @@ import { sha256Hex } from './core/secrets';
 import { ALERTMANAGER_BODY_LIMIT_BYTES, CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, HEADER_BYTES_MAX, RATE_BURST, RATE_PER_SECOND, REQUEST_TIMEOUT_MS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-link-files';
+import { followOtherInstances } from './other-instances';
 import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
+import { forgetVerifiedKeys } from './server/auth';
 import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
 import { createMetrics } from './server/metrics';
@@ -25,6 +27,7 @@ import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from '
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
 import { createPgStore, createStore, type StoreFs } from './store';
+import { withKeyedQueue } from './store/keyed-queue';
 import type { OpenReport, Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -112,7 +115,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger();
   const now = opts.now ?? (() => new Date());
   const opened = opts.databaseUrl
-    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now })
+    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now, ...(opts.delivery?.leaseMs ? { leaseMs: opts.delivery.leaseMs } : {}) })
     : createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
   let openReport: OpenReport;
   try {
@@ -126,7 +129,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const startedAt = Date.now();
   // Every write below goes through the watched store, so a failing disk shows in /api/status.
   const health = new StoreHealth({ bus, logger, now, version: VERSION, startedAt });
-  const store = health.watch(opened);
+  const store = withKeyedQueue(health.watch(opened));
   const defaultOrg = await store.updateConfig((d) => ops.ensureDefaultOrg(d, now()));
   let initialAdminKey: string | null = null;
   if (!opts.apiKey && store.config().keys.length === 0) {
@@ -147,6 +150,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const upgraded = await upgradeStoredDeliveries(store);
   if (upgraded) logger.info('deliveries stored by an earlier version rewritten in the current shape', { upgraded });
   const deliveries = new DeliveryRuntime(store, bus, logger, now, linkBaseUrl, opts.delivery);
+  await deliveries.start();
   const metrics = createMetrics(store, { defaultMetrics: true, storeWritable: () => health.status().writable });
   const pipeline = createPipeline({
     store, signals, deliveries, bus, now, newId: randomUUID,
@@ -176,6 +180,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     servedUrl: () => baseUrl,
     publicUrlFromEnvironment: opts.publicUrl ?? null,
   };
+  followOtherInstances({ store, bus, hub: deps.hub, signals, deliveries, configChanged: () => forgetVerifiedKeys(deps), logger });
   const koa = createKoaApp(deps);
   const server = createServer(
     // requireHostHeader off: Node would answer a missing Host with a bare 400; the Host check

@@ -8,13 +8,13 @@ import type { Alert } from './core/signals/types';
 import * as tx from './core/transform/config-ops';
 import type { NormalizedEvent } from './core/types';
 import { APPLIANCE_ADDRESS_POLICY } from './delivery/address-check';
-import { CircuitBreakers, type CircuitOptions } from './delivery/circuit-breaker';
+import { CircuitBreakers, type CircuitOptions, type CircuitSnapshot } from './delivery/circuit-breaker';
 import { DeliveryEngine, owedRecords, upgradedRecords, type Attempt, type Delivery, type DeliveryFilter, type Owed } from './delivery/engine';
 import { createSender, type Sender } from './delivery/http-sender';
 import { createMailer, FailureNotifier, type Mailer, type SmtpSettings } from './delivery/mailer';
 import { renderPayload } from './delivery/payloads';
 import { retryPolicy, type RetryPolicy } from './delivery/retry-policy';
-import { DELIVERY_DRAIN_MS, PAGE_SIZE_MAX } from './limits';
+import { DELIVERY_CLAIM_BATCH, DELIVERY_DRAIN_MS, DELIVERY_LEASE_MS, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
 import { NotificationCenter, notificationRecord, type Notification } from './notifications';
 import type { StateRecord, Store } from './store/types';
@@ -32,6 +32,8 @@ export interface DeliveryOptions {
   drainMs?: number;
   /** Name resolution for outgoing requests (default dns.lookup); tests stub it. The address check always wraps it. */
   lookup?: LookupFunction;
+  /** Instances sharing a database: how long this one holds its pending deliveries unrenewed (default DELIVERY_LEASE_MS). */
+  leaseMs?: number;
 }
 
 /** What one event owes: deliveries to send and bell notifications to ring. */
@@ -69,6 +71,16 @@ export async function upgradeStoredDeliveries(store: Store): Promise<number> {
   return upgraded.length;
 }
 
+/** A destination's circuit as instances sharing a database see it: live while not closed. */
+function circuitRecord(destinationId: string, snapshot: CircuitSnapshot): StateRecord {
+  return { kind: 'circuit', id: destinationId, data: snapshot, live: snapshot.state !== 'closed' };
+}
+
+/** What the live stream shows of a delivery that changed. */
+function deliveryMessage(d: Delivery) {
+  return { type: 'delivery.changed', organization: d.organization, data: { id: d.id, destination_id: d.destination_id, event_id: d.event_id, alert_id: d.alert_id, status: d.status, attempt_count: d.attempt_count, next_attempt_at: d.next_attempt_at } };
+}
+
 export class DeliveryRuntime {
   private readonly engine: DeliveryEngine;
   readonly breakers: CircuitBreakers;
@@ -81,12 +93,21 @@ export class DeliveryRuntime {
   private readonly flushTimer: NodeJS.Timeout;
 
   private readonly drainMs: number;
+  private readonly leaseMs: number;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leasing = false;
+  /** Each destination's receiver when last looked at (shared: another instance may change it). */
+  private receivers = new Map<string, string | null>();
 
   constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date, private readonly baseUrl: () => string, opts: DeliveryOptions = {}) {
     this.drainMs = opts.drainMs ?? DELIVERY_DRAIN_MS;
+    this.leaseMs = opts.leaseMs ?? DELIVERY_LEASE_MS;
     this.sender = createSender({ policy: APPLIANCE_ADDRESS_POLICY, timeoutMs: opts.timeoutMs, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
     this.policy = retryPolicy({ ...(opts.retrySchedule ? { schedule_s: opts.retrySchedule } : {}), ...(opts.jitter !== undefined ? { jitter: opts.jitter } : {}) });
-    this.breakers = new CircuitBreakers(opts.circuit);
+    // Shared: a circuit that opens or closes here does so on every instance (observe 'circuit').
+    const onTransition = (id: string, snapshot: CircuitSnapshot) =>
+      void store.appendState([circuitRecord(id, snapshot)]).catch((err) => logger.warn('circuit change could not be shared', { destination: id, err }));
+    this.breakers = new CircuitBreakers({ ...opts.circuit, ...(store.shared ? { onTransition } : {}) });
     this.engine = new DeliveryEngine({
       destination: (id) => this.destination(id),
       sender: this.sender,
@@ -102,11 +123,10 @@ export class DeliveryRuntime {
         void this.failures
           .notify(dest, { delivery_id: delivery.id, error: attempt.error ?? `HTTP ${attempt.response?.status}`, at: new Date(attempt.at), attempt: delivery.attempt_count })
           .catch((err) => logger.warn('failure e-mail could not be sent', { err })),
-      publish: (d) => bus.publish({ type: 'delivery.changed', organization: d.organization, data: { id: d.id, destination_id: d.destination_id, event_id: d.event_id, alert_id: d.alert_id, status: d.status, attempt_count: d.attempt_count, next_attempt_at: d.next_attempt_at } }),
+      publish: (d) => bus.publish(deliveryMessage(d)),
       logger,
       now,
     });
-    this.engine.load(store.liveState().filter((r) => r.kind === 'delivery').map((r) => r.data as Delivery));
     this.failures = new FailureNotifier({
       send: async (m) => this.mailer()?.send(m) ?? { ok: false, error: 'SMTP is not configured' },
       quietPeriodS: opts.failureQuietPeriodS,
@@ -117,6 +137,78 @@ export class DeliveryRuntime {
     this.flushTimer.unref();
     this.notifications = new NotificationCenter((records) => store.appendState(records), (filter, page) => store.listState('notification', filter, page), now);
     this.notifications.load(store.liveState().filter((r) => r.kind === 'notification').map((r) => r.data as Notification));
+  }
+
+  /**
+   * Starts the pending deliveries no instance holds: for the file store every one, once. Shared,
+   * it also adopts the open circuits, and on a timer renews its hold on what it still owes and
+   * takes over what another instance stopped holding (killed, or cut off for a lease).
+   */
+  async start(): Promise<void> {
+    if (this.store.shared) {
+      for (const r of this.store.liveState()) if (r.kind === 'circuit') this.breakers.get(r.id).adopt(r.data as CircuitSnapshot);
+      this.receivers = this.receiversNow();
+    }
+    await this.claimPending();
+    if (!this.store.shared) return;
+    this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  private async claimPending(): Promise<void> {
+    // One process takes everything in one pass (its store hands each record out once).
+    const batch = this.store.shared ? DELIVERY_CLAIM_BATCH : Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const claimed = await this.store.claim('delivery', this.leaseMs, batch);
+      this.engine.load(claimed.map((r) => r.data as Delivery));
+      if (claimed.length < batch) return;
+    }
+  }
+
+  private async keepLeases(): Promise<void> {
+    if (this.leasing) return;
+    this.leasing = true;
+    try {
+      const held = this.engine.pendingIds();
+      if (held.length > 0) await this.store.renew('delivery', held, this.leaseMs);
+      await this.claimPending();
+    } catch (err) {
+      this.logger.warn('could not renew or claim pending deliveries; trying again shortly', { err });
+    } finally {
+      this.leasing = false;
+    }
+  }
+
+  /** Records another instance wrote: circuits are adopted, notifications ring this bell too, deliveries are streamed. */
+  async observe(kind: string, ids: readonly string[], streamed: boolean): Promise<void> {
+    if (kind === 'circuit') {
+      for (const id of ids) {
+        const snapshot = (await this.store.getState('circuit', id)) as CircuitSnapshot | undefined;
+        if (snapshot) this.breakers.get(id).adopt(snapshot);
+      }
+      this.engine.reconsider();
+    } else if (kind === 'notification') {
+      const notes = (await Promise.all(ids.map((id) => this.store.getState('notification', id)))).filter((n): n is Notification => n !== undefined);
+      this.notifications.added(notes);
+      for (const n of notes) if (n.read_at === null) this.bus.publish({ type: 'notification.created', organization: n.organization, data: n });
+    } else if (kind === 'delivery' && streamed) {
+      for (const id of ids) {
+        const d = (await this.store.getState('delivery', id)) as Delivery | undefined;
+        if (d) this.bus.publish(deliveryMessage(d));
+      }
+    }
+  }
+
+  /** The configuration changed on another instance: a destination with a new receiver starts over (as receiverChanged), new ones may take waiting deliveries. */
+  configChanged(): void {
+    const now = this.receiversNow();
+    for (const [id, uri] of now) if (this.receivers.has(id) && this.receivers.get(id) !== uri) this.breakers.delete(id);
+    this.receivers = now;
+    this.engine.reconsider();
+  }
+
+  private receiversNow(): Map<string, string | null> {
+    return new Map(this.store.config().destinations.map((d) => [d.id, d.uri ?? d.email_to ?? null]));
   }
 
   /**
@@ -252,7 +344,10 @@ export class DeliveryRuntime {
   /** Drains: attempts in flight finish (up to drainMs); every other pending delivery stays on disk for the next start. */
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     const { abandoned } = await this.engine.stop(this.drainMs);
+    // Shared: what is still owed is let go at once, so another instance need not wait out the lease.
+    if (this.store.shared) await this.store.renew('delivery', this.engine.pendingIds(), 0).catch((err) => this.logger.warn('pending deliveries could not be let go; another instance takes them after the lease', { err }));
     if (abandoned > 0) this.logger.warn('deliveries still in flight at stop stay pending; they are sent after the next start', { count: abandoned, drain_ms: this.drainMs });
     await this.sender.close({ abort: abandoned > 0 });
     this.mailerFor?.mailer.close();

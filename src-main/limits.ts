@@ -178,6 +178,13 @@ export const DESTINATION_LOOKUP_TIMEOUT_MS = 5_000;
 export const DELIVERY_DRAIN_MS = 10_000;
 /** An attempt whose outcome could not be recorded (the store failing) is made again after this long, not at once. */
 export const DELIVERY_UNRECORDED_RETRY_MS = 5_000;
+/**
+ * How long an instance sharing a database holds the pending deliveries it works on without
+ * renewing (it renews every third of it): after that another instance takes them over.
+ */
+export const DELIVERY_LEASE_MS = 30_000;
+/** Pending deliveries taken over per claim (a loop claims until none is left). */
+export const DELIVERY_CLAIM_BATCH = 1_000;
 /** Response body bytes kept in an attempt's history. */
 export const DELIVERY_RESPONSE_BODY_MAX = 8 * 1024;
 /** Circuit breaker: consecutive failures that open it; probe backoff doubles from MIN to MAX. */

@@ -20,14 +20,17 @@ export interface ServeSettings {
   alertmanagerBodyLimit: number | null;
   /** postgres://… (--database-url, SWITCHYARD_DATABASE_URL): the PostgreSQL store; null: the file store in dataDir. */
   databaseUrl: string | null;
+  /** SWITCHYARD_DELIVERY_LEASE_MS: how long another instance on the database waits before taking over this one's deliveries; null keeps the default. */
+  deliveryLeaseMs: number | null;
 }
 
 /** The appliance options these settings make (one mapping for `serve` and the desktop app). */
-export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl' | 'alertmanagerBodyLimit' | 'databaseUrl'> {
+export function appOptionsOf(s: ServeSettings): Pick<AppOptions, 'dataDir' | 'host' | 'port' | 'apiKey' | 'allowedHosts' | 'rateLimit' | 'publicUrl' | 'alertmanagerBodyLimit' | 'databaseUrl' | 'delivery'> {
   return {
     dataDir: s.dataDir, databaseUrl: s.databaseUrl, host: s.host, port: s.port, apiKey: s.apiKey, allowedHosts: s.allowedHosts, publicUrl: s.publicUrl,
     rateLimit: s.ratePerSecond ? { perSecond: s.ratePerSecond, burst: s.ratePerSecond * 2 } : undefined,
     alertmanagerBodyLimit: s.alertmanagerBodyLimit ?? undefined,
+    delivery: s.deliveryLeaseMs ? { leaseMs: s.deliveryLeaseMs } : undefined,
   };
 }
 
@@ -71,7 +74,15 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     publicUrl: publicUrlOf(values['public-url'] !== undefined ? ['--public-url', values['public-url']] : env.SWITCHYARD_PUBLIC_URL ? ['SWITCHYARD_PUBLIC_URL', env.SWITCHYARD_PUBLIC_URL] : null),
     alertmanagerBodyLimit: parseAlertmanagerBodyLimit(values['alertmanager-body-limit'], env.SWITCHYARD_ALERTMANAGER_BODY_LIMIT),
     databaseUrl: parseDatabaseUrl(values['database-url'], env.SWITCHYARD_DATABASE_URL),
+    deliveryLeaseMs: parseLeaseMs(env.SWITCHYARD_DELIVERY_LEASE_MS),
   };
+}
+
+function parseLeaseMs(text: string | undefined): number | null {
+  if (!text) return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 300 || n > 3_600_000) throw new UsageError(`SWITCHYARD_DELIVERY_LEASE_MS: "${text}" is not a number of milliseconds from 300 to 3600000`);
+  return n;
 }
 
 function parseDatabaseUrl(flag: string | undefined, envText: string | undefined): string | null {
@@ -129,4 +140,4 @@ export const USAGE = `usage: switchyard <start|serve|login-link|migrate> [--host
   --database-url  postgres://user:password@host:5432/db: keep everything in PostgreSQL (several instances may share it); default the file store in --data-dir
   --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out
   --alertmanager-body-limit  largest Alertmanager webhook in bytes (default 32 MiB)
-environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT, SWITCHYARD_DATABASE_URL`;
+environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY, SWITCHYARD_ALLOWED_HOSTS, SWITCHYARD_RATE_LIMIT, SWITCHYARD_PUBLIC_URL, SWITCHYARD_ALERTMANAGER_BODY_LIMIT, SWITCHYARD_DATABASE_URL, SWITCHYARD_DELIVERY_LEASE_MS`;

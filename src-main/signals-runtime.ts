@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from './bus';
 import { alertLookups, capTimeline, SignalsEngine, type AlertAction, type AlertListFilter, type AlertSource, type CaseListFilter } from './core/signals/engine';
 import type { Alert, Case, CaseStatus, StateChange } from './core/signals/types';
+import { alertLockKeys, eventLockKeys, TICK_LOCK } from './core/signals/lock-keys';
 import type { NormalizedEvent } from './core/types';
 import { ALERT_SCAN_MAX, PAGE_SIZE_MAX } from './limits';
 import type { Logger } from './logger';
@@ -120,8 +121,13 @@ export class SignalsRuntime {
   private ticking: Promise<void> | null = null;
 
   constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date) {
-    this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config(), alerts: storedAlerts(store) });
+    this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config(), alerts: storedAlerts(store), shared: store.shared });
     this.engine.load(store.liveState().filter((r) => r.kind === 'alert' || r.kind === 'case').map((r) => r.data as StateChange));
+  }
+
+  /** What deciding these events locks when instances share the store (see lock-keys.ts). */
+  lockKeys(events: readonly NormalizedEvent[]): string[] {
+    return events.flatMap(eventLockKeys);
   }
 
   async decide(events: NormalizedEvent[]): Promise<Decided> {
@@ -161,14 +167,46 @@ export class SignalsRuntime {
     return this.engine.listCases(organization, filter);
   }
 
-  /** A person acknowledges, resolves or dismisses an alert; committed and published before it returns. */
+  /**
+   * A person acknowledges, resolves or dismisses an alert; committed and published before it
+   * returns. Shared: under the alert's locks, so it acts on the latest version (read inside).
+   */
   async act(organization: string, alertId: string, action: AlertAction, actor: string): Promise<void> {
-    return this.commit(await this.engine.act(organization, alertId, action, actor));
+    const run = async () => this.commit(await this.engine.act(organization, alertId, action, actor));
+    if (!this.store.shared) return run();
+    const current = await this.engine.getAlert(organization, alertId);
+    if (!current) return run(); // the engine answers "no such alert"
+    return this.store.exclusive(alertLockKeys(current, this.store.config()), run);
   }
 
-  /** A person moves a case; committed and published before it returns. */
-  setCaseStatus(organization: string, caseId: string, status: CaseStatus, actor: string): Promise<void> {
-    return this.commit(this.engine.setCaseStatus(organization, caseId, status, actor));
+  /**
+   * A person moves a case; committed and published before it returns. Shared: under the
+   * locks of its alerts (whose events may change it), from the latest version stored.
+   */
+  async setCaseStatus(organization: string, caseId: string, status: CaseStatus, actor: string): Promise<void> {
+    const run = () => this.commit(this.engine.setCaseStatus(organization, caseId, status, actor));
+    const known = this.store.shared ? this.engine.getCase(organization, caseId) : undefined;
+    if (!known) return run();
+    const alerts = await Promise.all(known.alert_ids.map((id) => this.engine.getAlert(organization, id)));
+    const keys = [`signals:case:${known.id}`, ...alerts.flatMap((a) => (a ? alertLockKeys(a, this.store.config()) : []))];
+    return this.store.exclusive(keys, async () => {
+      this.engine.observe(await this.stored('case', [known.id]));
+      return run();
+    });
+  }
+
+  /**
+   * Records another instance committed: cases replace the ones in memory, alerts are only
+   * flagged (flapping); both are published for this instance's live stream.
+   */
+  async observe(kind: 'alert' | 'case', ids: readonly string[]): Promise<void> {
+    const changes = await this.stored(kind, ids);
+    this.engine.observe(changes);
+    this.publish(changes);
+  }
+
+  private async stored(kind: 'alert' | 'case', ids: readonly string[]): Promise<StateChange[]> {
+    return (await Promise.all(ids.map((id) => this.store.getState(kind, id)))).filter((c): c is StateChange => c !== undefined);
   }
 
   /** Undoes changes that did not reach the disk, latest first. */
@@ -196,13 +234,39 @@ export class SignalsRuntime {
     this.publish(changes);
   }
 
-  /** Auto-resolve and flap settling; one at a time. */
+  /** Auto-resolve and flap settling; one at a time (shared: on one instance at a time). */
   tick(): Promise<void> {
-    return (this.ticking ??= this.engine.tick().then((changes) => this.commit(changes))
+    const run = this.store.shared ? this.store.exclusive([TICK_LOCK], () => this.tickShared()) : this.engine.tick().then((changes) => this.commit(changes));
+    return (this.ticking ??= run
       .catch((err) => this.logger.warn('signals tick failed; retrying on the next tick', { err }))
       .finally(() => {
         this.ticking = null;
       }));
+  }
+
+  /**
+   * The tick read alerts without their locks (it does not know them beforehand): its changes
+   * are committed under them only if no other instance changed those alerts since they were
+   * read; otherwise they are undone and the next tick looks again.
+   */
+  private async tickShared(): Promise<void> {
+    const changes = await this.engine.tick();
+    const alerts = changes.flatMap((c) => (c.kind === 'alert' ? [c] : []));
+    if (alerts.length === 0) return this.commit(changes);
+    const keys = alerts.flatMap((c) => alertLockKeys(c.alert, this.store.config()));
+    await this.store.exclusive(keys, async () => {
+      const stored = await Promise.all(alerts.map((c) => storedAlerts(this.store).get(c.alert.id)));
+      const moved = alerts.some((c, i) => {
+        const base = this.engine.baseOf(c);
+        const now = stored[i];
+        return !base || !now || now.updated_at !== base.updated_at || now.event_count !== base.event_count || now.status !== base.status;
+      });
+      if (moved) {
+        this.engine.rollback(changes);
+        return;
+      }
+      await this.commit(changes);
+    });
   }
 
   start(intervalMs: number): void {

@@ -21,6 +21,8 @@ export interface CircuitOptions {
   backoffMaxMs?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /** Told when a circuit opens or closes (instances sharing a database share it). */
+  onTransition?: (destinationId: string, snapshot: CircuitSnapshot) => void;
 }
 
 /** 'attempt': a normal send; 'probe': the one trial send while open; null: do not send now. */
@@ -38,7 +40,10 @@ export class CircuitBreaker {
   #backoff: number;
   #probeStartedAt: number | null = null;
 
-  constructor(opts: CircuitOptions = {}) {
+  readonly #onTransition: (snapshot: CircuitSnapshot) => void;
+
+  constructor(opts: CircuitOptions = {}, onTransition: (snapshot: CircuitSnapshot) => void = () => undefined) {
+    this.#onTransition = onTransition;
     this.#threshold = opts.threshold ?? CIRCUIT_FAILURE_THRESHOLD;
     this.#backoffMin = opts.backoffMinMs ?? CIRCUIT_PROBE_BACKOFF_MIN_MS;
     this.#backoffMax = opts.backoffMaxMs ?? CIRCUIT_PROBE_BACKOFF_MAX_MS;
@@ -69,6 +74,25 @@ export class CircuitBreaker {
 
   /** Any success (probe or a late answer to an earlier attempt) proves the receiver works. */
   success(): void {
+    const wasClosed = this.#state === 'closed';
+    this.#close();
+    if (!wasClosed) this.#onTransition(this.snapshot());
+  }
+
+  /**
+   * Takes on what another instance's breaker for the same destination became: open (no send
+   * before its next probe) or closed. Tells no one.
+   */
+  adopt(s: CircuitSnapshot): void {
+    if (s.state === 'closed') return this.#close();
+    this.#state = 'open';
+    this.#failures = Math.max(this.#failures, s.failures);
+    this.#openedAt = s.opened_at === null ? this.#openedAt : Date.parse(s.opened_at);
+    this.#nextProbeAt = s.next_probe_at === null ? this.#now() + this.#backoff : Date.parse(s.next_probe_at);
+    this.#probeStartedAt = null;
+  }
+
+  #close(): void {
     this.#state = 'closed';
     this.#failures = 0;
     this.#openedAt = null;
@@ -103,6 +127,7 @@ export class CircuitBreaker {
     this.#backoff = backoff;
     this.#nextProbeAt = now + backoff;
     this.#probeStartedAt = null;
+    this.#onTransition(this.snapshot());
   }
 }
 
@@ -117,7 +142,7 @@ export class CircuitBreakers {
   get(destinationId: string): CircuitBreaker {
     let breaker = this.#byId.get(destinationId);
     if (!breaker) {
-      breaker = new CircuitBreaker(this.#opts);
+      breaker = new CircuitBreaker(this.#opts, (snapshot) => this.#opts.onTransition?.(destinationId, snapshot));
       this.#byId.set(destinationId, breaker);
     }
     return breaker;

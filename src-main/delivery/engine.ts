@@ -148,7 +148,7 @@ export class DeliveryEngine {
 
   /** Requeues the pending deliveries found in the store (including those in flight at a crash). */
   load(records: readonly Delivery[]): void {
-    const due = records.filter((d) => d.status === 'pending').sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const due = records.filter((d) => d.status === 'pending' && !this.pending.has(d.id)).sort((a, b) => a.created_at.localeCompare(b.created_at));
     for (const d of due) {
       this.pending.set(d.id, d);
       this.lane(d.destination_id).queue.push(d);
@@ -192,6 +192,11 @@ export class DeliveryEngine {
   /** Looks again at what may be sent now (after a destination changed, e.g. its circuit was reset with a new URI). */
   reconsider(): void {
     this.wake();
+  }
+
+  /** Ids of the deliveries still owed (what an instance sharing a database holds). */
+  pendingIds(): string[] {
+    return [...this.pending.keys()];
   }
 
   /** Deliveries still owed: queued, waiting for a retry, or in flight. */

@@ -31,6 +31,8 @@ export interface Accepted {
 
 /** What the pipeline calls on the signals runtime. */
 export interface SignalsStage {
+  /** What deciding these events locks when instances share the store. */
+  lockKeys(events: readonly NormalizedEvent[]): string[];
   decide(events: NormalizedEvent[]): Promise<Decided>;
   records(changes: readonly StateChange[]): StateRecord[];
   rollback(perEvent: StateChange[][]): void;
@@ -47,7 +49,7 @@ export interface DeliveriesStage {
 }
 
 export interface PipelineDeps {
-  store: Pick<Store, 'config' | 'duplicateOf' | 'appendEvents' | 'getEvent'>;
+  store: Pick<Store, 'config' | 'duplicateOf' | 'appendEvents' | 'getEvent' | 'shared' | 'exclusive'>;
   signals: SignalsStage;
   deliveries: DeliveriesStage;
   bus: Pick<EventBus, 'publish'>;
@@ -129,12 +131,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return { getAlert: (organization, id) => changes.flatMap((c) => (c.kind === 'alert' && c.alert.id === id && c.alert.organization === organization ? [c.alert] : []))[0] };
   }
 
+  async function decideAndCommit(normalized: NormalizedEvent[]) {
+    const { events, changesOf, isDuplicate } = await decide(normalized);
+    // Deliveries owed by the fresh events are committed with them (durable before the answer).
+    const owed = events.map((e, i) => (isDuplicate[i] ? NOTHING_OWED : deliveries.plan(e, alertsIn(changesOf[i]))));
+    const stored = await commit(events, changesOf, owed);
+    return { events, changesOf, owed, stored };
+  }
+
+  /**
+   * Instances sharing the store decide and commit under locks: the signals keys (one alert per
+   * idempotency key, whichever instance gets its events) and the dedup keys (a retry sent to
+   * two instances is stored once, and is not decided twice). One process needs none.
+   */
+  function locked(normalized: NormalizedEvent[]) {
+    if (!store.shared) return decideAndCommit(normalized);
+    const dedupKeys = normalized.flatMap((e) => (e.dedup_key === null ? [] : [`dedup:${e.organization}\n${e.dedup_key}`]));
+    return store.exclusive([...new Set([...signals.lockKeys(normalized), ...dedupKeys])], () => decideAndCommit(normalized));
+  }
+
   return {
     async accept(sub) {
-      const { events, changesOf, isDuplicate } = await decide(await normalize(sub));
-      // Deliveries owed by the fresh events are committed with them (durable before the answer).
-      const owed = events.map((e, i) => (isDuplicate[i] ? NOTHING_OWED : deliveries.plan(e, alertsIn(changesOf[i]))));
-      const stored = await commit(events, changesOf, owed);
+      const { events, changesOf, owed, stored } = await locked(await normalize(sub));
       const fresh = events.map((_, i) => i).filter((i) => !stored[i].duplicate_of);
       publish(events, changesOf, owed, fresh);
       const alertIds = await Promise.all(events.map(async (e, i) => (stored[i].duplicate_of ? ((await store.getEvent(stored[i].duplicate_of!))?.alert_id ?? null) : e.alert_id)));

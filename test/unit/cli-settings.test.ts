@@ -5,11 +5,11 @@ import { appOptionsOf, defaultDataDir, maskedDatabaseUrl, parseServeArgs, UsageE
 
 describe('serve settings', () => {
   it('defaults to 127.0.0.1:8080 and the user data folder', () => {
-    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null });
+    expect(parseServeArgs([], { HOME: '/home/u', XDG_DATA_HOME: '/x' })).toEqual({ host: '127.0.0.1', port: 8080, dataDir: '/x/switchyard', apiKey: null, allowedHosts: [], ratePerSecond: null, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null, deliveryLeaseMs: null });
   });
   it('takes SWITCHYARD_* variables, and flags over them', () => {
     const env = { SWITCHYARD_HOST: '0.0.0.0', SWITCHYARD_PORT: '9000', SWITCHYARD_DATA_DIR: '/d', SWITCHYARD_API_KEY: 'k', SWITCHYARD_ALLOWED_HOSTS: 'a.lan, b.lan', SWITCHYARD_RATE_LIMIT: '50' };
-    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null });
+    expect(parseServeArgs([], env)).toEqual({ host: '0.0.0.0', port: 9000, dataDir: '/d', apiKey: 'k', allowedHosts: ['a.lan', 'b.lan'], ratePerSecond: 50, publicUrl: null, alertmanagerBodyLimit: null, databaseUrl: null, deliveryLeaseMs: null });
     expect(() => parseServeArgs([], { SWITCHYARD_RATE_LIMIT: 'lots' })).toThrow(/SWITCHYARD_RATE_LIMIT/);
     expect(parseServeArgs(['--host', '::1', '--port', '0', '--data-dir', '/e'], env)).toMatchObject({ host: '::1', port: 0, dataDir: '/e' });
   });
@@ -36,6 +36,12 @@ describe('serve settings', () => {
     expect(() => parseServeArgs(['--database-url', 'mysql://db/x'], {})).toThrow(new UsageError('--database-url: must be a postgres:// URL, not mysql://'));
     expect(() => parseServeArgs([], { SWITCHYARD_DATABASE_URL: 'db.lan:5432' })).toThrow(/^SWITCHYARD_DATABASE_URL: /);
     expect(maskedDatabaseUrl(env.SWITCHYARD_DATABASE_URL)).toBe('postgres://sy:***@db.lan:5432/switchyard');
+  });
+  it('takes the delivery lease of an instance sharing a database from SWITCHYARD_DELIVERY_LEASE_MS, within bounds', () => {
+    expect(appOptionsOf(parseServeArgs([], { SWITCHYARD_DELIVERY_LEASE_MS: '2000' })).delivery).toEqual({ leaseMs: 2000 });
+    expect(appOptionsOf(parseServeArgs([], {})).delivery).toBeUndefined();
+    expect(() => parseServeArgs([], { SWITCHYARD_DELIVERY_LEASE_MS: '10' })).toThrow(/^SWITCHYARD_DELIVERY_LEASE_MS: "10" is not a number of milliseconds/);
+    expect(() => parseServeArgs([], { SWITCHYARD_DELIVERY_LEASE_MS: '2s' })).toThrow(UsageError);
   });
   it('rejects bad ports and unknown flags with a usage error', () => {
     expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(UsageError);

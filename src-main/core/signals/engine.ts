@@ -45,6 +45,11 @@ export interface SignalsEngineOptions {
   alerts: AlertSource;
   /** Idle alerts looked at per tick for auto-resolve (default TICK_SLICE). */
   tickSlice?: number;
+  /**
+   * Other instances write the same alerts (one shared database): no committed alert is kept
+   * in memory and every record is written whole (see Alerts).
+   */
+  shared?: boolean;
 }
 
 export interface DecideResult {
@@ -257,7 +262,14 @@ class Alerts {
   /** Ids of flapping alerts (few; their records stay in memory in the store too). */
   readonly flapping = new Set<string>();
 
-  constructor(private readonly source: AlertSource) {}
+  /**
+   * Shared: another instance may commit a newer version of any alert at any time, and its
+   * notice comes later than the caller's lock, so a cache evicted on notices could hand out
+   * a stale alert under the lock. Committed alerts are therefore always read from the source
+   * (only this instance's pending versions stay here), and a record is never a patch over a
+   * full snapshot this instance only believes is the latest.
+   */
+  constructor(private readonly source: AlertSource, private readonly shared = false) {}
 
   clear(): void {
     this.pending.clear();
@@ -343,6 +355,11 @@ class Alerts {
     this.flag(alert);
   }
 
+  /** Another instance committed this version: only whether it flaps is kept (for the tick). */
+  observe(alert: Alert): void {
+    if (!this.pending.has(alert.id)) this.flag(alert);
+  }
+
   private flag(alert: Alert): void {
     if (alert.flapping) this.flapping.add(alert.id);
     else this.flapping.delete(alert.id);
@@ -367,6 +384,7 @@ class Alerts {
   }
 
   private remember(alert: Alert): void {
+    if (this.shared) return;
     this.cache.delete(alert.id);
     this.cache.set(alert.id, alert);
     if (this.cache.size > ALERT_CACHE_MAX) {
@@ -382,6 +400,7 @@ class Alerts {
    * not flapping (its record is cold) and whose last full snapshot this engine wrote or knows.
    */
   tail(before: Alert | null, after: Alert, added: number): number | undefined {
+    if (this.shared) return undefined;
     const known = before ? this.sinceFull.get(after.id) : undefined;
     const tail = known === undefined ? undefined : known + added;
     const patch = tail !== undefined && tail <= PATCH_TAIL_MAX && tail <= after.timeline.length && isActive(after) && !after.flapping;
@@ -589,7 +608,21 @@ export class SignalsEngine {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: SignalsEngineOptions) {
-    this.alerts = new Alerts(opts.alerts);
+    this.alerts = new Alerts(opts.alerts, opts.shared);
+  }
+
+  /** Versions another instance committed: a case replaces the one in memory; an alert is only flagged (flapping or not). */
+  observe(changes: readonly StateChange[]): void {
+    for (const change of changes) {
+      if (change.kind === 'alert') this.alerts.observe(freezeAlert(change.alert));
+      else this.cases.put(freezeCase(change.case));
+    }
+  }
+
+  /** The committed version an alert change was made from (null: it opened the alert); undefined for an unknown change. */
+  baseOf(change: StateChange): Alert | null | undefined {
+    const undo = this.undo.get(change);
+    return undo?.kind === 'alert' ? undo.before : undefined;
   }
 
   /**

@@ -128,6 +128,7 @@ function unavailable(err: unknown): Error {
 export class PgStore implements Store {
   readonly dataDir: string;
   readonly shared = true;
+  readonly backend = 'postgres' as const;
   private readonly opts: PgStoreOptions;
   private readonly instance = randomUUID();
   private readonly writeQueueMax: number;
@@ -190,6 +191,8 @@ export class PgStore implements Store {
     const pool = new pg.Pool({ connectionString: this.opts.url, max: this.opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // An idle client cut by the server (a restart) is dropped by the pool; without a listener it would crash the process.
     pool.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message }));
+    // So is a checked-out one (an exclusive section holding its locks, a commit): pg emits 'error' on it too; the call using it fails on its own.
+    pool.on('connect', (client) => client.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message })));
     this.pool = pool;
     let migrations: number[];
     try {

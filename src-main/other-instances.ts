@@ -1,0 +1,43 @@
+// Several instances on one database: what another instance commits (Store.onChange) reaches
+// this one's live stream and in-memory state within about a second. The file store is never
+// shared: nothing is followed there.
+import type { EventBus } from './bus';
+import type { DeliveryRuntime } from './delivery-runtime';
+import type { Logger } from './logger';
+import type { StreamHub } from './server/stream';
+import type { SignalsRuntime } from './signals-runtime';
+import type { Store } from './store/types';
+
+export interface FollowDeps {
+  store: Store;
+  bus: EventBus;
+  hub: Pick<StreamHub, 'clientCount'>;
+  signals: Pick<SignalsRuntime, 'observe'>;
+  deliveries: Pick<DeliveryRuntime, 'observe' | 'configChanged'>;
+  /** Anything else that keeps what it derived from the configuration (the verified API keys). */
+  configChanged(): void;
+  logger: Logger;
+}
+
+export function followOtherInstances(deps: FollowDeps): void {
+  const { store, bus, hub, signals, deliveries, logger } = deps;
+  if (!store.shared) return;
+  store.onChange((change) => {
+    if (change.type === 'events') {
+      for (const s of change.summaries) bus.publish({ type: 'event.created', organization: s.organization, data: s });
+      return;
+    }
+    if (change.type === 'config') {
+      deps.configChanged();
+      deliveries.configChanged();
+      return;
+    }
+    // Cases live in memory and are always taken on; other records are read only for live
+    // stream clients (an alert also tells the tick whether it flaps), not for every change.
+    const streamed = hub.clientCount > 0;
+    const work = change.kind === 'case' || (change.kind === 'alert' && streamed)
+      ? signals.observe(change.kind, change.ids)
+      : deliveries.observe(change.kind, change.ids, streamed);
+    work.catch((err) => logger.warn('a change made by another instance could not be read', { kind: change.kind, err }));
+  });
+}
