@@ -28,6 +28,7 @@ import { RequestBins } from './server/request-bins';
 import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
 import { createPgStore, createStore, type StoreFs } from './store';
 import { withKeyedQueue } from './store/keyed-queue';
+import { maskedDatabaseUrl } from './store/database-url';
 import type { OpenReport, Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -123,6 +124,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'ENOTDIR') throw new StartupError(`cannot use data directory ${opts.dataDir}: ${e.code}; pick a writable one with --data-dir`);
+    // Refused, unknown host, wrong password, no such database: one line naming the database.
+    if (opts.databaseUrl) throw new StartupError(`cannot reach the database ${maskedDatabaseUrl(opts.databaseUrl)}: ${(err as Error).message || (err as NodeJS.ErrnoException).code}; check that PostgreSQL runs there and --database-url (SWITCHYARD_DATABASE_URL)`);
     throw err;
   }
   const bus = new EventBus();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppOptions } from './app';
 import { parsePublicUrl } from './core/public-url';
+export { maskedDatabaseUrl } from './store/database-url';
 import { ALERTMANAGER_BODY_LIMIT_MAX, ALERTMANAGER_BODY_LIMIT_MIN } from './limits';
 
 export interface ServeSettings {
@@ -100,12 +101,6 @@ function parseDatabaseUrl(flag: string | undefined, envText: string | undefined)
   return text;
 }
 
-/** A database URL fit to print: its password masked. */
-export function maskedDatabaseUrl(text: string): string {
-  const url = new URL(text);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
 
 function publicUrlOf(given: [string, string] | null): string | null {
   if (!given) return null;

@@ -76,6 +76,16 @@ export class StoreHealth {
     });
   }
 
+  /**
+   * Asks a database whether it answers (a load balancer's health check must see it down even
+   * while nothing is written); the outcome counts like a write's. Files answer at once: their
+   * failures show only on writes, so they are not asked.
+   */
+  async check(): Promise<void> {
+    if (this.target?.backend !== 'postgres') return;
+    await this.observe(this.target.ping(), () => true).catch(() => undefined);
+  }
+
   /** Stops probing; failures reported after this (the store closing) change nothing. */
   stop(): void {
     this.closed = true;

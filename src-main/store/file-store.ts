@@ -334,6 +334,9 @@ export class FileStore implements Store {
     return 'data' in at ? at.data : this.readState(kind, id, at.location);
   }
 
+  /** The files answer whenever the process runs; their failures show on writes. */
+  async ping(): Promise<void> {}
+
   // One process owns the file store: nothing to tell, lock or lease across instances.
   readonly backend = 'file';
   readonly shared = false;

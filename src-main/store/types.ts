@@ -149,6 +149,8 @@ export interface Store {
   renew(kind: string, ids: readonly string[], ms: number): Promise<void>;
 
   open(): Promise<OpenReport>;
+  /** Resolves when the store answers (PostgreSQL: a round trip); rejects with StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
   /** Waits for pending commits, then closes files. Idempotent. */
   close(): Promise<void>;
 

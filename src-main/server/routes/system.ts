@@ -12,7 +12,8 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
     {
       method: 'get', path: '/healthz', summary: 'Liveness and store status', tag: 'system', auth: 'public',
       responses: { '200': '{status: "ok", version, uptime_s, store: {events, queue_depth, segments, bytes, backend: "file"|"postgres", writable: true, error: null, since: null}}', '503': 'the store cannot write (disk, or the database unreachable): {status: "store_unwritable", errors, …, store: {…, writable: false, error, since}}' }, returns: R.healthSchema,
-      handler: (ctx) => {
+      handler: async (ctx) => {
+        await deps.health.check();
         const s = deps.store.stats();
         const { store: w, version, uptime_s } = deps.health.appliance();
         const base = { version, uptime_s, store: { events: s.events, queue_depth: s.queue_depth, segments: s.segments, bytes: s.bytes, ...w } };

@@ -122,7 +122,7 @@ function stateWhere(kind: string, filter: StateFilter): { where: string[]; param
 }
 
 function unavailable(err: unknown): Error {
-  return err instanceof StoreUnavailableError || err instanceof StoreOverloadedError || err instanceof ValidationError ? err : new StoreUnavailableError(err);
+  return err instanceof StoreUnavailableError || err instanceof StoreOverloadedError || err instanceof ValidationError ? err : new StoreUnavailableError(err, 'database');
 }
 
 export class PgStore implements Store {
@@ -169,7 +169,7 @@ export class PgStore implements Store {
   }
 
   private get db(): pg.Pool {
-    if (!this.pool || this.status === 'closed') throw new StoreUnavailableError(new Error('the store is not open'));
+    if (!this.pool || this.status === 'closed') throw new StoreUnavailableError(new Error('the store is not open'), 'database');
     return this.pool;
   }
 
@@ -244,13 +244,17 @@ export class PgStore implements Store {
     })());
   }
 
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
   config(): Readonly<ConfigData> {
     if (!this.cfg) throw new Error('store: config() before open()');
     return this.cfg.data;
   }
 
   updateConfig<T>(mutate: (draft: ConfigData) => T): Promise<T> {
-    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open')));
+    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open'), 'database'));
     const run = async (): Promise<T> => {
       let thrown: { err: unknown } | null = null;
       const guarded = (draft: ConfigData): T => {
@@ -284,7 +288,7 @@ export class PgStore implements Store {
   }
 
   appendEvents(events: NormalizedEvent[], state: StateRecord[] = []): Promise<AppendResult[]> {
-    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open')));
+    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open'), 'database'));
     if (this.queueDepth + events.length > this.writeQueueMax) return Promise.reject(new StoreOverloadedError());
     // Like the file store: with no event written, the state riding with it is not either.
     if (events.length === 0) return Promise.resolve([]);
@@ -292,7 +296,7 @@ export class PgStore implements Store {
   }
 
   async appendState(state: StateRecord[]): Promise<void> {
-    if (this.status !== 'open') throw new StoreUnavailableError(new Error('the store is not open'));
+    if (this.status !== 'open') throw new StoreUnavailableError(new Error('the store is not open'), 'database');
     if (state.length === 0) return;
     if (this.queueDepth + state.length > this.writeQueueMax) throw new StoreOverloadedError();
     await this.enqueue([], state, true);
@@ -570,7 +574,7 @@ export class PgStore implements Store {
   }
 
   enforceRetention(): Promise<RetentionReport> {
-    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open')));
+    if (this.status !== 'open') return Promise.reject(new StoreUnavailableError(new Error('the store is not open'), 'database'));
     const run = this.maintenance.then(() => this.retain());
     this.maintenance = run.catch(() => undefined);
     return run;
