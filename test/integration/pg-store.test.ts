@@ -208,6 +208,12 @@ describe('PostgreSQL store', () => {
     const reports = await Promise.all([store(url).open(), store(url).open(), store(url).open()]);
     expect(reports.map((r) => r.migrations_applied).sort((x, y) => y.length - x.length)).toEqual([[1], [], []]);
     expect(await migrateDatabase(url)).toEqual([]);
+    // `switchyard migrate` before the first start: the store then finds everything in place.
+    const fresh = await pg.createDatabase();
+    expect(await migrateDatabase(fresh)).toEqual([1]);
+    const s = store(fresh);
+    expect((await s.open()).migrations_applied).toEqual([]);
+    expect(s.config().orgs).toEqual([]);
   });
 
   it('while the database is down appends fail with StoreUnavailableError; once it is back they succeed without reopening', async () => {

@@ -379,7 +379,8 @@ export class PgStore implements Store {
   }
 
   private async transaction(client: pg.PoolClient, batch: readonly WriteRequest[]): Promise<Committed> {
-    await client.query('BEGIN');
+    // Durable at COMMIT whatever the server's default (an answer is a promise the data is kept).
+    await client.query('BEGIN; SET LOCAL synchronous_commit TO on');
     const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
     let at = 0;
     const answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
