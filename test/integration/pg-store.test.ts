@@ -151,6 +151,10 @@ describe('PostgreSQL store', () => {
     // A failing section releases its locks.
     await expect(a.exclusive(['alert:9'], async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await b.exclusive(['alert:9'], async () => 'free')).toBe('free');
+    // Sections that use the store inside never starve it of connections, even more of them than the pool holds.
+    const small = await opened(url, { poolSize: 2 });
+    await small.appendState([{ kind: 'x', id: '1', data: 'one' }]);
+    expect(await Promise.all(Array.from({ length: 4 }, (_, n) => small.exclusive([`k${n}`], () => small.getState('x', '1'))))).toEqual(['one', 'one', 'one', 'one']);
   });
 
   it('leases: records an instance appends are its own until its hold lapses; then another claims them', async () => {
@@ -204,6 +208,12 @@ describe('PostgreSQL store', () => {
     const reports = await Promise.all([store(url).open(), store(url).open(), store(url).open()]);
     expect(reports.map((r) => r.migrations_applied).sort((x, y) => y.length - x.length)).toEqual([[1], [], []]);
     expect(await migrateDatabase(url)).toEqual([]);
+    // `switchyard migrate` before the first start: the store then finds everything in place.
+    const fresh = await pg.createDatabase();
+    expect(await migrateDatabase(fresh)).toEqual([1]);
+    const s = store(fresh);
+    expect((await s.open()).migrations_applied).toEqual([]);
+    expect(s.config().orgs).toEqual([]);
   });
 
   it('while the database is down appends fail with StoreUnavailableError; once it is back they succeed without reopening', async () => {

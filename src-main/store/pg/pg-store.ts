@@ -1,7 +1,12 @@
 // The Store on PostgreSQL: what the file store keeps in segment files and memory indexes is
 // kept in tables (schema.ts), so several instances can share one database. Appends are group
 // committed: requests arriving while a transaction is in flight go together into the next.
-// Every database failure surfaces as StoreUnavailableError; the pool connects again by itself.
+// Every database failure surfaces as StoreUnavailableError; the pools connect again by themselves.
+// Where it differs from the file store, by nature:
+// - retention deletes events (oldest first), not segments: deleted_segments is always [];
+// - open() reports the numbered schema migrations it applied (config migrations run too);
+// - a text search runs as one query (LIKE on a trigram index), without a page time budget;
+// - liveState() follows this instance's writes only (the runtimes read it at start-up).
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
@@ -48,7 +53,7 @@ export interface PgStoreOptions {
   retentionIntervalMs?: number;
   /** How long live records this instance appends are held by it before another may claim them (default 30 s). */
   leaseMs?: number;
-  /** Connections in the pool (default 10; exclusive() holds one while its function runs). */
+  /** Connections in each of the two pools, for queries and for exclusive() sections (default 10). */
   poolSize?: number;
   /** Rows per retention statement (default 5,000). */
   retentionBatchRows?: number;
@@ -136,6 +141,8 @@ export class PgStore implements Store {
   private readonly now: () => Date;
   private readonly logger?: Logger;
   private pool: pg.Pool | null = null;
+  /** Connections held by exclusive() while its function runs: apart, so the function's own store calls always find one. */
+  private lockPool: pg.Pool | null = null;
   private status: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | null = null;
   private cfg: ConfigRow | null = null;
@@ -183,17 +190,23 @@ export class PgStore implements Store {
     }
   }
 
-  async open(): Promise<OpenReport> {
-    if (this.status !== 'new') throw new Error('store: open() may be called once');
-    this.status = 'opening';
-    const t0 = performance.now();
-    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+  private newPool(): pg.Pool {
     const pool = new pg.Pool({ connectionString: this.opts.url, max: this.opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // An idle client cut by the server (a restart) is dropped by the pool; without a listener it would crash the process.
     pool.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message }));
     // So is a checked-out one (an exclusive section holding its locks, a commit): pg emits 'error' on it too; the call using it fails on its own.
     pool.on('connect', (client) => client.on('error', (err) => this.logger?.warn('store: database connection lost', { error: err.message })));
+    return pool;
+  }
+
+  async open(): Promise<OpenReport> {
+    if (this.status !== 'new') throw new Error('store: open() may be called once');
+    this.status = 'opening';
+    const t0 = performance.now();
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    const pool = this.newPool();
     this.pool = pool;
+    this.lockPool = this.newPool();
     let migrations: number[];
     try {
       const client = await pool.connect();
@@ -214,6 +227,7 @@ export class PgStore implements Store {
       this.status = 'closed';
       await this.listener?.stop();
       await pool.end().catch(() => undefined);
+      await this.lockPool?.end().catch(() => undefined);
       throw err;
     }
     this.status = 'open';
@@ -241,6 +255,7 @@ export class PgStore implements Store {
       if (wasOpen) await this.pool?.query('UPDATE state_records SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [this.instance]).catch(() => undefined);
       this.status = 'closed';
       await this.pool?.end().catch(() => undefined);
+      await this.lockPool?.end().catch(() => undefined);
     })());
   }
 
@@ -371,7 +386,8 @@ export class PgStore implements Store {
   }
 
   private async transaction(client: pg.PoolClient, batch: readonly WriteRequest[]): Promise<Committed> {
-    await client.query('BEGIN');
+    // Durable at COMMIT whatever the server's default (an answer is a promise the data is kept).
+    await client.query('BEGIN; SET LOCAL synchronous_commit TO on');
     const inserted = await insertEvents(client, batch.flatMap((r) => r.events));
     let at = 0;
     const answers = batch.map((r) => inserted.results.slice(at, (at += r.events.length)));
@@ -380,7 +396,7 @@ export class PgStore implements Store {
     const byKind = new Map<string, Set<string>>();
     for (const r of written) byKind.set(r.kind, (byKind.get(r.kind) ?? new Set()).add(r.id));
     const payloads = [...eventNotices(this.instance, inserted.seqs), ...[...byKind].flatMap(([kind, ids]) => stateNotices(this.instance, kind, [...ids]))];
-    for (const p of payloads) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, p] });
+    if (payloads.length) await client.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', values: [CHANNEL, payloads] });
     await client.query('COMMIT');
     return { answers, written, seqs: inserted.seqs, bytes: inserted.bytes };
   }
@@ -513,7 +529,8 @@ export class PgStore implements Store {
     for (let attempt = 0; ; attempt++) {
       let client: pg.PoolClient;
       try {
-        client = await this.db.connect();
+        if (!this.lockPool || this.status !== 'open') throw new StoreUnavailableError(new Error('the store is not open'));
+        client = await this.lockPool.connect();
       } catch (err) {
         throw unavailable(err);
       }
