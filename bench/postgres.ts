@@ -1,5 +1,5 @@
 // PostgreSQL as the store (npm run bench -- --only postgres, or npx tsx bench/postgres.ts):
-//   - durable ingest of the generic fixture at 32 connections on the file store, on
+//   - durable ingest of the generic fixture, each event its own alert, at 32 connections on the file store, on
 //     PostgreSQL with one instance, and with two instances on one database (16 connections
 //     each, added up), beside the in-run durable bound (bench/baseline.ts);
 //   - deliveries per second with two instances: events split across both, each owing one
@@ -29,7 +29,7 @@ export interface PostgresRow {
 const headers = { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' };
 
 async function load(url: string, body: string, connections: number, seconds: number) {
-  const r = await autocannon({ url, method: 'POST', body, connections, duration: seconds, headers });
+  const r = await autocannon({ url, method: 'POST', body, idReplacement: true, connections, duration: seconds, headers });
   return { requests: r.requests.total, req_per_s: r.requests.average, p99_ms: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
@@ -38,7 +38,10 @@ function listen(server: Server): Promise<string> {
 }
 
 export async function runPostgres(opts: { seconds: number; deliveries: number }): Promise<PostgresRow[]> {
-  const body = JSON.stringify(JSON.parse(await readFile(join(ROOT, 'test/fixtures/generic-alert.json'), 'utf8')));
+  const fixture = JSON.parse(await readFile(join(ROOT, 'test/fixtures/generic-alert.json'), 'utf8')) as { title: string };
+  // autocannon puts a fresh id in each request's title: every event opens its own alert (no key
+  // shared between requests, which instances would take turns on).
+  const body = JSON.stringify({ ...fixture, title: `${fixture.title} [<id>]` });
   const dir = await mkdtemp(join(tmpdir(), 'sy-bench-pg-'));
   const pg = await startPostgres();
   const running: Appliance[] = [];
@@ -102,8 +105,8 @@ async function deliveriesWithTwo(databaseUrl: string, start: (name: string, url?
     const t0 = performance.now();
     const half = Math.ceil(count / 2);
     const [ra, rb] = await Promise.all([
-      autocannon({ url: `${a.url}/v1/ingest/generic`, method: 'POST', body, headers, connections: 8, amount: half }),
-      autocannon({ url: `${b.url}/v1/ingest/generic`, method: 'POST', body, headers, connections: 8, amount: count - half }),
+      autocannon({ url: `${a.url}/v1/ingest/generic`, method: 'POST', body, idReplacement: true, headers, connections: 8, amount: half }),
+      autocannon({ url: `${b.url}/v1/ingest/generic`, method: 'POST', body, idReplacement: true, headers, connections: 8, amount: count - half }),
     ]);
     const accepted = ra['2xx'] + rb['2xx'];
     const deadline = Date.now() + 60_000;

@@ -136,7 +136,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const defaultOrg = await store.updateConfig((d) => ops.ensureDefaultOrg(d, now()));
   let initialAdminKey: string | null = null;
   if (!opts.apiKey && store.config().keys.length === 0) {
-    initialAdminKey = (await store.updateConfig((d) => ops.createKey(d, { name: 'initial admin', scopes: ['admin'], organization: defaultOrg.id }, now()))).key;
+    // Checked again inside the change: instances starting together on one database make one key.
+    initialAdminKey = await store.updateConfig((d) => (d.keys.length === 0 ? ops.createKey(d, { name: 'initial admin', scopes: ['admin'], organization: defaultOrg.id }, now()).key : null));
   }
 
   // Links from `switchyard login-link` (login-link-files.ts) log in to the default organization.

@@ -1,6 +1,6 @@
-// Exclusive sections of one instance queue here, by key, before asking the database: a call
-// waiting on another instance's lock holds a pooled connection, so twenty requests of one
-// idempotency key must not hold twenty (the one that runs needs connections too).
+// Exclusive sections of one instance queue here, by key, before asking the database: the
+// instance holds its advisory locks on one session, where they are re-entrant, so the database
+// would not keep two sections of this instance with the same key apart.
 import type { Store } from './types';
 
 export class KeyedQueue {

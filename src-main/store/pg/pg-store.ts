@@ -14,7 +14,7 @@ import { ValidationError } from '../../core/errors';
 import type { ConfigData } from '../../core/config-data';
 import type { EventSummary, NormalizedEvent } from '../../core/types';
 import type { Logger } from '../../logger';
-import { RETENTION_INTERVAL_MS, WRITE_QUEUE_MAX } from '../../limits';
+import { DELIVERY_LEASE_MS, RETENTION_INTERVAL_MS, WRITE_QUEUE_MAX } from '../../limits';
 import { decodeCursor, encodeCursor, pageLimit } from '../event-cursor';
 import { retentionOf } from '../file-store';
 import { eventMigrations, migrateEventRecord, type Migration } from '../migrations';
@@ -37,6 +37,7 @@ import {
 } from '../types';
 import { CHANNEL, prepareConfig, readConfig, updateConfigRow, type ConfigRow } from './config-row';
 import { configNotice, eventNotices, NoticeListener, retentionNotice, stateNotices, type Notice } from './notifications';
+import { LockSession } from './lock-session';
 import { applyMigrations } from './schema';
 import { foldState, insertEvents, upsertState } from './writes';
 
@@ -61,7 +62,6 @@ export interface PgStoreOptions {
   configMigrations?: readonly Migration[];
 }
 
-const DEFAULT_LEASE_MS = 30_000;
 /** Rows per retention statement: no lock is held long. */
 const RETENTION_BATCH = 5000;
 
@@ -142,7 +142,7 @@ export class PgStore implements Store {
   private readonly logger?: Logger;
   private pool: pg.Pool | null = null;
   /** Connections held by exclusive() while its function runs: apart, so the function's own store calls always find one. */
-  private lockPool: pg.Pool | null = null;
+  private locks: LockSession | null = null;
   private status: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | null = null;
   private cfg: ConfigRow | null = null;
@@ -170,7 +170,7 @@ export class PgStore implements Store {
     this.opts = opts;
     this.dataDir = opts.dataDir;
     this.writeQueueMax = opts.writeQueueMax ?? WRITE_QUEUE_MAX;
-    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.leaseMs = opts.leaseMs ?? DELIVERY_LEASE_MS;
     this.now = opts.now ?? (() => new Date());
     this.logger = opts.logger;
   }
@@ -206,7 +206,7 @@ export class PgStore implements Store {
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     const pool = this.newPool();
     this.pool = pool;
-    this.lockPool = this.newPool();
+    this.locks = new LockSession({ url: this.opts.url, logger: this.logger });
     let migrations: number[];
     try {
       const client = await pool.connect();
@@ -227,7 +227,7 @@ export class PgStore implements Store {
       this.status = 'closed';
       await this.listener?.stop();
       await pool.end().catch(() => undefined);
-      await this.lockPool?.end().catch(() => undefined);
+      await this.locks?.end();
       throw err;
     }
     this.status = 'open';
@@ -255,7 +255,7 @@ export class PgStore implements Store {
       if (wasOpen) await this.pool?.query('UPDATE state_records SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [this.instance]).catch(() => undefined);
       this.status = 'closed';
       await this.pool?.end().catch(() => undefined);
-      await this.lockPool?.end().catch(() => undefined);
+      await this.locks?.end();
     })());
   }
 
@@ -525,34 +525,20 @@ export class PgStore implements Store {
   }
 
   async exclusive<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    if (!this.locks || this.status !== 'open') throw new StoreUnavailableError(new Error('the store is not open'), 'database');
     const sorted = [...new Set(keys)].sort();
-    for (let attempt = 0; ; attempt++) {
-      let client: pg.PoolClient;
-      try {
-        if (!this.lockPool || this.status !== 'open') throw new StoreUnavailableError(new Error('the store is not open'));
-        client = await this.lockPool.connect();
-      } catch (err) {
-        throw unavailable(err);
-      }
-      try {
-        // One fixed order: two instances wanting overlapping keys never wait on each other in a cycle.
-        for (const k of sorted) await client.query({ name: 'sy_lock', text: 'SELECT pg_advisory_lock(hashtextextended($1, 0))', values: [k] });
-      } catch (err) {
-        const deadlock = (err as { code?: string }).code === '40P01';
-        const ok = await client.query('SELECT pg_advisory_unlock_all()').then(() => true, () => false);
-        client.release(ok ? undefined : true);
-        if (deadlock && attempt === 0) continue;
-        throw unavailable(err);
-      }
-      try {
-        return await fn();
-      } finally {
-        // The session's locks go with the session if the unlock fails: the client is then destroyed.
-        const ok = await client.query('SELECT pg_advisory_unlock_all()').then(() => true, () => false);
-        client.release(ok ? undefined : true);
-      }
+    try {
+      await this.locks.acquire(sorted);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.locks.release(sorted).catch(() => undefined);
     }
   }
+
 
   async claim(kind: string, ms: number, limit: number): Promise<StateRecord[]> {
     const rows = await this.query<StateRow & { id: string; first_seq: string }>({
