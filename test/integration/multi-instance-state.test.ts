@@ -34,11 +34,11 @@ async function pair(): Promise<[Harness, Harness]> {
   return [made[0], made[1]];
 }
 
-/** Calls `read` until `ok` holds for its answer (what another instance wrote arrives within about a second). */
+/** Calls `read` until `ok` holds for its answer (what another instance wrote is told by NOTIFY; the bench times it). */
 const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string) => until(async () => {
   const v = await read();
   return ok(v) ? v : undefined;
-}, 2_000, what);
+}, 5_000, what);
 
 const signal = (id: string) => ({ project: 'Test', raw: { id, name: 'process_events', externalId: 'shared-def', variant: 'A', hostIdentifier: 'host1' } });
 
