@@ -29,7 +29,7 @@ async function serve(settings: ServeSettings): Promise<void> {
   const out = process.stdout;
   const where = settings.databaseUrl ? `database: ${maskedDatabaseUrl(settings.databaseUrl)}` : `data: ${settings.dataDir}`;
   out.write(`Switchyard ${VERSION} serving at ${app.url} (${where}, ${app.openReport.events} events)\n`);
-  out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);
+  out.write(`Open the UI (one-time login link): ${await app.loginUrl()}\n`);
   if (settings.publicUrl) out.write(`Links sent out use the public URL ${settings.publicUrl}\n`);
   if (app.initialAdminKey) out.write(`Admin API key, shown this once — store it now: ${app.initialAdminKey}\n`);
   if (app.openReport.torn_lines_discarded) out.write(`Recovered the store: discarded ${app.openReport.torn_lines_discarded} torn line(s) from an interrupted write\n`);

@@ -27,7 +27,20 @@ interface LoginToken {
 /** Tokens issued outside this process (`switchyard login-link`), looked up by hash and taken once. */
 export type OutsideLoginTokens = (hash: string) => { organization: string; expires: number } | null;
 
-export class SessionManager {
+/**
+ * What the server asks of UI sessions. SessionManager answers at once from memory (one
+ * instance, the file store); SharedSessions (shared-sessions.ts) from the shared database.
+ */
+export interface UiSessions {
+  /** A token for `/login?token=...`; it works once, within LOGIN_TOKEN_TTL_MS. */
+  mintLoginToken(organization: string): string | Promise<string>;
+  redeemLoginToken(token: string): Session | { refused: LoginRefusal } | Promise<Session | { refused: LoginRefusal }>;
+  createSession(organization: string): Session | Promise<Session>;
+  get(id: string | undefined): Session | null | Promise<Session | null>;
+  end(id: string): void | Promise<void>;
+}
+
+export class SessionManager implements UiSessions {
   /** By token hash; used and expired ones are remembered a while, to say why a link failed. */
   private readonly loginTokens = new Map<string, LoginToken>();
   private readonly sessions = new Map<string, Session>();
