@@ -1,17 +1,21 @@
 // UI logins on two appliances sharing one PostgreSQL database (behind a load balancer): a
 // login link minted on either logs in on the other, once; a session cookie works, and ends,
 // on both; only hashes of tokens and session ids are stored.
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src-main/core/secrets';
 import { LOGIN_TOKEN_TTL_MS, SESSION_TTL_MS } from '../../src-main/limits';
 import { issueDatabaseLoginLink } from '../../src-main/login-link-database';
 import { LOGIN_TOKEN_KIND, UI_SESSION_KIND } from '../../src-main/server/shared-sessions';
+import { CLI, requireBuild } from '../helpers/child';
 import { startHarness, tempDir, type Harness } from '../helpers/harness';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { until } from '../helpers/wait';
 
+const run = promisify(execFile);
 let pg_: TestPostgres;
 const cleanups: Array<() => Promise<unknown>> = [];
 beforeAll(async () => {
@@ -116,6 +120,16 @@ describe('UI logins on instances sharing a database', () => {
     const elsewhere = await issueDatabaseLoginLink({ databaseUrl: url, dataDir: noneRunning, publicUrl: 'https://switchyard.example.com' });
     expect(elsewhere.startsWith('https://switchyard.example.com/login?token=')).toBe(true);
     expect(cookieOf(await openOn(a, elsewhere))).toMatch(/^sy_session=/);
+  });
+
+  it('`switchyard login-link` given the database (SWITCHYARD_DATABASE_URL) prints a link that logs in on either instance', async () => {
+    requireBuild();
+    const { a, b, url } = await pair();
+    const { stdout } = await run(process.execPath, [CLI, 'login-link', '--data-dir', b.dir], { env: { ...process.env, SWITCHYARD_DATABASE_URL: url } });
+    const link = stdout.trim();
+    expect(link.startsWith(`${b.app.url}/login?token=`)).toBe(true);
+    expect((await sessionOn(b, cookieOf(await openOn(a, link)))).status).toBe(200);
+    refused(await openOn(b, link), 'This login link has already been used');
   });
 
   it('says why a link fails on either instance, and ends sessions everywhere when they expire', async () => {
