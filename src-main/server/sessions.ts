@@ -1,7 +1,8 @@
 // UI sessions: a one-time login token (printed at start, minted for the desktop window, or
 // issued by `switchyard login-link`) becomes an HttpOnly SameSite=Strict cookie;
 // cookie-authenticated writes also need the session's CSRF token. Tokens are kept as their
-// SHA-256 only. Kept in memory: a restart asks for a new login.
+// SHA-256 only. Kept in memory here: a restart asks for a new login. Instances sharing a
+// database keep them there instead (shared-sessions.ts).
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../core/secrets';
 import { LOGIN_TOKENS_MAX, LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../limits';

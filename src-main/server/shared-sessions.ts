@@ -61,22 +61,43 @@ export class SharedSessions implements UiSessions {
     return token;
   }
 
-  /** Taken under the token's lock: of two instances redeeming it at once, one logs in. */
-  redeemLoginToken(token: string): Promise<Session | { refused: LoginRefusal }> {
+  /**
+   * Spent under the token's lock: of two instances redeeming it at once, one logs in. Unknown,
+   * used and expired tokens are refused without it (a flood of bad links holds no lock).
+   */
+  async redeemLoginToken(token: string): Promise<Session | { refused: LoginRefusal }> {
     const hash = sha256Hex(token);
+    const seen = await this.token(hash);
+    if (!seen) return this.redeemLinkFile(hash);
+    const refusal = this.refusal(seen);
+    if (refusal) return refusal;
     return this.store.exclusive([`${LOGIN_TOKEN_KIND}:${hash}`], async () => {
-      let entry = (await this.store.getState(LOGIN_TOKEN_KIND, hash)) as TokenData | undefined;
-      if (!entry) {
-        // A link file's token (`switchyard login-link --data-dir`): taken here, then remembered for all.
-        const issued = this.outside(hash);
-        if (!issued) return { refused: 'unknown' as const };
-        entry = { ...issued, used: false };
-        if (entry.expires < this.now()) await this.store.appendState([tokenRecord(hash, entry)]);
-      }
-      if (entry.used) return { refused: 'used' as const };
-      if (entry.expires < this.now()) return { refused: 'expired' as const };
-      return this.startSession(entry.organization, [tokenRecord(hash, { ...entry, used: true })]);
+      const entry = await this.token(hash);
+      if (!entry) return { refused: 'unknown' as const }; // trimmed meanwhile
+      return this.refusal(entry) ?? this.startSession(entry.organization, [tokenRecord(hash, { ...entry, used: true })]);
     });
+  }
+
+  /** A link file's token (`switchyard login-link --data-dir`): taking the file is once already; then it is remembered for all. */
+  private async redeemLinkFile(hash: string): Promise<Session | { refused: LoginRefusal }> {
+    const issued = this.outside(hash);
+    if (!issued) return { refused: 'unknown' };
+    const entry: TokenData = { ...issued, used: false };
+    if (entry.expires < this.now()) {
+      await this.store.appendState([tokenRecord(hash, entry)]);
+      return { refused: 'expired' };
+    }
+    return this.startSession(entry.organization, [tokenRecord(hash, { ...entry, used: true })]);
+  }
+
+  private async token(hash: string): Promise<TokenData | undefined> {
+    return (await this.store.getState(LOGIN_TOKEN_KIND, hash)) as TokenData | undefined;
+  }
+
+  private refusal(entry: TokenData): { refused: LoginRefusal } | null {
+    if (entry.used) return { refused: 'used' };
+    if (entry.expires < this.now()) return { refused: 'expired' };
+    return null;
   }
 
   createSession(organization: string): Promise<Session> {

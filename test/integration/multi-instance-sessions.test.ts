@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src-main/core/secrets';
-import { LOGIN_TOKEN_TTL_MS, SESSION_TTL_MS } from '../../src-main/limits';
+import { LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../../src-main/limits';
 import { issueDatabaseLoginLink } from '../../src-main/login-link-database';
+import { issueLoginLink } from '../../src-main/login-link-files';
 import { LOGIN_TOKEN_KIND, UI_SESSION_KIND } from '../../src-main/server/shared-sessions';
 import { CLI, requireBuild } from '../helpers/child';
 import { startHarness, tempDir, type Harness } from '../helpers/harness';
@@ -82,7 +83,9 @@ describe('UI logins on instances sharing a database', () => {
     expect((await a.http('POST', '/api/destinations', { key: null, headers: { cookie }, body: write })).status).toBe(403);
     const made = await a.http('POST', '/api/destinations', { key: null, headers: { cookie, 'x-csrf-token': csrf }, body: write });
     expect(made.status).toBe(201);
-    expect((await b.http('GET', `/api/destinations/${made.json.id}`)).json.name).toBe(write.name);
+    // B follows A's configuration within about a second.
+    const onB = await until(async () => ((await b.http('GET', `/api/destinations/${made.json.id}`)).json.name as string | undefined), 10_000, 'the destination on B');
+    expect(onB).toBe(write.name);
 
     expect((await b.http('POST', '/api/session/logout', { key: null, headers: { cookie, 'x-csrf-token': csrf } })).status).toBe(204);
     expect((await sessionOn(b, cookie)).status).toBe(401);
@@ -132,6 +135,18 @@ describe('UI logins on instances sharing a database', () => {
     refused(await openOn(b, link), 'This login link has already been used');
   });
 
+  it('takes a link file (`switchyard login-link --data-dir`) on the instance of that directory, then says on both that it is used', async () => {
+    const { a, b, clock } = await pair();
+    const link = issueLoginLink(a.dir, clock.t);
+    expect((await sessionOn(b, cookieOf(await openOn(a, link)))).status).toBe(200);
+    refused(await openOn(b, link), 'This login link has already been used');
+    refused(await openOn(a, link), 'This login link has already been used');
+    const late = issueLoginLink(a.dir, clock.t);
+    clock.t += LOGIN_TOKEN_TTL_MS + 1;
+    refused(await openOn(a, late), 'This login link has expired');
+    refused(await openOn(b, late), 'This login link has expired');
+  });
+
   it('says why a link fails on either instance, and ends sessions everywhere when they expire', async () => {
     const { a, b, clock } = await pair();
     refused(await openOn(b, `${b.app.url}/login?token=never-issued`), 'This login link is not valid');
@@ -144,6 +159,18 @@ describe('UI logins on instances sharing a database', () => {
     clock.t += SESSION_TTL_MS;
     expect((await sessionOn(a, cookie)).status).toBe(401);
     expect((await sessionOn(b, cookie)).status).toBe(401);
+  });
+
+  it('keeps at most SESSIONS_MAX sessions across instances: the oldest ends everywhere', async () => {
+    const { a, b } = await pair();
+    const first = await a.app.createUiSession();
+    const cookie = `${first.name}=${first.value}`;
+    expect((await sessionOn(b, cookie)).status).toBe(200); // now cached on B
+    for (let i = 1; i < SESSIONS_MAX; i++) await (i % 2 ? a : b).app.createUiSession();
+    expect((await sessionOn(a, cookie)).status).toBe(200);
+    await b.app.createUiSession();
+    expect((await sessionOn(b, cookie)).status).toBe(401);
+    await until(async () => ((await sessionOn(a, cookie)).status === 401 ? true : undefined), 10_000, 'the oldest session ended on A');
   });
 
   it('stores only hashes, and forgets expired tokens and sessions', async () => {
