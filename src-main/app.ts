@@ -20,7 +20,8 @@ import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
 import { createMetrics } from './server/metrics';
 import { RateLimiter } from './server/rate-limit';
-import { SESSION_COOKIE, SessionManager } from './server/sessions';
+import { SESSION_COOKIE, SessionManager, type UiSessions } from './server/sessions';
+import { SharedSessions } from './server/shared-sessions';
 import { StoreHealth } from './server/store-health';
 import { StreamHub } from './server/stream';
 import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from './delivery-runtime';
@@ -71,10 +72,10 @@ export interface RunningApp {
   openReport: OpenReport;
   /** The admin key created on the very first start (no SWITCHYARD_API_KEY, no keys yet); shown once. */
   initialAdminKey: string | null;
-  /** A one-time login URL for the UI (headless prints it). */
-  loginUrl(): string;
+  /** A one-time login URL for the UI (headless prints it); with a shared database it works on every instance. */
+  loginUrl(): Promise<string>;
   /** A session cookie for the desktop window, set by the main process. */
-  createUiSession(): { name: string; value: string };
+  createUiSession(): Promise<{ name: string; value: string }>;
   close(): Promise<void>;
 }
 
@@ -141,10 +142,12 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   }
 
   // Links from `switchyard login-link` (login-link-files.ts) log in to the default organization.
-  const sessions = new SessionManager(() => now().getTime(), (hash) => {
+  const linkFile = (hash: string) => {
     const link = takeLoginLinkFile(opts.dataDir, hash);
     return link && { organization: defaultOrg.id, expires: link.expires };
-  });
+  };
+  // Several instances on one database: logins work on any of them. Alone: in memory, a restart asks again.
+  const sessions: UiSessions = store.shared ? new SharedSessions(store, () => now().getTime(), linkFile) : new SessionManager(() => now().getTime(), linkFile);
   const upgradedAlerts = await upgradeStoredAlerts(store);
   if (upgradedAlerts) logger.info('alerts kept in memory by an earlier version rewritten in the current shape', { upgraded: upgradedAlerts });
   const signals = new SignalsRuntime(store, bus, logger, now);
@@ -232,8 +235,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     deliveries,
     openReport,
     initialAdminKey,
-    loginUrl: () => `${baseUrl}/login?token=${sessions.mintLoginToken(defaultOrg.id)}`,
-    createUiSession: () => ({ name: SESSION_COOKIE, value: sessions.createSession(defaultOrg.id).id }),
+    loginUrl: async () => `${baseUrl}/login?token=${await sessions.mintLoginToken(defaultOrg.id)}`,
+    createUiSession: async () => ({ name: SESSION_COOKIE, value: (await sessions.createSession(defaultOrg.id)).id }),
     close: () =>
       (closing ??= (async () => {
         // Stop taking requests, let in-flight ones finish briefly, then flush the store.

@@ -1,5 +1,6 @@
 // Entry of the built appliance: `start` (desktop if possible), `serve` (headless),
-// `login-link` (a fresh one-time UI link for the appliance running on a data directory) and
+// `login-link` (a fresh one-time UI link for the appliance running on a data directory, or for
+// every instance on a database) and
 // `migrate` (the PostgreSQL store's schema, for deployments that migrate before they roll out).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as sea from 'node:sea';
 import { createApp, StartupError, VERSION } from './app';
 import { findElectronRuntime, type ElectronRuntime } from './launcher';
+import { issueDatabaseLoginLink } from './login-link-database';
 import { issueLoginLink, LoginLinkError } from './login-link-files';
 import { extractEmbeddedUi } from './server/static-ui';
 import { migrateDatabase } from './store';
@@ -29,7 +31,7 @@ async function serve(settings: ServeSettings): Promise<void> {
   const out = process.stdout;
   const where = settings.databaseUrl ? `database: ${maskedDatabaseUrl(settings.databaseUrl)}` : `data: ${settings.dataDir}`;
   out.write(`Switchyard ${VERSION} serving at ${app.url} (${where}, ${app.openReport.events} events)\n`);
-  out.write(`Open the UI (one-time login link): ${app.loginUrl()}\n`);
+  out.write(`Open the UI (one-time login link): ${await app.loginUrl()}\n`);
   if (settings.publicUrl) out.write(`Links sent out use the public URL ${settings.publicUrl}\n`);
   if (app.initialAdminKey) out.write(`Admin API key, shown this once — store it now: ${app.initialAdminKey}\n`);
   if (app.openReport.torn_lines_discarded) out.write(`Recovered the store: discarded ${app.openReport.torn_lines_discarded} torn line(s) from an interrupted write\n`);
@@ -70,7 +72,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'login-link') {
-    process.stdout.write(`${issueLoginLink(parseServeArgs(rest).dataDir)}\n`);
+    const { databaseUrl, dataDir, publicUrl } = parseServeArgs(rest);
+    const url = databaseUrl ? await issueDatabaseLoginLink({ databaseUrl, dataDir, publicUrl }) : issueLoginLink(dataDir);
+    process.stdout.write(`${url}\n`);
     return;
   }
   if (command === 'migrate') {

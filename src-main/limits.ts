@@ -97,6 +97,12 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const SESSIONS_MAX = 100;
 /** Login tokens the appliance keeps (unused ones, and spent ones it remembers to say why a link failed). */
 export const LOGIN_TOKENS_MAX = 1000;
+/**
+ * Instances sharing a database: how long a session read from it answers requests without
+ * asking again. A logout elsewhere evicts it at once (a notice); this bounds the wait when a
+ * notice was lost (the listener reconnecting).
+ */
+export const SESSION_CACHE_MS = 5_000;
 /** Unused links `switchyard login-link` may leave waiting in the data directory. */
 export const LOGIN_LINK_FILES_MAX = 20;
 /** Request headers an event keeps as received (in order; secrets masked), the longest value kept, and the longest query string kept; longer ones are cut and end in "…". */

@@ -82,10 +82,16 @@ function readLinkFile(dir: string, hash: string): number | null {
   }
 }
 
+/** The URL of the appliance running on this data directory, when one runs. */
+export function runningServerUrl(dataDir: string): string | null {
+  const info = readServerInfo(dataDir);
+  return info && isRunning(info.pid) ? info.url : null;
+}
+
 /** `switchyard login-link`: a fresh one-time URL for the appliance running on this data directory. */
 export function issueLoginLink(dataDir: string, now: number = Date.now()): string {
-  const info = readServerInfo(dataDir);
-  if (!info || !isRunning(info.pid)) {
+  const url = runningServerUrl(dataDir);
+  if (!url) {
     throw new LoginLinkError(`no Switchyard is running on data directory ${dataDir}; start it (switchyard serve --data-dir ${dataDir}) and it prints a login link`);
   }
   const dir = join(dataDir, LINKS_DIR);
@@ -95,7 +101,7 @@ export function issueLoginLink(dataDir: string, now: number = Date.now()): strin
   }
   const token = randomBytes(24).toString('base64url');
   writeAtomic(join(dir, `${sha256Hex(token)}.json`), JSON.stringify({ expires: now + LOGIN_TOKEN_TTL_MS }));
-  return `${info.url}/login?token=${token}`;
+  return `${url}/login?token=${token}`;
 }
 
 /**

@@ -130,7 +130,7 @@ function parseRate(text: string | undefined): number | null {
 export const USAGE = `usage: switchyard <start|serve|login-link|migrate> [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--public-url URL] [--alertmanager-body-limit BYTES] [--database-url URL]
   start       desktop app where the Electron runtime is installed, else the same as serve
   serve       headless: the UI in any browser
-  login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir
+  login-link  print a fresh one-time UI login link for the Switchyard running on --data-dir (with --database-url: for any instance on that database)
   migrate     apply the PostgreSQL store's migrations to --database-url and exit (serve applies them too)
   --database-url  postgres://user:password@host:5432/db: keep everything in PostgreSQL (several instances may share it); default the file store in --data-dir
   --public-url  the address others reach it at (a proxy, a LAN name): the base of every link it sends out

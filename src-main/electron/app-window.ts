@@ -52,7 +52,7 @@ export class AppWindow {
   private async open(running: RunningApp): Promise<void> {
     const { electron } = this;
     // A fresh session each time: the window may reopen after the last one expired.
-    const cookie = running.createUiSession();
+    const cookie = await running.createUiSession();
     await electron.session.defaultSession.cookies.set({ url: running.url, name: cookie.name, value: cookie.value, httpOnly: true, sameSite: 'strict', secure: false });
     const saved = await loadWindowState(this.stateFile, electron.screen.getAllDisplays().map((d) => d.workArea));
     const window = new electron.BrowserWindow(windowOptions(saved?.bounds));

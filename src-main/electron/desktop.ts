@@ -91,7 +91,7 @@ export function startDesktop(electron: ElectronLike, deps: DesktopDeps): Desktop
       tray = new StatusTray(electron, join(app.getAppPath(), ...TRAY_ICON), () => readStatus(r, stopping), {
         openWindow: () => void showWindow(r),
         // A fresh one-time link: the browser gets its own session.
-        openInBrowser: () => void electron.shell.openExternal(r.loginUrl()),
+        openInBrowser: () => void r.loginUrl().then((url) => electron.shell.openExternal(url), (err: unknown) => dialog.showErrorBox('Switchyard could not make a login link', message(err))),
         quit: () => app.quit(),
       });
       unsubscribe = r.bus.subscribe(() => tray?.refreshSoon());

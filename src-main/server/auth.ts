@@ -8,7 +8,7 @@ import type { Organization, Scope, SourceRecord } from '../core/types';
 import type { Store } from '../store/types';
 import type { AuthVia } from '../../src-shared/session';
 import { HttpError } from './http-error';
-import { SESSION_COOKIE, type Session, type SessionManager } from './sessions';
+import { SESSION_COOKIE, type Session, type UiSessions } from './sessions';
 
 export interface Principal {
   organization: Organization;
@@ -23,7 +23,7 @@ export interface Principal {
 
 export interface AuthDeps {
   store: Store;
-  sessions: SessionManager;
+  sessions: UiSessions;
   envKeyHash: string | null;
 }
 
@@ -81,12 +81,15 @@ function verifyKey(deps: AuthDeps, config: ReturnType<Store['config']>, hash: st
   throw new HttpError(401, ['authorization: unknown API key']);
 }
 
-/** Resolves the caller; `allowSession` lets the UI's cookie stand in for a key (management API only). */
-export function authenticate(ctx: Context, deps: AuthDeps, opts: { allowSession: boolean }): Principal {
+/**
+ * Resolves the caller; `allowSession` lets the UI's cookie stand in for a key (management API
+ * only). A session may be looked up in a shared database, hence async.
+ */
+export async function authenticate(ctx: Context, deps: AuthDeps, opts: { allowSession: boolean }): Promise<Principal> {
   const key = presentedKey(ctx);
   if (key) return authenticateKey(deps, key);
   if (opts.allowSession) {
-    const session = deps.sessions.get(ctx.cookies.get(SESSION_COOKIE));
+    const session = await deps.sessions.get(ctx.cookies.get(SESSION_COOKIE));
     if (session) {
       if (!SAFE_METHODS.has(ctx.method)) checkCsrf(ctx, session);
       const org = findOrg(deps.store.config(), session.organization);

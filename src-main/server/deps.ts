@@ -8,7 +8,7 @@ import type { Store } from '../store/types';
 import type { AuthDeps } from './auth';
 import type { Metrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
-import type { SessionManager } from './sessions';
+import type { UiSessions } from './sessions';
 import type { StoreHealth } from './store-health';
 import type { StreamHub } from './stream';
 import type { RequestBins } from './request-bins';
@@ -19,7 +19,7 @@ export interface ServerDeps extends AuthDeps {
   pipeline: Pipeline;
   /** Whether the store can write (GET /api/status, /healthz, `status.changed`). */
   health: StoreHealth;
-  sessions: SessionManager;
+  sessions: UiSessions;
   limiter: RateLimiter;
   bus: EventBus;
   hub: StreamHub;

@@ -75,7 +75,7 @@ function routeAnswer(route: RouteDef, deps: AuthDeps): (ctx: Context) => Promise
     if (sameOrigin) requireSameOrigin(ctx);
     let principal = NO_PRINCIPAL;
     if (route.auth !== 'public' && route.auth !== 'custom' && route.auth !== 'hec') {
-      principal = authenticate(ctx, deps, { allowSession: route.auth === 'admin' });
+      principal = await authenticate(ctx, deps, { allowSession: route.auth === 'admin' });
       requireScope(principal, route.auth);
     }
     let body: unknown = undefined;

@@ -1,7 +1,8 @@
 // UI sessions: a one-time login token (printed at start, minted for the desktop window, or
 // issued by `switchyard login-link`) becomes an HttpOnly SameSite=Strict cookie;
 // cookie-authenticated writes also need the session's CSRF token. Tokens are kept as their
-// SHA-256 only. Kept in memory: a restart asks for a new login.
+// SHA-256 only. Kept in memory here: a restart asks for a new login. Instances sharing a
+// database keep them there instead (shared-sessions.ts).
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../core/secrets';
 import { LOGIN_TOKENS_MAX, LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../limits';
@@ -27,7 +28,20 @@ interface LoginToken {
 /** Tokens issued outside this process (`switchyard login-link`), looked up by hash and taken once. */
 export type OutsideLoginTokens = (hash: string) => { organization: string; expires: number } | null;
 
-export class SessionManager {
+/**
+ * What the server asks of UI sessions. SessionManager answers at once from memory (one
+ * instance, the file store); SharedSessions (shared-sessions.ts) from the shared database.
+ */
+export interface UiSessions {
+  /** A token for `/login?token=...`; it works once, within LOGIN_TOKEN_TTL_MS. */
+  mintLoginToken(organization: string): string | Promise<string>;
+  redeemLoginToken(token: string): Session | { refused: LoginRefusal } | Promise<Session | { refused: LoginRefusal }>;
+  createSession(organization: string): Session | Promise<Session>;
+  get(id: string | undefined): Session | null | Promise<Session | null>;
+  end(id: string): void | Promise<void>;
+}
+
+export class SessionManager implements UiSessions {
   /** By token hash; used and expired ones are remembered a while, to say why a link failed. */
   private readonly loginTokens = new Map<string, LoginToken>();
   private readonly sessions = new Map<string, Session>();

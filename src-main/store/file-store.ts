@@ -347,6 +347,11 @@ export class FileStore implements Store {
     return fn();
   }
 
+  /** Short-lived records are kept in memory beside the file store (server/sessions.ts), never here. */
+  async trimState(): Promise<string[]> {
+    return [];
+  }
+
   private readonly claimed = new Set<string>();
 
   async claim(kind: string, _ms: number, limit: number): Promise<StateRecord[]> {

@@ -183,6 +183,13 @@ export interface Store {
    * newest first; a hash collision may add an id that does not have it: callers check the record.
    */
   lookupState(kind: string, organization: string, value: string): Promise<string[]>;
+  /**
+   * Deletes records of a kind written with keys that mean nothing after a time (login tokens,
+   * UI sessions): those whose keys.at is at or before `until` (to the second), then the oldest
+   * beyond the newest `keep`. Returns their ids; other instances are told as of a write.
+   * PostgreSQL only: the file store is never shared, keeps no such records, and does nothing.
+   */
+  trimState(kind: string, bounds: { until: number; keep: number }): Promise<string[]>;
   /** How many records of a kind written with keys match the filter. */
   countState(kind: string, filter: StateFilter): Promise<number>;
   /** The id of a stored or pending event with this (organization, dedup_key), if any. */

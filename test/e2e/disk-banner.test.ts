@@ -19,7 +19,7 @@ afterAll(async () => {
 test('a full disk shows a banner on every view, and it clears when writes succeed again', async () => {
   const disk = faultyDisk();
   h = await startHarness({ storeFs: disk.fs, uiDir: defaultUiDir(), tickMs: 0 });
-  const opened = await openBrowser(h.app.loginUrl());
+  const opened = await openBrowser(await h.app.loginUrl());
   browser = opened.browser;
   const { page } = opened;
   await page.locator('nav.side').getByRole('link', { name: 'Live events', exact: true }).click();

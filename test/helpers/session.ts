@@ -12,7 +12,7 @@ export interface UiSession {
 }
 
 export async function uiSession(h: Harness): Promise<UiSession> {
-  const link = new URL(h.app.loginUrl());
+  const link = new URL(await h.app.loginUrl());
   const res = await h.http('GET', link.pathname + link.search, { key: null });
   expect(res.status).toBe(302);
   const setCookie = String(res.headers['set-cookie']);

@@ -132,7 +132,7 @@ describe('security base', () => {
     }
   });
   it('logs in by one-time link to an HttpOnly SameSite=Strict cookie; the link works once', async () => {
-    const link = new URL(h.app.loginUrl());
+    const link = new URL(await h.app.loginUrl());
     const { setCookie, csrf } = await uiSession(h);
     expect(setCookie).toMatch(/sy_session=[^;]+/);
     expect(setCookie.toLowerCase()).toContain('httponly');

@@ -29,13 +29,13 @@ function expectPage(res: Awaited<ReturnType<typeof open>>, heading: string): voi
 
 describe('the page a login link opens when it cannot log in', () => {
   it('says a link has been used', async () => {
-    const url = h.app.loginUrl();
+    const url = await h.app.loginUrl();
     expect((await open(url)).status).toBe(302);
     expectPage(await open(url), 'This login link has already been used');
   });
 
   it('says a link has expired', async () => {
-    const url = h.app.loginUrl();
+    const url = await h.app.loginUrl();
     t += LOGIN_TOKEN_TTL_MS + 1;
     expectPage(await open(url), 'This login link has expired');
   });

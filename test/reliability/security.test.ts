@@ -73,7 +73,7 @@ describe('DNS rebinding: the Host header', () => {
   const FOREIGN = ['evil.example', 'evil.example:8080', 'localhost.evil.example', '127.0.0.1.nip.io', '127.0.0.2', '[::2]', '0.0.0.0'];
 
   it('refuses a foreign Host on every surface, before any route runs (an ingest with a valid key stores nothing)', async () => {
-    const link = new URL(h.app.loginUrl());
+    const link = new URL(await h.app.loginUrl());
     const requests: [string, string, Record<string, unknown>][] = [
       ['GET', '/', { key: null }],
       ['GET', '/api/events', {}],
@@ -151,7 +151,7 @@ describe('cross-origin and cross-site writes', () => {
     expect((await h.http('GET', '/api/destinations')).json.items.map((d: any) => d.name)).not.toContain('cross-site hook');
     expect((await h.http('GET', '/api/settings')).json.smtp).toBeNull();
     // A cross-site page cannot log a victim into its own session either.
-    const link = new URL(h.app.loginUrl());
+    const link = new URL(await h.app.loginUrl());
     expect((await h.http('GET', link.pathname + link.search, { key: null, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
     // Control: the UI's own same-origin request with its CSRF token is accepted.
     const ok = await h.http('POST', '/api/keys', { body: { name: 'from the ui', scopes: ['read'] }, key: null, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: h.app.url, 'sec-fetch-site': 'same-origin' } });

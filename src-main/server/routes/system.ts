@@ -55,13 +55,13 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
       method: 'get', path: '/login', summary: 'Redeem a one-time login link: sets the UI session cookie and opens the UI', tag: 'session', auth: 'public', sameOriginOnly: true,
       query: [{ name: 'token', description: 'the one-time token printed at start' }],
       responses: { '302': 'to the UI, with the session cookie', '401': 'an HTML page saying the link is used, expired or unknown, and how to get a new one' },
-      handler: (ctx) => {
-        const session = typeof ctx.query.token === 'string' ? deps.sessions.redeemLoginToken(ctx.query.token) : { refused: 'unknown' as const };
+      handler: async (ctx) => {
+        const session = typeof ctx.query.token === 'string' ? await deps.sessions.redeemLoginToken(ctx.query.token) : { refused: 'unknown' as const };
         if ('refused' in session) {
           ctx.status = 401;
           ctx.set('Cache-Control', 'no-store');
           ctx.type = 'html';
-          ctx.body = loginRefusedPage(session.refused, deps.baseUrl(), deps.sessions.get(ctx.cookies.get(SESSION_COOKIE)) !== null);
+          ctx.body = loginRefusedPage(session.refused, deps.baseUrl(), (await deps.sessions.get(ctx.cookies.get(SESSION_COOKIE))) !== null);
           return;
         }
         ctx.cookies.set(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS, overwrite: true });
@@ -79,8 +79,8 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
     {
       method: 'post', path: '/api/session/logout', summary: 'End the UI session', tag: 'session', auth: 'admin',
       responses: { '204': 'ended' },
-      handler: (ctx, { principal }) => {
-        if (principal.session) deps.sessions.end(principal.session.id);
+      handler: async (ctx, { principal }) => {
+        if (principal.session) await deps.sessions.end(principal.session.id);
         ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 });
         ctx.status = 204;
       },
@@ -88,9 +88,10 @@ export function systemRoutes(deps: ServerDeps, openapi: () => unknown): RouteDef
     {
       method: 'post', path: '/api/login-links', summary: 'Mint a one-time UI login link (for scripts holding an admin key)', tag: 'session', auth: 'admin',
       responses: { '201': '{url}' }, returns: R.loginLinkSchema,
-      handler: (ctx, { principal }) => {
+      handler: async (ctx, { principal }) => {
+        const token = await deps.sessions.mintLoginToken(principal.organization.id);
         ctx.status = 201;
-        ctx.body = { url: `${deps.baseUrl()}/login?token=${deps.sessions.mintLoginToken(principal.organization.id)}` };
+        ctx.body = { url: `${deps.baseUrl()}/login?token=${token}` };
       },
     },
     {

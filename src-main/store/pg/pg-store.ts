@@ -435,6 +435,25 @@ export class PgStore implements Store {
     return { items: shown.map(dataOf), next_cursor: more ? shown[shown.length - 1].id : null };
   }
 
+  async trimState(kind: string, bounds: { until: number; keep: number }): Promise<string[]> {
+    const rows = await this.query<{ id: string }>({
+      name: 'sy_trim_state',
+      text: `WITH old AS (
+          SELECT id FROM state_records WHERE kind = $1 AND keyed AND at_s > 0 AND at_s <= $2
+          UNION (SELECT id FROM state_records WHERE kind = $1 AND keyed ORDER BY first_seq DESC OFFSET $3)),
+        d AS (DELETE FROM state_records s USING old WHERE s.kind = $1 AND s.id = old.id RETURNING s.id),
+        l AS (DELETE FROM state_lookups x USING d WHERE x.kind = $1 AND x.id = d.id)
+        SELECT id FROM d`,
+      values: [kind, Math.floor(bounds.until / 1000), Math.max(0, Math.floor(bounds.keep))],
+    });
+    const ids = rows.map((r) => r.id);
+    for (const id of ids) this.live.delete(`${kind}\n${id}`);
+    if (ids.length) {
+      await this.query({ name: 'sy_notify', text: 'SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', values: [CHANNEL, stateNotices(this.instance, kind, ids)] });
+    }
+    return ids;
+  }
+
   async countState(kind: string, filter: StateFilter): Promise<number> {
     const { where, params } = stateWhere(kind, filter);
     const rows = await this.query<{ n: string }>(`SELECT count(*) AS n FROM state_records WHERE ${where.join(' AND ')}`, params);
