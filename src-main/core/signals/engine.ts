@@ -585,6 +585,13 @@ interface Context {
   keyIds: string[];
   /** Deduplicate filter id → active alerts with this event's value. */
   dedupCandidates: Map<string, Alert[]>;
+  /** What a new alert takes, checked against the store before the queue (shared stores); null: found when it opens. */
+  reserved: ReservedAlertId | null;
+}
+
+interface ReservedAlertId {
+  id: string;
+  short_id: string;
 }
 
 const ALERT_TRANSITIONS: Record<AlertAction, { from: AlertStatus[]; to: AlertStatus; kind: TimelineKind; verb: string; done: string }> = {
@@ -646,7 +653,19 @@ export class SignalsEngine {
    * them, then calls settle(changes); if it cannot, rollback(changes).
    */
   decide(event: NormalizedEvent): Promise<DecideResult> {
-    return this.serially(() => this.decideNow(event));
+    if (!this.opts.shared) return this.serially(() => this.decideNow(event, null));
+    // Shared: the store is a database. The id and short id a new alert would take are found
+    // before the queue, so no decision waits in it for that round trip.
+    return this.reserveAlertId(event.organization).then((reserved) => this.serially(() => this.decideNow(event, reserved)));
+  }
+
+  /** An id, and a short id no stored alert of the organization has. */
+  private async reserveAlertId(organization: string): Promise<ReservedAlertId> {
+    const id = this.opts.newId();
+    let attempt = 0;
+    let short = shortIdFor('AL', id, attempt);
+    while (await this.alerts.taken(organization, shortLookup(short))) short = shortIdFor('AL', id, ++attempt);
+    return { id, short_id: short };
   }
 
   /** The changes are durable: the source has them now (the engine stops holding them). */
@@ -838,7 +857,7 @@ export class SignalsEngine {
 
   // ------------------------------------------------------------ decide
 
-  private async decideNow(input: NormalizedEvent): Promise<DecideResult> {
+  private async decideNow(input: NormalizedEvent, reserved: ReservedAlertId | null): Promise<DecideResult> {
     const now = this.opts.now();
     const config = this.opts.config();
     const org = input.organization;
@@ -910,10 +929,12 @@ export class SignalsEngine {
     }
 
     // Operations run one at a time: the state read above is the state written.
-    const ctx: Context = { tx: this.tx(known), event, def, config, now, at: now.toISOString(), dedup, links, keyIds, dedupCandidates };
+    const ctx: Context = { tx: this.tx(known), event, def, config, now, at: now.toISOString(), dedup, links, keyIds, dedupCandidates, reserved };
     const outcome =
       event.status === 'OPEN' ? (this.deduplicate(ctx, filters, notes) ?? this.groupOpen(ctx)) : this.groupClosed(ctx);
-    if (outcome.opened && outcome.alert) await this.ensureFreeShortId(outcome);
+    // A reserved short id was checked against the store; only a pending alert could have taken it since.
+    const checked = ctx.reserved !== null && outcome.alert?.id === ctx.reserved.id && !this.alerts.takenPending(event.organization, shortLookup(ctx.reserved.short_id));
+    if (outcome.opened && outcome.alert && !checked) await this.ensureFreeShortId(outcome);
 
     let text = outcome.text;
     let caseId = outcome.alert?.case_id ?? null;
@@ -1063,10 +1084,10 @@ export class SignalsEngine {
 
   private opened(ctx: Context, rule: DecisionRule, reason: string): Outcome {
     const { event, at } = ctx;
-    const id = this.opts.newId();
+    const id = ctx.reserved?.id ?? this.opts.newId();
     const alert: Alert = {
       id,
-      short_id: this.freeShortId('AL', id, event.organization),
+      short_id: ctx.reserved?.short_id ?? this.freeShortId('AL', id, event.organization),
       organization: event.organization,
       source: event.source,
       idempotency_key: event.idempotency_key,

@@ -5,11 +5,17 @@ import type { NormalizedEvent } from '../../core/types';
 import type { StateKeys } from '../state-index';
 import type { AppendResult, StateRecord } from '../types';
 
+// Positions are taken in the order given; rows go in by (organization, dedup key), so two
+// instances' batches holding the same keys wait on each other in one order, never a cycle.
 const INSERT_EVENTS = `
-  INSERT INTO events (id, organization, dialect, source, source_name, severity, status, priority, title, alert_id, received_at, dedup_key, record, search, bytes)
-  SELECT u.id, u.organization, u.dialect, u.source, u.source_name, u.severity, u.status, u.priority, u.title, u.alert_id, u.received_at, u.dedup_key, u.record::json, u.search, u.bytes
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[])
-    AS u(id, organization, dialect, source, source_name, severity, status, priority, title, alert_id, received_at, dedup_key, record, search, bytes)
+  WITH u AS MATERIALIZED (
+    SELECT x.*, nextval('store_seq') AS seq
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[]) WITH ORDINALITY
+      AS x(id, organization, dialect, source, source_name, severity, status, priority, title, alert_id, received_at, dedup_key, record, search, bytes, n)
+  )
+  INSERT INTO events (seq, id, organization, dialect, source, source_name, severity, status, priority, title, alert_id, received_at, dedup_key, record, search, bytes)
+  SELECT u.seq, u.id, u.organization, u.dialect, u.source, u.source_name, u.severity, u.status, u.priority, u.title, u.alert_id, u.received_at, u.dedup_key, u.record::json, u.search, u.bytes
+  FROM u ORDER BY u.organization, u.dedup_key, u.n
   ON CONFLICT DO NOTHING
   RETURNING id, organization, dedup_key, seq`;
 
@@ -110,7 +116,9 @@ const UPSERT_STATE = `
     CASE WHEN u.live AND NOT u.cold THEN $16 END,
     CASE WHEN u.live AND NOT u.cold THEN clock_timestamp() + make_interval(secs => $17::double precision / 1000) END
   FROM (SELECT x.*, nextval('store_seq') AS n FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
-    AS x(kind, id, data, base, append_to, live, cold, companion_of, keyed, organization, status, grp, event_id, alert_id, at_s)) AS u
+    AS x(kind, id, data, base, append_to, live, cold, companion_of, keyed, organization, status, grp, event_id, alert_id, at_s) OFFSET 0) AS u
+  -- Positions in the order given (OFFSET 0 keeps the subquery whole), rows in by (kind, id): one lock order for every instance.
+  ORDER BY u.kind, u.id
   ON CONFLICT (kind, id) DO UPDATE SET
     seq = EXCLUDED.seq,
     data = EXCLUDED.data,
