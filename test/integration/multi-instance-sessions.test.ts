@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src-main/core/secrets';
 import { LOGIN_TOKEN_TTL_MS, SESSIONS_MAX, SESSION_TTL_MS } from '../../src-main/limits';
 import { issueDatabaseLoginLink } from '../../src-main/login-link-database';
@@ -13,21 +13,11 @@ import { issueLoginLink } from '../../src-main/login-link-files';
 import { LOGIN_TOKEN_KIND, UI_SESSION_KIND } from '../../src-main/server/shared-sessions';
 import { CLI, requireBuild } from '../helpers/child';
 import { startHarness, tempDir, type Harness } from '../helpers/harness';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { usePostgres } from '../helpers/postgres-cluster';
 import { until } from '../helpers/wait';
 
 const run = promisify(execFile);
-let pg_: TestPostgres;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  pg_ = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg_?.destroy();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const { pg: pg_, cleanups } = usePostgres();
 
 /**
  * Two appliances on a new database, on one clock the test moves: a session cached on one

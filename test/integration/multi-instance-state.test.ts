@@ -1,25 +1,14 @@
 // Two appliances on one PostgreSQL database share more than events: cases and bell
 // notifications one writes show up on the other, a case moved on one is moved from its latest
 // version, and a circuit one opens keeps the other from hammering the same receiver.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness';
 import { FAST_DELIVERY } from '../helpers/delivery-apps';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { usePostgres } from '../helpers/postgres-cluster';
 import { startReceiver } from '../helpers/receiver';
 import { sleep, until } from '../helpers/wait';
 
-let pg: TestPostgres;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.destroy();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const { pg, cleanups } = usePostgres();
 
 const CIRCUIT = { threshold: 2, backoffMinMs: 60_000, backoffMaxMs: 60_000 };
 

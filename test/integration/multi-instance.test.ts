@@ -3,27 +3,16 @@
 // sent by one instance (and finished by the other when the first is killed), a database
 // restart loses no acknowledged event, and configuration made on one works on the other.
 import { rm } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, httpCall, startHarness, tempDir, type Harness } from '../helpers/harness';
 import { CLI, requireBuild, spawnChild, type Child } from '../helpers/child';
 import { FAST_DELIVERY } from '../helpers/delivery-apps';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { usePostgres } from '../helpers/postgres-cluster';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { openStream, type StreamClient } from '../helpers/sse';
 import { sleep, until } from '../helpers/wait';
 
-let pg: TestPostgres;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.destroy();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const { pg, cleanups } = usePostgres();
 
 const LEASE_MS = 1_500;
 
