@@ -170,7 +170,12 @@ export class DeliveryRuntime {
     this.leasing = true;
     try {
       const held = this.engine.pendingIds();
-      if (held.length > 0) await this.store.renew('delivery', held, this.leaseMs);
+      const kept = new Set(held.length > 0 ? await this.store.renew('delivery', held, this.leaseMs) : []);
+      const lost = held.filter((id) => !kept.has(id) && this.engine.pendingOne(id));
+      if (lost.length > 0) {
+        this.logger.warn('another instance took over deliveries this one held too long (it stalled); they are left to it', { count: lost.length });
+        this.engine.release(lost);
+      }
       await this.claimPending();
     } catch (err) {
       this.logger.warn('could not renew or claim pending deliveries; trying again shortly', { err });

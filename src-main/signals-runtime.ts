@@ -64,6 +64,8 @@ export function storedAlerts(store: Store): AlertSource {
  * in today's shape, before the runtime starts. Returns how many were rewritten.
  */
 export async function upgradeStoredAlerts(store: Store): Promise<number> {
+  // A database was never written by that version; its live alerts (flapping ones) are other instances' too.
+  if (store.shared) return 0;
   const old = store.liveState().filter((r) => r.kind === 'alert').map((r) => r.data as StateChange);
   await appendStateInBatches(store, stateRecords(old));
   return old.length;
@@ -236,8 +238,8 @@ export class SignalsRuntime {
 
   /** Auto-resolve and flap settling; one at a time (shared: on one instance at a time). */
   tick(): Promise<void> {
-    const run = this.store.shared ? this.store.exclusive([TICK_LOCK], () => this.tickShared()) : this.engine.tick().then((changes) => this.commit(changes));
-    return (this.ticking ??= run
+    // The work starts only when no tick is running (a slow one is not joined by another).
+    return (this.ticking ??= (this.store.shared ? this.store.exclusive([TICK_LOCK], () => this.tickShared()) : this.engine.tick().then((changes) => this.commit(changes)))
       .catch((err) => this.logger.warn('signals tick failed; retrying on the next tick', { err }))
       .finally(() => {
         this.ticking = null;
@@ -254,6 +256,7 @@ export class SignalsRuntime {
     const alerts = changes.flatMap((c) => (c.kind === 'alert' ? [c] : []));
     if (alerts.length === 0) return this.commit(changes);
     const keys = alerts.flatMap((c) => alertLockKeys(c.alert, this.store.config()));
+    // Locks not had (busy, the database gone): the staged changes are undone, not left pending.
     await this.store.exclusive(keys, async () => {
       const stored = await Promise.all(alerts.map((c) => storedAlerts(this.store).get(c.alert.id)));
       const moved = alerts.some((c, i) => {
@@ -266,6 +269,9 @@ export class SignalsRuntime {
         return;
       }
       await this.commit(changes);
+    }).catch((err: unknown) => {
+      this.engine.rollback(changes); // undone once: a rollback skips changes already undone
+      throw err;
     });
   }
 

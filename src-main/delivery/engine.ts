@@ -143,6 +143,8 @@ export class DeliveryEngine {
   private readonly inflight = new Set<Promise<void>>();
   /** Ids of deliveries with an attempt under way. */
   private readonly running = new Set<string>();
+  /** Taken over by another instance while an attempt was under way: they leave once it is recorded. */
+  private readonly released = new Set<string>();
 
   constructor(private readonly opts: EngineOptions) {}
 
@@ -192,6 +194,27 @@ export class DeliveryEngine {
   /** Looks again at what may be sent now (after a destination changed, e.g. its circuit was reset with a new URI). */
   reconsider(): void {
     this.wake();
+  }
+
+  /**
+   * Deliveries another instance took over (this one's hold lapsed, e.g. it stalled): they
+   * leave this engine; an attempt under way still records its outcome, then they leave too.
+   */
+  release(ids: readonly string[]): void {
+    for (const id of ids) {
+      const d = this.pending.get(id);
+      if (!d) continue;
+      if (this.running.has(id)) this.released.add(id);
+      else this.drop(d);
+    }
+  }
+
+  private drop(d: Delivery): void {
+    const lane = this.lane(d.destination_id);
+    const i = lane.queue.findIndex((x) => x.id === d.id);
+    if (i >= 0) lane.queue.splice(i, 1);
+    this.pending.delete(d.id);
+    this.bodies.delete(d.id);
   }
 
   /** Ids of the deliveries still owed (what an instance sharing a database holds). */
@@ -359,17 +382,12 @@ export class DeliveryEngine {
       // Not on disk: keep the old state so it is attempted again (at least once), but not at
       // once: while the store cannot write, an immediate retry would loop sends to the receiver.
       this.opts.logger.warn('could not record a delivery attempt; it will be retried', { delivery: before.id, err });
-      this.replace({ ...before, next_attempt_at: new Date(this.opts.now().getTime() + DELIVERY_UNRECORDED_RETRY_MS).toISOString() });
+      if (this.released.delete(before.id)) this.drop(before);
+      else this.replace({ ...before, next_attempt_at: new Date(this.opts.now().getTime() + DELIVERY_UNRECORDED_RETRY_MS).toISOString() });
       return;
     }
-    if (after.status === 'pending') this.replace(after);
-    else {
-      const lane = this.lane(after.destination_id);
-      const i = lane.queue.findIndex((x) => x.id === after.id);
-      if (i >= 0) lane.queue.splice(i, 1);
-      this.pending.delete(after.id);
-      this.bodies.delete(after.id);
-    }
+    if (after.status === 'pending' && !this.released.delete(after.id)) this.replace(after);
+    else this.drop(after);
     this.opts.publish(after);
   }
 

@@ -29,13 +29,16 @@ interface SessionData {
   ended?: boolean;
 }
 
+/** Live on disk only: retention of events never takes them (trimState expires them), and no instance holds them in memory. */
+const KEPT = { live: true, cold: true } as const;
+
 function tokenRecord(hash: string, data: TokenData): StateRecord {
   // Remembered for one more lifetime, so its page can say why (as in memory).
-  return { kind: LOGIN_TOKEN_KIND, id: hash, data, live: false, keys: { organization: data.organization, at: data.expires + LOGIN_TOKEN_TTL_MS } };
+  return { kind: LOGIN_TOKEN_KIND, id: hash, data, ...KEPT, keys: { organization: data.organization, at: data.expires + LOGIN_TOKEN_TTL_MS } };
 }
 
 function sessionRecord(hash: string, data: SessionData): StateRecord {
-  return { kind: UI_SESSION_KIND, id: hash, data, live: false, keys: { organization: data.organization, at: data.expires } };
+  return { kind: UI_SESSION_KIND, id: hash, data, ...KEPT, keys: { organization: data.organization, at: data.expires } };
 }
 
 export class SharedSessions implements UiSessions {

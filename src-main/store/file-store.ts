@@ -365,7 +365,9 @@ export class FileStore implements Store {
     return out;
   }
 
-  async renew(): Promise<void> {}
+  async renew(_kind: string, ids: readonly string[]): Promise<string[]> {
+    return [...ids]; // nobody else takes them
+  }
 
   async lookupState(kind: string, organization: string, value: string): Promise<string[]> {
     return this.states.lookup(kind, organization, value);

@@ -145,8 +145,11 @@ export interface Store {
    * store hands each live record out once.
    */
   claim(kind: string, ms: number, limit: number): Promise<StateRecord[]>;
-  /** Keeps this instance's hold on records it still works on for another `ms`. */
-  renew(kind: string, ids: readonly string[], ms: number): Promise<void>;
+  /**
+   * Keeps this instance's hold on records it still works on for another `ms`. Answers the ids
+   * it still holds: one missing was taken over by another instance (this one's hold lapsed).
+   */
+  renew(kind: string, ids: readonly string[], ms: number): Promise<string[]>;
 
   open(): Promise<OpenReport>;
   /** Resolves when the store answers (PostgreSQL: a round trip); rejects with StoreUnavailableError when it does not. */

@@ -3,6 +3,7 @@
 // sent by one instance (and finished by the other when the first is killed), a database
 // restart loses no acknowledged event, and configuration made on one works on the other.
 import { rm } from 'node:fs/promises';
+import postgres from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, httpCall, startHarness, tempDir, type Harness } from '../helpers/harness';
 import { CLI, requireBuild, spawnChild, type Child } from '../helpers/child';
@@ -110,6 +111,34 @@ describe('several instances on one database', () => {
     await sleep(LEASE_MS * 2);
     expect(deliveredEventIds(r).sort()).toEqual([...ids].sort());
   }, 120_000);
+
+  it('lets go of the deliveries another instance took over while it stalled, and sends them no more', async () => {
+    const url = await pg.createDatabase();
+    // Retries every 0.3 s for a long while: a delivery A still held would be tried several times a second.
+    const retrying = { ...FAST_DELIVERY, leaseMs: LEASE_MS, retrySchedule: Array(30).fill(0.3) };
+    const a = await startHarness({ databaseUrl: url, tickMs: 0, delivery: retrying });
+    cleanups.push(() => a.stop());
+    let failing = true;
+    const r = await receiver([], () => ({ status: failing ? 500 : 200 }));
+    await webhook(a, `${r.url}/hook`);
+    for (const title of ['stalled 1', 'stalled 2', 'stalled 3']) expect((await a.http('POST', '/v1/ingest/generic', { body: { title } })).status).toBe(202);
+    await until(() => (r.received.length >= 3 ? true : undefined), 5_000, 'first attempts');
+    // Another instance holds them now, as if A had stalled past its hold.
+    const sql = new postgres.Client({ connectionString: url });
+    await sql.connect();
+    cleanups.push(() => sql.end());
+    await sql.query("UPDATE state_records SET lease_owner = 'another', lease_until = clock_timestamp() + interval '1 hour' WHERE kind = 'delivery' AND live");
+    await until(() => (a.app.deliveries.pendingCount() === 0 ? true : undefined), 5_000, 'A lets them go');
+    const afterRelease = r.received.length;
+    await sleep(1_000); // three retry intervals
+    expect(r.received.length).toBe(afterRelease);
+    // The other instance's hold lapses; B takes them over and delivers each once.
+    await sql.query("UPDATE state_records SET lease_until = clock_timestamp() - interval '1 second' WHERE kind = 'delivery' AND live");
+    failing = false;
+    const b = await instance(url);
+    await until(async () => ((await b.http('GET', '/api/deliveries?status=succeeded')).json.items.length === 3 ? true : undefined), 10_000, 'B delivers them');
+    expect(r.received.filter((x, i) => i >= afterRelease).length).toBe(3);
+  }, 60_000);
 
   it('finishes, after its lease, the deliveries of an instance killed mid-delivery', async () => {
     requireBuild();

@@ -170,8 +170,12 @@ describe('PostgreSQL store', () => {
     await sleep(50);
     expect(await b.claim('delivery', 60_000, 10)).toEqual([{ kind: 'delivery', id: 'p2', data: 2 }]);
     expect(await a.claim('delivery', 60_000, 10)).toEqual([]);
+    // a stalled past its hold and writes p2 late: b keeps it, and a's renewal says p2 is gone.
+    await a.appendState([{ kind: 'delivery', id: 'p2', data: 'late' }]);
+    expect(await a.renew('delivery', ['p1', 'p2'], 60_000)).toEqual(['p1']);
+    expect(await b.renew('delivery', ['p2'], 60_000)).toEqual(['p2']);
     // b's renewal of a record a holds changes nothing.
-    await b.renew('delivery', ['p1'], 1);
+    expect(await b.renew('delivery', ['p1'], 1)).toEqual([]);
     await sleep(50);
     expect(await b.claim('delivery', 60_000, 10)).toEqual([]);
     // a stops: what it held is free at once.

@@ -36,6 +36,7 @@ describe('serve settings', () => {
     expect(() => parseServeArgs(['--database-url', 'mysql://db/x'], {})).toThrow(new UsageError('--database-url: must be a postgres:// URL, not mysql://'));
     expect(() => parseServeArgs([], { SWITCHYARD_DATABASE_URL: 'db.lan:5432' })).toThrow(/^SWITCHYARD_DATABASE_URL: /);
     expect(maskedDatabaseUrl(env.SWITCHYARD_DATABASE_URL)).toBe('postgres://sy:***@db.lan:5432/switchyard');
+    expect(maskedDatabaseUrl('postgres://sy@db.lan/switchyard?sslmode=require&password=s3cret')).toBe('postgres://sy@db.lan/switchyard?sslmode=require&password=***');
   });
   it('takes the delivery lease of an instance sharing a database from SWITCHYARD_DELIVERY_LEASE_MS, within bounds', () => {
     expect(appOptionsOf(parseServeArgs([], { SWITCHYARD_DELIVERY_LEASE_MS: '2000' })).delivery).toEqual({ leaseMs: 2000 });

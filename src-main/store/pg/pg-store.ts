@@ -572,13 +572,14 @@ export class PgStore implements Store {
     return rows.sort((a, b) => Number(a.first_seq) - Number(b.first_seq)).map((r) => ({ kind, id: r.id, data: dataOf(r) }));
   }
 
-  async renew(kind: string, ids: readonly string[], ms: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.query({
+  async renew(kind: string, ids: readonly string[], ms: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.query<{ id: string }>({
       name: 'sy_renew',
-      text: 'UPDATE state_records SET lease_until = clock_timestamp() + make_interval(secs => $1::double precision / 1000) WHERE kind = $2 AND id = ANY($3::text[]) AND lease_owner = $4 AND live',
+      text: 'UPDATE state_records SET lease_until = clock_timestamp() + make_interval(secs => $1::double precision / 1000) WHERE kind = $2 AND id = ANY($3::text[]) AND lease_owner = $4 AND live RETURNING id',
       values: [ms, kind, ids, this.instance],
     });
+    return rows.map((r) => r.id);
   }
 
   retention(): RetentionPolicy {

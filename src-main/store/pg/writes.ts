@@ -134,8 +134,10 @@ const UPSERT_STATE = `
     event_id = CASE WHEN EXCLUDED.keyed THEN EXCLUDED.event_id ELSE s.event_id END,
     alert_id = CASE WHEN EXCLUDED.keyed THEN EXCLUDED.alert_id ELSE s.alert_id END,
     at_s = CASE WHEN EXCLUDED.keyed THEN EXCLUDED.at_s ELSE s.at_s END,
-    lease_owner = EXCLUDED.lease_owner,
-    lease_until = EXCLUDED.lease_until
+    -- A write keeps another instance's live hold: a stalled instance writing late takes nothing back
+    -- (its next renew finds the record gone and lets it go); a finished record drops every hold.
+    lease_owner = CASE WHEN EXCLUDED.lease_owner IS NULL OR s.lease_owner IS NULL OR s.lease_owner = EXCLUDED.lease_owner OR s.lease_until < clock_timestamp() THEN EXCLUDED.lease_owner ELSE s.lease_owner END,
+    lease_until = CASE WHEN EXCLUDED.lease_owner IS NULL OR s.lease_owner IS NULL OR s.lease_owner = EXCLUDED.lease_owner OR s.lease_until < clock_timestamp() THEN EXCLUDED.lease_until ELSE s.lease_until END
   RETURNING kind, id, first_seq, organization`;
 
 const INSERT_LOOKUPS = `
