@@ -32,8 +32,9 @@ export function followOtherInstances(deps: FollowDeps): void {
       deliveries.configChanged();
       return;
     }
-    // Cases live in memory and are always taken on; other records are read only for live
-    // stream clients (an alert also tells the tick whether it flaps), not for every change.
+    // Cases live in memory and are always taken on; alerts and deliveries are read only for
+    // live stream clients, not for every change (so an alert another instance flagged as
+    // flapping is settled by that instance, or by any after a restart).
     const streamed = hub.clientCount > 0;
     const work = change.kind === 'case' || (change.kind === 'alert' && streamed)
       ? signals.observe(change.kind, change.ids)

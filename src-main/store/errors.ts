@@ -1,7 +1,8 @@
 // What a store write can fail with: the write queue is full (try again soon), or the disk
 // or database failed (nothing of the write is acknowledged).
 export class StoreOverloadedError extends Error {
-  constructor() { super('write queue is full'); this.name = 'StoreOverloadedError'; }
+  /** `why` ends "store: … ; retry shortly" in the answer. */
+  constructor(why = 'the write queue is full') { super(why); this.name = 'StoreOverloadedError'; }
 }
 export class StoreUnavailableError extends Error {
   /** Where the write failed: the data directory's disk (file store) or the database (PostgreSQL store). */

@@ -134,8 +134,8 @@ export interface Store {
   onChange(listener: (change: StoreChange) => void): void;
   /**
    * Runs fn while no other instance runs an exclusive call holding any of these keys
-   * (PostgreSQL advisory locks, taken in a fixed order). Calls within one instance are not
-   * serialized by it (the engines do that); for the file store it just runs fn.
+   * (PostgreSQL advisory locks, all or none). Calls within one instance are not serialized
+   * by it (keyed-queue.ts queues them by key first); for the file store it just runs fn.
    */
   exclusive<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
   /**

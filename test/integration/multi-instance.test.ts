@@ -114,8 +114,9 @@ describe('several instances on one database', () => {
 
   it('lets go of the deliveries another instance took over while it stalled, and sends them no more', async () => {
     const url = await pg.createDatabase();
-    // Retries every 0.3 s for a long while: a delivery A still held would be tried several times a second.
-    const retrying = { ...FAST_DELIVERY, leaseMs: LEASE_MS, retrySchedule: Array(30).fill(0.3) };
+    // Retries every 0.3 s for a long while (a delivery A still held would be tried several times a
+    // second), with no circuit opening on the failures (B would adopt it and wait out its backoff).
+    const retrying = { ...FAST_DELIVERY, leaseMs: LEASE_MS, retrySchedule: Array(30).fill(0.3), circuit: { threshold: 1_000 } };
     const a = await startHarness({ databaseUrl: url, tickMs: 0, delivery: retrying });
     cleanups.push(() => a.stop());
     let failing = true;
@@ -135,7 +136,9 @@ describe('several instances on one database', () => {
     // The other instance's hold lapses; B takes them over and delivers each once.
     await sql.query("UPDATE state_records SET lease_until = clock_timestamp() - interval '1 second' WHERE kind = 'delivery' AND live");
     failing = false;
-    const b = await instance(url);
+    // The same retry schedule: A's failed attempts count against B's too.
+    const b = await startHarness({ databaseUrl: url, tickMs: 0, delivery: retrying });
+    cleanups.push(() => b.stop());
     await until(async () => ((await b.http('GET', '/api/deliveries?status=succeeded')).json.items.length === 3 ? true : undefined), 10_000, 'B delivers them');
     expect(r.received.filter((x, i) => i >= afterRelease).length).toBe(3);
   }, 60_000);

@@ -178,10 +178,10 @@ function groupKey(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Keeps the first entry (how it began) and the latest ones. */
 /** Entries pushed onto a working timeline during an operation (how big a patch it makes). */
 const pushed = new WeakMap<TimelineEntry[], number>();
 
+/** Keeps the first entry (how it began) and the latest ones. */
 function pushTimeline(timeline: TimelineEntry[], entry: TimelineEntry): void {
   timeline.push(entry);
   if (timeline.length > ALERT_TIMELINE_MAX) timeline.splice(1, timeline.length - ALERT_TIMELINE_MAX);

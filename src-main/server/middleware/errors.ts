@@ -26,7 +26,7 @@ export function errorAnswer(err: unknown): { status: number; errors: string[]; h
     return { status, errors: err.errors, headers: {} };
   }
   const retry = { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) };
-  if (err instanceof StoreOverloadedError) return { status: 503, errors: ['store: the write queue is full; retry shortly'], headers: retry };
+  if (err instanceof StoreOverloadedError) return { status: 503, errors: [`store: ${err.message}; retry shortly`], headers: retry };
   if (err instanceof StoreUnavailableError) {
     const fix = err.where === 'database'
       ? 'store: the change could not be written to the database; check that PostgreSQL is running and reachable, then retry'

@@ -27,7 +27,7 @@ export class LockSession {
       const taken = rows.filter((r) => r.ok).map((r) => r.k);
       if (taken.length === keys.length) return;
       if (taken.length > 0) await this.release(taken);
-      if (Date.now() > deadline) throw new StoreOverloadedError();
+      if (Date.now() > deadline) throw new StoreOverloadedError(`another instance has held what this request needs for ${LOCK_WAIT_MAX_MS / 1000} s`);
       await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
     }
   }

@@ -72,25 +72,27 @@ export class NoticeListener {
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
 
-  private connectedOnce = false;
+  /** Notices may have been missed: a connection failed or was lost since the last one listened. */
+  private missed = false;
   /** Told once per outage, not on every retry. */
   private warned = false;
 
   /** onReconnect: notices sent while the connection was down are lost; the owner catches up (reloads config). */
   constructor(private readonly opts: { url: string; instance: string; onNotice: (n: Notice) => void; onReconnect?: () => void; logger?: Logger; retryMs?: number }) {}
 
-  /** Connects and listens; fails when the first connection does. */
+  /** Connects and listens; a first connection that fails is tried again like a lost one. */
   async start(): Promise<void> {
     await this.connect();
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.url });
+    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 5_000 });
     let dropped = false;
     const drop = (err?: Error) => {
       if (dropped) return;
       dropped = true;
+      this.missed = true;
       if (this.client === client) this.client = null;
       client.end().catch(() => undefined);
       if (!this.stopped) {
@@ -114,10 +116,16 @@ export class NoticeListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      if (this.stopped) {
+        // Stopped while connecting: this connection must not outlive the store.
+        dropped = true;
+        await client.end().catch(() => undefined);
+        return;
+      }
       this.client = client;
       this.warned = false;
-      if (this.connectedOnce) this.opts.onReconnect?.();
-      this.connectedOnce = true;
+      if (this.missed) this.opts.onReconnect?.();
+      this.missed = false;
     } catch (err) {
       drop(err as Error);
     }

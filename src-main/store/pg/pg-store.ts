@@ -368,7 +368,7 @@ export class PgStore implements Store {
         break;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        // Two instances' batches can take the same dedup keys or records in opposite orders: PostgreSQL picks one to abort; it is run again.
+        // Batches go in one key order (writes.ts), but a retention or trim delete can still cross one: PostgreSQL aborts one side, which is run again.
         if ((err as { code?: string }).code === '40P01' && attempt < 3) continue;
         client.release(true);
         this.logger?.warn('store: commit failed', { error: err instanceof Error ? err.message : String(err) });
@@ -628,7 +628,9 @@ export class PgStore implements Store {
       }
       if (take === 0) break;
       const through = Number(rows[take - 1].seq);
-      const [gone] = await this.query<{ n: string; b: string }>('WITH d AS (DELETE FROM events WHERE seq > $1 AND seq <= $2 RETURNING bytes) SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM d', [after, through]);
+      // Exactly the rows looked at: one committed meanwhile inside the range was not weighed.
+      const seen = rows.slice(0, take).map((r) => r.seq);
+      const [gone] = await this.query<{ n: string; b: string }>('WITH d AS (DELETE FROM events WHERE seq = ANY($1::bigint[]) RETURNING bytes) SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM d', [seen]);
       report.deleted_events += Number(gone.n);
       report.bytes_freed += Number(gone.b);
       after = through;
