@@ -123,7 +123,10 @@ export class SignalsRuntime {
   private ticking: Promise<void> | null = null;
 
   constructor(private readonly store: Store, private readonly bus: EventBus, private readonly logger: Logger, now: () => Date) {
-    this.engine = new SignalsEngine({ now, newId: randomUUID, config: () => store.config(), alerts: storedAlerts(store), shared: store.shared });
+    this.engine = new SignalsEngine({
+      now, newId: randomUUID, config: () => store.config(), alerts: storedAlerts(store), shared: store.shared,
+      ...(store.shared ? { storedCase: async (id: string) => ((await store.getState('case', id)) as Extract<StateChange, { kind: 'case' }> | undefined)?.case } : {}),
+    });
     this.engine.load(store.liveState().filter((r) => r.kind === 'alert' || r.kind === 'case').map((r) => r.data as StateChange));
   }
 

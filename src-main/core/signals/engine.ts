@@ -45,6 +45,8 @@ export interface SignalsEngineOptions {
   alerts: AlertSource;
   /** Idle alerts looked at per tick for auto-resolve (default TICK_SLICE). */
   tickSlice?: number;
+  /** Shared: the latest stored version of a case (another instance may have moved it). */
+  storedCase?: (id: string) => Promise<Case | undefined>;
   /**
    * Other instances write the same alerts (one shared database): no committed alert is kept
    * in memory and every record is written whole (see Alerts).
@@ -926,6 +928,13 @@ export class SignalsEngine {
         known.set(a.id, a);
       }
       dedupCandidates.set(filterId, candidates);
+    }
+    // Shared: a case another instance moved under these alerts' locks may not be in memory yet.
+    if (this.opts.storedCase) {
+      for (const id of new Set([...known.values()].flatMap((a) => (a.case_id ? [a.case_id] : [])))) {
+        const stored = await this.opts.storedCase(id);
+        if (stored) this.cases.put(freezeCase(stored));
+      }
     }
 
     // Operations run one at a time: the state read above is the state written.
