@@ -7,6 +7,7 @@
 // if no request comes in.
 import { STORE_PROBE_INTERVAL_MS } from '../limits';
 import type { Logger } from '../logger';
+import { withMembers } from '../store/store-proxy';
 import { StoreUnavailableError, type AppendResult, type StateRecord, type Store } from '../store/types';
 import { ALL_ORGANIZATIONS, type EventBus } from '../bus';
 import type { ApplianceStatus, StoreWriteStatus } from '../../src-shared/status';
@@ -63,17 +64,7 @@ export class StoreHealth {
         return store.close();
       },
     };
-    const bound = new Map<PropertyKey, unknown>();
-    return new Proxy(store, {
-      get(target, prop) {
-        if (Object.prototype.hasOwnProperty.call(observed, prop)) return observed[prop as keyof Store];
-        const value: unknown = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        let fn = bound.get(prop);
-        if (!fn) bound.set(prop, (fn = (value as (...a: unknown[]) => unknown).bind(target)));
-        return fn;
-      },
-    });
+    return withMembers(store, observed);
   }
 
   /**

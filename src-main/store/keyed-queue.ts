@@ -1,6 +1,7 @@
 // Exclusive sections of one instance queue here, by key, before asking the database: the
 // instance holds its advisory locks on one session, where they are re-entrant, so the database
 // would not keep two sections of this instance with the same key apart.
+import { withMembers } from './store-proxy';
 import type { Store } from './types';
 
 export class KeyedQueue {
@@ -28,11 +29,5 @@ export function withKeyedQueue(store: Store): Store {
   const queue = new KeyedQueue();
   const exclusive = <T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> =>
     keys.length === 0 ? fn() : queue.run(keys, () => store.exclusive(keys, fn));
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'exclusive') return exclusive;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return withMembers(store, { exclusive });
 }
