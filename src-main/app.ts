@@ -15,7 +15,6 @@ import { removeServerInfo, takeLoginLinkFile, writeServerInfo } from './login-li
 import { followOtherInstances } from './other-instances';
 import { createPipeline } from './pipeline/accept';
 import { allowedHostnames } from './server/middleware/host-origin';
-import { forgetVerifiedKeys } from './server/auth';
 import { createKoaApp } from './server/create-server';
 import type { ServerDeps } from './server/deps';
 import { createMetrics } from './server/metrics';
@@ -187,7 +186,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     servedUrl: () => baseUrl,
     publicUrlFromEnvironment: opts.publicUrl ?? null,
   };
-  followOtherInstances({ store, bus, hub: deps.hub, signals, deliveries, configChanged: () => forgetVerifiedKeys(deps), logger });
+  followOtherInstances({ store, bus, hub: deps.hub, signals, deliveries, logger });
   const koa = createKoaApp(deps);
   const server = createServer(
     // requireHostHeader off: Node would answer a missing Host with a bare 400; the Host check

@@ -351,8 +351,7 @@ export class DeliveryRuntime {
     clearInterval(this.flushTimer);
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     const { abandoned } = await this.engine.stop(this.drainMs);
-    // Shared: what is still owed is let go at once, so another instance need not wait out the lease.
-    if (this.store.shared) await this.store.renew('delivery', this.engine.pendingIds(), 0).catch((err) => this.logger.warn('pending deliveries could not be let go; another instance takes them after the lease', { err }));
+    // Shared: the store lets go of every hold when it closes, so another instance need not wait out the lease.
     if (abandoned > 0) this.logger.warn('deliveries still in flight at stop stay pending; they are sent after the next start', { count: abandoned, drain_ms: this.drainMs });
     await this.sender.close({ abort: abandoned > 0 });
     this.mailerFor?.mailer.close();

@@ -14,8 +14,6 @@ export interface FollowDeps {
   hub: Pick<StreamHub, 'clientCount'>;
   signals: Pick<SignalsRuntime, 'observe'>;
   deliveries: Pick<DeliveryRuntime, 'observe' | 'configChanged'>;
-  /** Anything else that keeps what it derived from the configuration (the verified API keys). */
-  configChanged(): void;
   logger: Logger;
 }
 
@@ -28,7 +26,7 @@ export function followOtherInstances(deps: FollowDeps): void {
       return;
     }
     if (change.type === 'config') {
-      deps.configChanged();
+      // The verified API keys need nothing: their cache belongs to the configuration object, which a reload replaces.
       deliveries.configChanged();
       return;
     }

@@ -47,11 +47,6 @@ export function presentedKey(ctx: Context): string | null {
  */
 const verifiedKeys = new WeakMap<AuthDeps, { config: object; envKeyHash: string | null; byHash: Map<string, Principal> }>();
 
-/** Drops the verified keys (another instance changed the configuration: a key may be gone). */
-export function forgetVerifiedKeys(deps: AuthDeps): void {
-  verifiedKeys.delete(deps);
-}
-
 /** The caller an API key (or SWITCHYARD_API_KEY) stands for; 401 when it is unknown. */
 export function authenticateKey(deps: AuthDeps, key: string): Principal {
   const hash = sha256Hex(key);
