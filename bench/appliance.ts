@@ -1,7 +1,9 @@
 // The built appliance as a child process for benchmarks, with a known admin key and no
 // rate limit in the way. BENCH_PROF=<dir> writes a --cpu-prof profile of the appliance there;
-// BENCH_CLI=<path to cli.js> runs another build (e.g. an older commit's) for before/after.
+// BENCH_CLI=<path to cli.js> runs another build (e.g. an older commit's) for before/after;
+// BENCH_NODE_ARGS adds node options (e.g. --trace-gc), BENCH_LOG appends its output to a file.
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -19,10 +21,11 @@ export interface Appliance {
 /** `databaseUrl`: the PostgreSQL store (dataDir then holds only local files). */
 export async function startAppliance(dataDir: string, opts: { databaseUrl?: string } = {}): Promise<Appliance> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), process.env.BENCH_CLI ?? join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), process.env.BENCH_CLI ?? join(ROOT, 'out/main/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SWITCHYARD_API_KEY: BENCH_KEY, SWITCHYARD_RATE_LIMIT: '1000000', ...(opts.databaseUrl ? { SWITCHYARD_DATABASE_URL: opts.databaseUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (process.env.BENCH_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_LOG, { flags: 'a' }));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (b: Buffer) => {

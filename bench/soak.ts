@@ -32,6 +32,8 @@ export interface SoakRow {
   rss_peak_restart_mb: number;
   /** The longest the appliance's event loop was blocked during the run (its own measurement, /metrics). */
   loop_block_max_ms: number;
+  /** Group commits whose fsync took over 100 ms (the disk, not the event loop). */
+  fsync_over_100ms: number;
   restart_ms: number;
   first_page_ms: number;
   [key: string]: unknown;
@@ -96,6 +98,9 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     // prom-client samples the loop every 10 ms: a lag above that is the loop blocked.
     const metrics = await (await fetch(`${appliance.url}/metrics`, { headers })).text();
     const lagMax = Number(/^switchyard_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+    // Commits whose fsync took longer than 100 ms: a client waits for its commit, so these are stalls the loop does not see.
+    const fsyncs = Number(/^switchyard_store_fsync_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+    const fsyncsFast = Number(/^switchyard_store_fsync_seconds_bucket\{le="0.1"\} (\S+)$/m.exec(metrics)?.[1] ?? NaN);
     const stopping = sampler(appliance.pid);
     await appliance.stop();
     const stopMem = await stopping.stop();
@@ -141,6 +146,7 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       settle_s: +settleS.toFixed(1),
       rss_peak_restart_mb: Math.max(restartMem.peak_mb, afterRestart),
       loop_block_max_ms: Math.round(Math.max(0, lagMax * 1000 - 10)),
+      fsync_over_100ms: fsyncs - fsyncsFast,
       restart_ms: Math.round(restartMs),
       first_page_ms: Math.round(firstPageMs),
     };
@@ -172,7 +178,7 @@ export function soakTargets(r: SoakRow): Record<string, unknown>[] {
     row('disk ≤ 5× the body with one destination (once compressed)', `${r.store_x_body_settled}× (${r.store_x_body}× at the stop, before the backlog was compressed)`, r.store_x_body_settled <= 5),
     row('restart < 3 s to /healthz', `${r.restart_ms} ms`, r.restart_ms < 3000),
     row('first page < 100 ms', `${r.first_page_ms} ms`, r.first_page_ms < 100),
-    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms (event loop blocked at most ${r.loop_block_max_ms} ms)`, r.ingest_max_ms <= 100),
+    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms (event loop blocked at most ${r.loop_block_max_ms} ms; ${r.fsync_over_100ms} fsyncs over 100 ms)`, r.ingest_max_ms <= 100),
     row('every event delivered', `${r.delivered} of ${r.events}`, r.delivered >= r.events),
   ];
 }

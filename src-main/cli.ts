@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sea from 'node:sea';
 import { createApp, StartupError, VERSION } from './app';
+import { keepHeapNearLive } from './heap';
 import { findElectronRuntime, type ElectronRuntime } from './launcher';
 import { issueDatabaseLoginLink } from './login-link-database';
 import { issueLoginLink, LoginLinkError } from './login-link-files';
@@ -26,6 +27,7 @@ function embeddedUiDir(dataDir: string): string {
 }
 
 async function serve(settings: ServeSettings): Promise<void> {
+  keepHeapNearLive();
   const uiDir = singleBinary ? embeddedUiDir(settings.dataDir) : undefined;
   const app = await createApp({ ...appOptionsOf(settings), uiDir });
   const out = process.stdout;

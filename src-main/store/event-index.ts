@@ -5,6 +5,7 @@
 // Map). No JS object per event. Rows are in commit order; an event's sequence number is
 // `base + row`, and retention drops rows from the front.
 import type { Dialect, EventSummary, Priority, Severity, Status } from '../core/types';
+import { GrowAhead } from './grow-ahead';
 import type { Location } from './store-fs';
 
 /** Strings → small integer codes. Beyond `cap` distinct values new ones still get codes, without a lookup entry (no sharing). */
@@ -61,7 +62,7 @@ export { COLUMNS };
 const DICTS = ['org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
 type DictName = (typeof DICTS)[number];
 /** Distinct values remembered per dictionary (titles can be unbounded: those past the cap stay on disk only). */
-const DICT_CAP: Record<DictName, number> = { org: 1e6, source: 1e6, sourceName: 1e6, dialect: 1e6, severity: 1e6, status: 1e6, priority: 1e6, title: 200_000, alert: 200_000 };
+const DICT_CAP: Record<DictName, number> = { org: 1e6, source: 1e6, sourceName: 1e6, dialect: 1e6, severity: 1e6, status: 1e6, priority: 1e6, title: 50_000, alert: 200_000 };
 
 export type UintArray = Uint8Array | Uint16Array | Uint32Array;
 
@@ -69,29 +70,68 @@ function uintArray(width: 1 | 2 | 4, length: number): UintArray {
   return width === 1 ? new Uint8Array(length) : width === 2 ? new Uint16Array(length) : new Uint32Array(length);
 }
 
-/** A column of unsigned integers that starts one byte wide and widens when a value needs it. */
+/**
+ * Zeros shared by every column that has held nothing else yet: a column nobody writes (an
+ * attempt has no companion, an alert no event hash) costs no memory. Only zeros are ever
+ * written into it (a column's own copy of its rows), so it stays all zeros.
+ */
+let zeros = new Uint8Array(1024);
+function zerosFor(rows: number): Uint8Array {
+  if (zeros.length < rows) zeros = new Uint8Array(rows);
+  return zeros;
+}
+
+/**
+ * A column of unsigned integers: no array of its own while every value is 0, then as narrow as
+ * its values allow (at least `width` bytes), widening when a value needs it.
+ */
 export class Column {
   a: UintArray;
-  constructor(width: 1 | 2 | 4, capacity: number) {
-    this.a = uintArray(width, capacity);
+  private own = false;
+  constructor(private readonly minWidth: 1 | 2 | 4, private capacity: number) {
+    this.a = zerosFor(capacity);
   }
   get width(): 1 | 2 | 4 {
     return this.a.BYTES_PER_ELEMENT as 1 | 2 | 4;
   }
   set(row: number, v: number): void {
+    if (!this.own) {
+      if (v === 0) return;
+      this.adopt(uintArray(this.minWidth, this.capacity));
+    }
     if (v > 0xff && this.width === 1) this.widen(v > 0xffff ? 4 : 2);
     else if (v > 0xffff && this.width === 2) this.widen(4);
     this.a[row] = v;
   }
-  widen(width: 1 | 2 | 4): void {
-    const next = uintArray(width, this.a.length);
+  private widen(width: 1 | 2 | 4): void {
+    const next = uintArray(width, this.capacity);
+    next.set(this.a.subarray(0, this.capacity));
+    this.a = next;
+  }
+  /** Room for `capacity` rows (a column already that long is left as it is). */
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    this.capacity = capacity;
+    if (!this.own) {
+      this.a = zerosFor(capacity);
+      return;
+    }
+    const next = uintArray(this.width, capacity);
     next.set(this.a);
     this.a = next;
   }
-  grow(capacity: number): void {
-    const next = uintArray(this.width, capacity);
-    next.set(this.a.subarray(0, Math.min(this.a.length, capacity)));
-    this.a = next;
+  /** Takes `a` (its length the capacity) as the column's array. */
+  adopt(a: UintArray): void {
+    this.a = a;
+    this.capacity = a.length;
+    this.own = true;
+  }
+  /** The first `values.length` rows from a snapshot image (no array of its own if they are all 0). */
+  load(values: UintArray): void {
+    if (!values.some((v) => v !== 0)) return;
+    const a = uintArray(Math.max(values.BYTES_PER_ELEMENT, this.minWidth) as 1 | 2 | 4, this.capacity);
+    a.set(values);
+    this.adopt(a);
   }
 }
 
@@ -149,9 +189,11 @@ export class IdTable {
     return Math.imul(w[at] ^ Math.imul(w[at + 3], 0x9e3779b1) ^ w[at + 1] ^ (w[at + 2] >>> 7), 0x85ebca6b) >>> 0;
   }
 
+  /** Room for `capacity` rows' ids (already that long: left as it is). */
   grow(capacity: number): void {
+    if (this.words.length >= capacity * 4) return;
     const next = new Uint32Array(capacity * 4);
-    next.set(this.words.subarray(0, Math.min(this.words.length, capacity * 4)));
+    next.set(this.words);
     this.words = next;
   }
 
@@ -369,14 +411,19 @@ export class EventIndex {
   private readonly receivedExact = new Map<number, string>();
   private readonly dicts: Record<DictName, Dict>;
   private readonly alertWords = new Uint32Array(4);
-  /** Sequence numbers per organization code, ascending. */
+  private readonly growth = new GrowAhead();
+  /**
+   * Sequence numbers per organization code, ascending, for every organization but the first
+   * (code 0): most stores hold one, whose list would be every row (8 bytes per event for
+   * nothing); the first one's events are found by a walk of the org column instead.
+   */
   private readonly byOrg = new Map<number, IntList>();
 
   /** `titleCap`: distinct titles kept in memory (the rest are read from their events when shown). */
   constructor(capacity = 1024, private readonly titleCap = DICT_CAP.title) {
     this.capacity = capacity;
     this.ids = new IdTable(capacity);
-    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(c === 'offset' || c === 'length' ? 4 : 1, capacity)])) as Record<ColumnName, Column>;
+    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(c === 'offset' ? 4 : c === 'length' ? 2 : 1, capacity)])) as Record<ColumnName, Column>;
     this.received = new Float64Array(capacity);
     this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(this.cap(d), d === 'alert' ? [''] : [])])) as Record<DictName, Dict>;
   }
@@ -412,7 +459,7 @@ export class EventIndex {
   }
 
   add(e: IndexedEvent, loc: Location): number {
-    if (this.count === this.capacity) this.grow(this.capacity * 2);
+    this.growth.room(this.count, this.capacity, (to) => this.growSteps(to), (to) => (this.capacity = to));
     const row = this.count++;
     const seq = this.base + row;
     const c = this.cols;
@@ -439,9 +486,11 @@ export class EventIndex {
     this.received[row] = ms;
     if (!Number.isFinite(ms) || new Date(ms).toISOString() !== e.received_at) this.receivedExact.set(seq, e.received_at);
     this.ids.add(row, e.id);
-    let list = this.byOrg.get(org);
-    if (!list) this.byOrg.set(org, (list = new IntList()));
-    list.push(seq);
+    if (org !== 0) {
+      let list = this.byOrg.get(org);
+      if (!list) this.byOrg.set(org, (list = new IntList()));
+      list.push(seq);
+    }
     return seq;
   }
 
@@ -554,10 +603,10 @@ export class EventIndex {
       for (let seq = bound - 1; seq >= this.base; seq--) if (matches(seq - this.base) && !take(seq)) return;
       return;
     }
-    if (org === -1) {
+    if (org === 0 || org === -1) {
       for (let seq = bound - 1; seq >= this.base; seq--) {
         const row = seq - this.base;
-        if (d.org.values[c.org.a[row]] === filter.organization && matches(row) && !take(seq)) return;
+        if (eq('org', c.org, org, filter.organization, row) && matches(row) && !take(seq)) return;
       }
       return;
     }
@@ -615,13 +664,12 @@ export class EventIndex {
       index.received = new Float64Array(img.received.buffer, 0, capacity);
       for (const c of COLUMNS) {
         const a = img.columns[c];
-        index.cols[c].a = a instanceof Uint8Array ? new Uint8Array(a.buffer, 0, capacity) : a instanceof Uint16Array ? new Uint16Array(a.buffer, 0, capacity) : new Uint32Array(a.buffer, 0, capacity);
+        index.cols[c].adopt(a instanceof Uint8Array ? new Uint8Array(a.buffer, 0, capacity) : a instanceof Uint16Array ? new Uint16Array(a.buffer, 0, capacity) : new Uint32Array(a.buffer, 0, capacity));
       }
     } else {
       index.ids.words.set(img.idWords);
       for (const c of COLUMNS) {
-        index.cols[c].widen(img.columns[c].BYTES_PER_ELEMENT as 1 | 2 | 4);
-        index.cols[c].a.set(img.columns[c]);
+        index.cols[c].load(img.columns[c]);
       }
       index.received.set(img.received);
     }
@@ -631,6 +679,7 @@ export class EventIndex {
     const orgCol = index.cols.org.a;
     for (let row = 0; row < img.count; row++) {
       const seq = img.base + row;
+      if (orgCol[row] === 0) continue;
       let list = index.byOrg.get(orgCol[row]);
       if (!list) index.byOrg.set(orgCol[row], (list = new IntList(1024)));
       list.push(seq);
@@ -638,12 +687,17 @@ export class EventIndex {
     return index;
   }
 
-  private grow(capacity: number): void {
-    for (const c of COLUMNS) this.cols[c].grow(capacity);
-    const r = new Float64Array(capacity);
-    r.set(this.received);
-    this.received = r;
-    this.ids.grow(capacity);
-    this.capacity = capacity;
+  /** One step per array (see GrowAhead). */
+  private growSteps(capacity: number): (() => void)[] {
+    return [
+      ...COLUMNS.map((c) => () => this.cols[c].grow(capacity)),
+      () => {
+        if (this.received.length >= capacity) return;
+        const r = new Float64Array(capacity);
+        r.set(this.received);
+        this.received = r;
+      },
+      () => this.ids.grow(capacity),
+    ];
   }
 }

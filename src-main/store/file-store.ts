@@ -89,7 +89,7 @@ export interface FileStoreOptions {
   now?: () => Date;
   /** How often retention runs while open (default RETENTION_INTERVAL_MS; 0 = only when asked). */
   retentionIntervalMs?: number;
-  /** Distinct event titles kept in memory (default 200,000); the rest are read from their events when a page shows them. */
+  /** Distinct event titles kept in memory (default 50,000); the rest are read from their events when a page shows them. */
   titlesKept?: number;
   /** Log records appended after which a fresh index snapshot is written (default INDEX_SNAPSHOT_EVERY_RECORDS; 0 = only on close). */
   snapshotEveryRecords?: number;

@@ -6,6 +6,7 @@
 // finished ones are read back from the log by location when asked for.
 // Rows are in order of first write, so "newest first" is a walk from the last row down.
 import { Column, Dict, IdTable, type UintArray } from './event-index';
+import { GrowAhead } from './grow-ahead';
 import { LookupTable } from './lookup-table';
 import type { Location } from './store-fs';
 
@@ -73,6 +74,7 @@ export interface KindImage {
 class KindTable {
   count = 0;
   private capacity: number;
+  private readonly growth = new GrowAhead();
   ids: IdTable;
   cols: Record<ColName, Column>;
   dicts: Record<DictName, Dict>;
@@ -105,7 +107,7 @@ class KindTable {
       }
     } else if (row !== undefined) c.blen.a[row] = 0;
     if (row === undefined) {
-      if (this.count === this.capacity) this.grow(this.capacity * 2);
+      this.growth.room(this.count, this.capacity, (to) => this.growSteps(to), (to) => (this.capacity = to));
       row = this.count++;
       this.ids.add(row, id);
       // A record written without keys belongs to no organization: no list filter finds it.
@@ -203,8 +205,7 @@ class KindTable {
     t.count = img.count;
     t.ids.words.set(img.idWords);
     for (const c of COLS) {
-      t.cols[c].widen(img.columns[c].BYTES_PER_ELEMENT as 1 | 2 | 4);
-      t.cols[c].a.set(img.columns[c]);
+      t.cols[c].load(img.columns[c]);
     }
     t.lookups = LookupTable.from(img.lookupHashes, img.lookupRows);
     t.companion = img.companion;
@@ -214,10 +215,9 @@ class KindTable {
     return t;
   }
 
-  private grow(capacity: number): void {
-    for (const c of COLS) this.cols[c].grow(capacity);
-    this.ids.grow(capacity);
-    this.capacity = capacity;
+  /** One step per array (see GrowAhead). */
+  private growSteps(capacity: number): (() => void)[] {
+    return [...COLS.map((c) => () => this.cols[c].grow(capacity)), () => this.ids.grow(capacity)];
   }
 }
 

@@ -3,7 +3,7 @@
 // and an image (what the snapshot stores) giving back the same index.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EventIndex, type IndexedEvent } from '../../src-main/store/event-index';
+import { Column, EventIndex, type IndexedEvent } from '../../src-main/store/event-index';
 
 function events(n: number): IndexedEvent[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -28,6 +28,27 @@ function fill(index: EventIndex, list: IndexedEvent[]): void {
 const summaryOf = (e: IndexedEvent) => ({ ...e, alert_id: e.alert_id ?? null });
 
 describe('event index', () => {
+  it('a column has no array of its own until it holds a value other than 0', () => {
+    const empty = new Column(1, 1000);
+    const wide = new Column(4, 1000);
+    expect(wide.a.buffer).toBe(empty.a.buffer); // both read the shared zeros
+    wide.set(5, 0);
+    expect(wide.a.buffer).toBe(empty.a.buffer);
+    wide.set(7, 70_000);
+    expect(wide.a.buffer).not.toBe(empty.a.buffer);
+    expect([wide.width, wide.a[7], wide.a[5], empty.a[7]]).toEqual([4, 70_000, 0, 0]);
+    empty.grow(5000);
+    wide.grow(5000);
+    expect(empty.a.length).toBeGreaterThanOrEqual(5000);
+    expect([empty.a[4999], wide.a[7], wide.a.length]).toEqual([0, 70_000, 5000]);
+    const loaded = new Column(1, 5000);
+    loaded.load(new Uint16Array(300));
+    expect(loaded.a.buffer).toBe(empty.a.buffer);
+    loaded.load(Uint16Array.from({ length: 300 }, (_, i) => i * 2));
+    expect([loaded.width, loaded.a[299], loaded.a.length]).toEqual([2, 598, 5000]);
+    expect(empty.a.every((v) => v === 0)).toBe(true);
+  });
+
   it('finds every event by id and gives back its summary and location exactly', () => {
     const list = events(5000);
     const index = new EventIndex(16);
@@ -74,6 +95,10 @@ describe('event index', () => {
     };
     const plain = (pred: (e: IndexedEvent) => boolean, before = list.length) => list.map((e, i) => [e, i] as const).filter(([e, i]) => i < before && pred(e)).map(([, i]) => i).reverse().slice(0, 40);
     expect(take({ organization: 'org-1', severity: 'high' })).toEqual(plain((e) => e.organization === 'org-1' && e.severity === 'high'));
+    // The first organization indexed has no list of its own: its rows are found by a walk of the column.
+    expect(take({ organization: 'org-0' })).toEqual(plain((e) => e.organization === 'org-0'));
+    expect(take({ organization: 'org-0', severity: 'high' }, 1500)).toEqual(plain((e) => e.organization === 'org-0' && e.severity === 'high', 1500));
+    expect(take({ organization: 'org-2' }, 1500)).toEqual(plain((e) => e.organization === 'org-2', 1500));
     expect(take({ source: 'source-299' }, 2500)).toEqual(plain((e) => e.source === 'source-299', 2500));
     expect(take({ organization: 'org-9' })).toEqual([]);
     expect(take({ dialect: 'splunk_hec' })).toEqual([]);
@@ -107,6 +132,14 @@ describe('event index', () => {
     for (const copy of [EventIndex.fromImage(structuredClone(image)), EventIndex.fromImage(exact)]) {
       expect(copy.size).toBe(index.size);
       expect(copy.first).toBe(index.first);
+      for (const organization of ['org-0', 'org-1']) {
+        const seqs = (i: EventIndex) => {
+          const out: number[] = [];
+          i.scan({ organization }, i.end, (seq) => out.push(seq) > 0);
+          return out;
+        };
+        expect(seqs(copy)).toEqual(seqs(index));
+      }
       for (let seq = index.first; seq < index.end; seq++) {
         expect(copy.summary(seq)).toEqual(index.summary(seq));
         expect(copy.seqOf(index.summary(seq).id)).toBe(seq);
