@@ -32,9 +32,9 @@ const SNAPSHOT_JSON_CHUNK = 1024 * 1024;
 /** Bytes read per step when a snapshot is loaded: all it holds besides the decoded index. */
 export const SNAPSHOT_READ_CHUNK = 4 * 1024 * 1024;
 /**
- * Bytes written between two fdatasyncs of a snapshot being written. Left to the kernel, the
- * whole file (hundreds of MB at a million events) goes out in one burst of writeback, and a
- * group commit's fsync waits behind it (ext4 orders data before the journal commit).
+ * Bytes written between two fdatasyncs of a snapshot being written: left to the kernel, the
+ * whole file (hundreds of MB at a million events) goes out in one burst of writeback beside
+ * the log's group commits.
  */
 const SNAPSHOT_SYNC_BYTES = 16 * 1024 * 1024;
 /** Rows of room the decoded columns get, so the index adopts them without copying. */
