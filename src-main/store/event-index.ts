@@ -411,7 +411,10 @@ export class EventIndex {
   private readonly receivedExact = new Map<number, string>();
   private readonly dicts: Record<DictName, Dict>;
   private readonly alertWords = new Uint32Array(4);
-  private readonly growth = new GrowAhead();
+  private readonly growth = new GrowAhead(
+    (to) => this.growSteps(to),
+    (to) => (this.capacity = to),
+  );
   /**
    * Sequence numbers per organization code, ascending, for every organization but the first
    * (code 0): most stores hold one, whose list would be every row (8 bytes per event for
@@ -459,7 +462,7 @@ export class EventIndex {
   }
 
   add(e: IndexedEvent, loc: Location): number {
-    this.growth.room(this.count, this.capacity, (to) => this.growSteps(to), (to) => (this.capacity = to));
+    this.growth.room(this.count, this.capacity);
     const row = this.count++;
     const seq = this.base + row;
     const c = this.cols;

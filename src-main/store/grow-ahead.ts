@@ -13,15 +13,23 @@ export class GrowAhead {
   private timer: NodeJS.Immediate | null = null;
 
   /**
-   * Called before a row is added: `count` rows used of `capacity`. `steps(capacity * 2)` grows
-   * each array to the new capacity, one step per array; `done` makes the new capacity usable.
-   * Grows at once (the rest of the steps) when the table is full before the steps have run.
+   * `steps(to)` grows each array of the table to `to` rows, one step per array; `done(to)` makes
+   * the new capacity usable.
    */
-  room(count: number, capacity: number, steps: (to: number) => (() => void)[], done: (to: number) => void): void {
+  constructor(
+    private readonly stepsTo: (to: number) => (() => void)[],
+    private readonly done: (to: number) => void,
+  ) {}
+
+  /**
+   * Called before a row is added, with `count` rows used of `capacity`. Grows at once (the rest
+   * of the steps) when the table is full before the steps have run.
+   */
+  room(count: number, capacity: number): void {
     if (count < capacity * AHEAD_AT) return;
     if (this.steps.length === 0) {
       const to = capacity * 2;
-      this.steps = [...steps(to), () => done(to)];
+      this.steps = [...this.stepsTo(to), () => this.done(to)];
       if (count < capacity) return this.next();
     }
     if (count >= capacity) this.finish();

@@ -74,7 +74,10 @@ export interface KindImage {
 class KindTable {
   count = 0;
   private capacity: number;
-  private readonly growth = new GrowAhead();
+  private readonly growth = new GrowAhead(
+    (to) => this.growSteps(to),
+    (to) => (this.capacity = to),
+  );
   ids: IdTable;
   cols: Record<ColName, Column>;
   dicts: Record<DictName, Dict>;
@@ -107,7 +110,7 @@ class KindTable {
       }
     } else if (row !== undefined) c.blen.a[row] = 0;
     if (row === undefined) {
-      this.growth.room(this.count, this.capacity, (to) => this.growSteps(to), (to) => (this.capacity = to));
+      this.growth.room(this.count, this.capacity);
       row = this.count++;
       this.ids.add(row, id);
       // A record written without keys belongs to no organization: no list filter finds it.

@@ -11,15 +11,15 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 describe('growing ahead', () => {
   it('starts at three quarters full and runs one step per turn, the new capacity last', async () => {
     const ran: string[] = [];
-    const g = new GrowAhead();
     const steps = (to: number) => ['a', 'b', 'c'].map((name) => () => void ran.push(`${name}${to}`));
-    g.room(5, 8, steps, (to) => ran.push(`done${to}`));
+    const g = new GrowAhead(steps, (to) => ran.push(`done${to}`));
+    g.room(5, 8);
     expect(ran).toEqual([]); // under three quarters: nothing
-    g.room(6, 8, steps, (to) => ran.push(`done${to}`));
+    g.room(6, 8);
     expect(ran).toEqual([]); // scheduled, not run in this turn
     await turn();
     expect(ran).toEqual(['a16']);
-    g.room(7, 8, steps, (to) => ran.push(`done${to}`)); // under way: not started again
+    g.room(7, 8); // under way: not started again
     await turn();
     await turn();
     await turn();
@@ -28,11 +28,11 @@ describe('growing ahead', () => {
 
   it('a table full before the steps have run grows at once', async () => {
     const ran: string[] = [];
-    const g = new GrowAhead();
     const steps = (to: number) => ['a', 'b'].map((name) => () => void ran.push(`${name}${to}`));
-    g.room(6, 8, steps, (to) => ran.push(`done${to}`));
+    const g = new GrowAhead(steps, (to) => ran.push(`done${to}`));
+    g.room(6, 8);
     await turn();
-    g.room(8, 8, steps, (to) => ran.push(`done${to}`));
+    g.room(8, 8);
     expect(ran).toEqual(['a16', 'b16', 'done16']);
     await turn();
     expect(ran).toEqual(['a16', 'b16', 'done16']); // nothing left to run
