@@ -5,7 +5,7 @@
 // Map). No JS object per event. Rows are in commit order; an event's sequence number is
 // `base + row`, and retention drops rows from the front.
 import type { Dialect, EventSummary, Priority, Severity, Status } from '../core/types';
-import { GrowAhead } from './grow-ahead';
+import { CHUNK_MASK, CHUNK_SHIFT, Column, Rows, type UintArray, type Width } from './chunked';
 import type { Location } from './store-fs';
 
 /** Strings → small integer codes. Beyond `cap` distinct values new ones still get codes, without a lookup entry (no sharing). */
@@ -40,10 +40,10 @@ export class Dict {
 }
 
 /** The first index in [lo, hi) of an ascending run whose value is at least `value`; hi if none. */
-function lowerBound(a: UintArray, lo: number, hi: number, value: number): number {
+function lowerBound(a: Column, lo: number, hi: number, value: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] < value) lo = mid + 1;
+    if (a.get(mid) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -62,78 +62,11 @@ export { COLUMNS };
 const DICTS = ['org', 'source', 'sourceName', 'dialect', 'severity', 'status', 'priority', 'title', 'alert'] as const;
 type DictName = (typeof DICTS)[number];
 /** Distinct values remembered per dictionary (titles can be unbounded: those past the cap stay on disk only). */
+/** Offsets need 4 bytes from the start; lengths 2 (most events are over 255 bytes). */
+const minWidth = (c: ColumnName): Width => (c === 'offset' ? 4 : c === 'length' ? 2 : 1);
 const DICT_CAP: Record<DictName, number> = { org: 1e6, source: 1e6, sourceName: 1e6, dialect: 1e6, severity: 1e6, status: 1e6, priority: 1e6, title: 50_000, alert: 200_000 };
 
-export type UintArray = Uint8Array | Uint16Array | Uint32Array;
-
-function uintArray(width: 1 | 2 | 4, length: number): UintArray {
-  return width === 1 ? new Uint8Array(length) : width === 2 ? new Uint16Array(length) : new Uint32Array(length);
-}
-
-/**
- * Zeros shared by every column that has held nothing else yet: a column nobody writes (an
- * attempt has no companion, an alert no event hash) costs no memory. Only zeros are ever
- * written into it (a column's own copy of its rows), so it stays all zeros.
- */
-let zeros = new Uint8Array(1024);
-function zerosFor(rows: number): Uint8Array {
-  if (zeros.length < rows) zeros = new Uint8Array(rows);
-  return zeros;
-}
-
-/**
- * A column of unsigned integers: no array of its own while every value is 0, then as narrow as
- * its values allow (at least `width` bytes), widening when a value needs it.
- */
-export class Column {
-  a: UintArray;
-  private own = false;
-  constructor(private readonly minWidth: 1 | 2 | 4, private capacity: number) {
-    this.a = zerosFor(capacity);
-  }
-  get width(): 1 | 2 | 4 {
-    return this.a.BYTES_PER_ELEMENT as 1 | 2 | 4;
-  }
-  set(row: number, v: number): void {
-    if (!this.own) {
-      if (v === 0) return;
-      this.adopt(uintArray(this.minWidth, this.capacity));
-    }
-    if (v > 0xff && this.width === 1) this.widen(v > 0xffff ? 4 : 2);
-    else if (v > 0xffff && this.width === 2) this.widen(4);
-    this.a[row] = v;
-  }
-  private widen(width: 1 | 2 | 4): void {
-    const next = uintArray(width, this.capacity);
-    next.set(this.a.subarray(0, this.capacity));
-    this.a = next;
-  }
-  /** Room for `capacity` rows (a column already that long is left as it is). */
-  grow(capacity: number): void {
-    if (capacity <= this.capacity) return;
-    this.capacity = capacity;
-    if (!this.own) {
-      this.a = zerosFor(capacity);
-      return;
-    }
-    const next = uintArray(this.width, capacity);
-    next.set(this.a);
-    this.a = next;
-  }
-  /** Takes `a` (its length the capacity) as the column's array. */
-  adopt(a: UintArray): void {
-    this.a = a;
-    this.capacity = a.length;
-    this.own = true;
-  }
-  /** The first `values.length` rows from a snapshot image (no array of its own if they are all 0). */
-  load(values: UintArray): void {
-    if (!values.some((v) => v !== 0)) return;
-    const a = uintArray(Math.max(values.BYTES_PER_ELEMENT, this.minWidth) as 1 | 2 | 4, this.capacity);
-    a.set(values);
-    this.adopt(a);
-  }
-}
+export type { UintArray };
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
@@ -142,12 +75,12 @@ const MIGRATE_STEP = 8;
 
 /**
  * Event id → row. Canonical lower-case UUIDs (what ingest assigns) are kept as four 32-bit
- * words per row and found through an open-addressing table of rows; any other id (a signal
- * instance's own raw.id) goes into a Map.
+ * words per row (in chunks) and found through an open-addressing table of rows; any other id
+ * (a signal instance's own raw.id) goes into a Map.
  */
 export class IdTable {
   /** 4 words per row; all zero = the id is in `other`. */
-  words: Uint32Array;
+  readonly words = new Rows<Uint32Array>((n) => new Uint32Array(n), 4);
   private slots: Int32Array = new Int32Array(1024).fill(-1);
   private used = 0;
   /** One more than the highest row in `slots`. */
@@ -156,10 +89,6 @@ export class IdTable {
   private bigger: { slots: Int32Array; used: number; done: number; upTo: number } | null = null;
   readonly other = new Map<number, string>();
   private readonly otherRows = new Map<string, number>();
-
-  constructor(capacity: number) {
-    this.words = new Uint32Array(capacity * 4);
-  }
 
   /** Parses a canonical lower-case UUID into four words in one pass (no regex, no substrings); false for anything else. */
   static encode(id: string, out: Uint32Array, at: number): boolean {
@@ -189,18 +118,17 @@ export class IdTable {
     return Math.imul(w[at] ^ Math.imul(w[at + 3], 0x9e3779b1) ^ w[at + 1] ^ (w[at + 2] >>> 7), 0x85ebca6b) >>> 0;
   }
 
-  /** Room for `capacity` rows' ids (already that long: left as it is). */
-  grow(capacity: number): void {
-    if (this.words.length >= capacity * 4) return;
-    const next = new Uint32Array(capacity * 4);
-    next.set(this.words);
-    this.words = next;
+  /** Whether the row's id is a UUID in `words` (not in `other`). */
+  private isUuid(row: number): boolean {
+    const w = this.words.chunks[row >>> CHUNK_SHIFT];
+    const at = (row & CHUNK_MASK) * 4;
+    return (w[at] | w[at + 1] | w[at + 2] | w[at + 3]) !== 0;
   }
 
   id(row: number): string {
-    const at = row * 4;
-    const w = this.words;
-    if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) return this.other.get(row)!;
+    if (!this.isUuid(row)) return this.other.get(row)!;
+    const w = this.words.chunks[row >>> CHUNK_SHIFT];
+    const at = (row & CHUNK_MASK) * 4;
     return IdTable.format(w[at], w[at + 1], w[at + 2], w[at + 3]);
   }
 
@@ -220,17 +148,19 @@ export class IdTable {
     for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
       const row = this.slots[i];
       if (row < 0) return undefined;
-      const at = row * 4;
-      const w = this.words;
+      const w = this.words.chunks[row >>> CHUNK_SHIFT];
+      const at = (row & CHUNK_MASK) * 4;
       if (w[at] === p[0] && w[at + 1] === p[1] && w[at + 2] === p[2] && w[at + 3] === p[3]) return row;
     }
   }
 
-  /** Records row's id (the caller has made room in `words`). */
+  /** Records row's id (rows are added in order: row is at most one past the last). */
   add(row: number, id: string): void {
-    if (IdTable.encode(id, this.words, row * 4)) this.insertSlot(row);
+    const w = this.words.chunk(row);
+    const at = (row & CHUNK_MASK) * 4;
+    if (IdTable.encode(id, w, at)) this.insertSlot(row);
     else {
-      this.words.fill(0, row * 4, row * 4 + 4);
+      w.fill(0, at, at + 4);
       this.other.set(row, id);
       this.otherRows.set(id, row);
     }
@@ -263,7 +193,7 @@ export class IdTable {
 
   private place(slots: Int32Array, row: number): void {
     const mask = slots.length - 1;
-    let i = IdTable.hash(this.words, row * 4) & mask;
+    let i = IdTable.hash(this.words.chunks[row >>> CHUNK_SHIFT], (row & CHUNK_MASK) * 4) & mask;
     while (slots[i] >= 0) i = (i + 1) & mask;
     slots[i] = row;
   }
@@ -271,11 +201,9 @@ export class IdTable {
   /** Fills the bigger table with up to n more of the rows below its start; swaps it in when done. */
   private migrate(n: number): void {
     const b = this.bigger!;
-    const w = this.words;
     const end = Math.min(b.upTo, b.done + n);
     for (let row = b.done; row < end; row++) {
-      const at = row * 4;
-      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) continue;
+      if (!this.isUuid(row)) continue;
       this.place(b.slots, row);
       b.used++;
     }
@@ -289,16 +217,14 @@ export class IdTable {
   private rehash(size: number): void {
     this.slots = new Int32Array(size).fill(-1);
     this.used = 0;
-    const w = this.words;
     for (let row = 0; row < this.top; row++) {
-      const at = row * 4;
-      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) continue;
+      if (!this.isUuid(row)) continue;
       this.place(this.slots, row);
       this.used++;
     }
   }
 
-  /** Rebuilds the lookups for rows 0..count-1 (after loading or shifting `words`). */
+  /** Rebuilds the lookups for rows 0..count-1 (after loading or moving rows). */
   rebuild(count: number, other: Iterable<[number, string]>): void {
     let size = 1024;
     while (size < count * 2 + 2) size *= 2;
@@ -312,16 +238,24 @@ export class IdTable {
       this.other.set(row, id);
       this.otherRows.set(id, row);
     }
-    const w = this.words;
-    for (let row = 0; row < count; row++) {
-      const at = row * 4;
-      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) !== 0) this.insertSlot(row);
-    }
+    for (let row = 0; row < count; row++) if (this.isUuid(row)) this.insertSlot(row);
+  }
+
+  /** Keeps only `rows` (ascending) of the first count, as rows 0, 1, 2, …; their ids are found again. */
+  keep(rows: readonly number[]): void {
+    const other: [number, string][] = [];
+    rows.forEach((from, to) => {
+      if (!this.isUuid(from)) other.push([to, this.other.get(from)!]);
+      if (from !== to) this.words.copyWithin(to, from, from + 1);
+    });
+    this.words.truncate(rows.length);
+    this.rebuild(rows.length, other);
   }
 
   /** Drops the first k of count rows. */
   dropFront(k: number, count: number): void {
-    this.words.copyWithin(0, k * 4, count * 4);
+    this.words.copyWithin(0, k, count);
+    this.words.truncate(count - k);
     const other = [...this.other].filter(([row]) => row >= k).map(([row, id]): [number, string] => [row - k, id]);
     this.rebuild(count - k, other);
   }
@@ -391,30 +325,25 @@ export interface IndexImage {
   base: number;
   count: number;
   /** 4 words per row: UUID ids; rows with all-zero words have their id in `otherIds`. */
-  idWords: Uint32Array;
+  idWords: Uint32Array[];
   otherIds: [number, string][];
   dicts: Record<DictName, string[]>;
   /** received_at values that epoch milliseconds would not give back exactly: [row, value]. */
   receivedExact: [number, string][];
-  received: Float64Array;
-  columns: Record<ColumnName, UintArray>;
+  received: Float64Array[];
+  columns: Record<ColumnName, UintArray[]>;
 }
 
 export class EventIndex {
   /** Sequence number of row 0. */
   private base = 0;
   private count = 0;
-  private capacity: number;
-  private readonly ids: IdTable;
-  private readonly cols: Record<ColumnName, Column>;
-  private received: Float64Array;
+  private readonly ids = new IdTable();
+  private cols: Record<ColumnName, Column>;
+  private readonly received = new Rows<Float64Array>((n) => new Float64Array(n), 1);
   private readonly receivedExact = new Map<number, string>();
   private readonly dicts: Record<DictName, Dict>;
   private readonly alertWords = new Uint32Array(4);
-  private readonly growth = new GrowAhead(
-    (to) => this.growSteps(to),
-    (to) => (this.capacity = to),
-  );
   /**
    * Sequence numbers per organization code, ascending, for every organization but the first
    * (code 0): most stores hold one, whose list would be every row (8 bytes per event for
@@ -423,11 +352,8 @@ export class EventIndex {
   private readonly byOrg = new Map<number, IntList>();
 
   /** `titleCap`: distinct titles kept in memory (the rest are read from their events when shown). */
-  constructor(capacity = 1024, private readonly titleCap = DICT_CAP.title) {
-    this.capacity = capacity;
-    this.ids = new IdTable(capacity);
-    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(c === 'offset' ? 4 : c === 'length' ? 2 : 1, capacity)])) as Record<ColumnName, Column>;
-    this.received = new Float64Array(capacity);
+  constructor(private readonly titleCap = DICT_CAP.title) {
+    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Column(minWidth(c))])) as Record<ColumnName, Column>;
     this.dicts = Object.fromEntries(DICTS.map((d) => [d, new Dict(this.cap(d), d === 'alert' ? [''] : [])])) as Record<DictName, Dict>;
   }
 
@@ -458,11 +384,10 @@ export class EventIndex {
 
   location(seq: number): Location {
     const row = seq - this.base;
-    return { segment: this.cols.segment.a[row], offset: this.cols.offset.a[row], length: this.cols.length.a[row] };
+    return { segment: this.cols.segment.get(row), offset: this.cols.offset.get(row), length: this.cols.length.get(row) };
   }
 
   add(e: IndexedEvent, loc: Location): number {
-    this.growth.room(this.count, this.capacity);
     const row = this.count++;
     const seq = this.base + row;
     const c = this.cols;
@@ -486,7 +411,7 @@ export class EventIndex {
     ALERT_WORDS.forEach((name, i) => c[name].set(row, words[i]));
     c.alert.set(row, e.alert_id == null || uuid ? NULL_CODE : d.alert.code(e.alert_id));
     const ms = Date.parse(e.received_at);
-    this.received[row] = ms;
+    this.received.chunk(row)[row & CHUNK_MASK] = ms;
     if (!Number.isFinite(ms) || new Date(ms).toISOString() !== e.received_at) this.receivedExact.set(seq, e.received_at);
     this.ids.add(row, e.id);
     if (org !== 0) {
@@ -502,19 +427,19 @@ export class EventIndex {
     const row = seq - this.base;
     const c = this.cols;
     const d = this.dicts;
-    const alert = c.alert.a[row];
-    const [w0, w1, w2, w3] = ALERT_WORDS.map((name) => c[name].a[row]);
+    const alert = c.alert.get(row);
+    const [w0, w1, w2, w3] = ALERT_WORDS.map((name) => c[name].get(row));
     return {
       id: this.ids.id(row),
-      organization: d.org.values[c.org.a[row]],
-      source: d.source.values[c.source.a[row]],
-      source_name: d.sourceName.values[c.sourceName.a[row]],
-      dialect: d.dialect.values[c.dialect.a[row]] as Dialect,
-      received_at: this.receivedExact.get(seq) ?? new Date(this.received[row]).toISOString(),
-      title: c.title.a[row] === NO_TITLE ? null : d.title.values[c.title.a[row]],
-      severity: d.severity.values[c.severity.a[row]] as Severity,
-      status: d.status.values[c.status.a[row]] as Status,
-      priority: d.priority.values[c.priority.a[row]] as Priority,
+      organization: d.org.values[c.org.get(row)],
+      source: d.source.values[c.source.get(row)],
+      source_name: d.sourceName.values[c.sourceName.get(row)],
+      dialect: d.dialect.values[c.dialect.get(row)] as Dialect,
+      received_at: this.receivedExact.get(seq) ?? new Date(this.receivedAt(row)).toISOString(),
+      title: c.title.get(row) === NO_TITLE ? null : d.title.values[c.title.get(row)],
+      severity: d.severity.values[c.severity.get(row)] as Severity,
+      status: d.status.values[c.status.get(row)] as Status,
+      priority: d.priority.values[c.priority.get(row)] as Priority,
       alert_id: (w0 | w1 | w2 | w3) !== 0 ? IdTable.format(w0, w1, w2, w3) : alert === NULL_CODE ? null : d.alert.values[alert],
     };
   }
@@ -523,8 +448,8 @@ export class EventIndex {
   newestInSegments(): Map<number, number> {
     const out = new Map<number, number>();
     for (let row = 0; row < this.count; row++) {
-      const s = this.cols.segment.a[row];
-      const ms = this.received[row];
+      const s = this.cols.segment.get(row);
+      const ms = this.receivedAt(row);
       const prev = out.get(s);
       if (prev === undefined || ms > prev) out.set(s, ms);
     }
@@ -532,18 +457,22 @@ export class EventIndex {
   }
 
   segmentOf(seq: number): number {
-    return this.cols.segment.a[seq - this.base];
+    return this.cols.segment.get(seq - this.base);
+  }
+
+  private receivedAt(row: number): number {
+    return this.received.chunks[row >>> CHUNK_SHIFT][row & CHUNK_MASK];
   }
 
   /** The first sequence number stored in the same segment as `seq`. */
   segmentStart(seq: number): number {
-    const seg = this.cols.segment.a;
-    return this.base + lowerBound(seg, 0, seq - this.base, seg[seq - this.base]);
+    const seg = this.cols.segment;
+    return this.base + lowerBound(seg, 0, seq - this.base, seg.get(seq - this.base));
   }
 
   /** The first sequence number in [lo, hi) (one segment) whose record starts at or after `offset`; hi if none. */
   firstAtOffset(lo: number, hi: number, offset: number): number {
-    return this.base + lowerBound(this.cols.offset.a, lo - this.base, hi - this.base, offset);
+    return this.base + lowerBound(this.cols.offset, lo - this.base, hi - this.base, offset);
   }
 
   /** The filter (organization and fields; not text) as a test of one sequence number; null when nothing can match. */
@@ -566,7 +495,7 @@ export class EventIndex {
       const code = want(name, value);
       if (code === undefined) return null;
       if (code === null) continue;
-      tests.push(code === -1 ? (row) => d[name].values[col.a[row]] === value : (row) => col.a[row] === code);
+      tests.push(code === -1 ? (row) => d[name].values[col.get(row)] === value : (row) => col.get(row) === code);
     }
     return (seq) => {
       const row = seq - this.base;
@@ -595,7 +524,7 @@ export class EventIndex {
     if (org === undefined || dialect === undefined || source === undefined || severity === undefined || status === undefined) return;
     const c = this.cols;
     const eq = (name: DictName, col: Column, code: number | null, value: string | undefined, row: number): boolean =>
-      code === null || (code === -1 ? d[name].values[col.a[row]] === value : col.a[row] === code);
+      code === null || (code === -1 ? d[name].values[col.get(row)] === value : col.get(row) === code);
     const matches = (row: number): boolean =>
       eq('dialect', c.dialect, dialect, filter.dialect, row) &&
       eq('source', c.source, source, filter.source, row) &&
@@ -625,11 +554,15 @@ export class EventIndex {
   /** Drops the events stored in segments numbered below `segment` (they are the oldest rows); returns how many. */
   dropSegmentsBelow(segment: number): number {
     let k = 0;
-    const seg = this.cols.segment.a;
-    while (k < this.count && seg[k] < segment) k++;
+    const seg = this.cols.segment;
+    while (k < this.count && seg.get(k) < segment) k++;
     if (k === 0) return 0;
-    for (const col of COLUMNS) this.cols[col].a.copyWithin(0, k, this.count);
+    for (const col of COLUMNS) {
+      this.cols[col].copyWithin(0, k, this.count);
+      this.cols[col].truncate(this.count - k);
+    }
     this.received.copyWithin(0, k, this.count);
+    this.received.truncate(this.count - k);
     this.ids.dropFront(k, this.count);
     for (const seq of [...this.receivedExact.keys()]) if (seq < this.base + k) this.receivedExact.delete(seq);
     this.base += k;
@@ -642,65 +575,34 @@ export class EventIndex {
     return {
       base: this.base,
       count: this.count,
-      idWords: this.ids.words.subarray(0, this.count * 4),
+      idWords: this.ids.words.pieces(this.count),
       otherIds: [...this.ids.other],
       dicts: Object.fromEntries(DICTS.map((d) => [d, this.dicts[d].values])) as Record<DictName, string[]>,
       receivedExact: [...this.receivedExact.entries()].map(([seq, v]) => [seq - this.base, v]),
-      received: this.received.subarray(0, this.count),
-      columns: Object.fromEntries(COLUMNS.map((c) => [c, this.cols[c].a.subarray(0, this.count)])) as Record<ColumnName, UintArray>,
+      received: this.received.pieces(this.count),
+      columns: Object.fromEntries(COLUMNS.map((c) => [c, this.cols[c].pieces(this.count)])) as Record<ColumnName, UintArray[]>,
     };
   }
 
-  /** An index holding exactly what an image describes (validated by the caller's checksum). */
+  /** An index holding exactly what an image describes (validated by the caller's checksum); chunk-sized pieces are adopted, not copied. */
   static fromImage(img: IndexImage, titleCap = DICT_CAP.title): EventIndex {
-    // Arrays whose buffers have room beyond count (as decoded from a snapshot) are adopted, not copied.
-    const rows = (a: UintArray | Float64Array, perRow = 1) => a.buffer.byteLength / a.BYTES_PER_ELEMENT / perRow;
-    const all = [img.idWords, img.received, ...COLUMNS.map((c) => img.columns[c])];
-    const adopt = all.every((a) => a.byteOffset === 0) && Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) > img.count;
-    const capacity = adopt ? Math.min(rows(img.idWords, 4), ...all.slice(1).map((a) => rows(a))) : img.count + 65_536;
-    const index = new EventIndex(adopt ? 1 : capacity, titleCap);
-    index.capacity = capacity;
+    const index = new EventIndex(titleCap);
     index.base = img.base;
     index.count = img.count;
-    if (adopt) {
-      index.ids.words = new Uint32Array(img.idWords.buffer, 0, capacity * 4);
-      index.received = new Float64Array(img.received.buffer, 0, capacity);
-      for (const c of COLUMNS) {
-        const a = img.columns[c];
-        index.cols[c].adopt(a instanceof Uint8Array ? new Uint8Array(a.buffer, 0, capacity) : a instanceof Uint16Array ? new Uint16Array(a.buffer, 0, capacity) : new Uint32Array(a.buffer, 0, capacity));
-      }
-    } else {
-      index.ids.words.set(img.idWords);
-      for (const c of COLUMNS) {
-        index.cols[c].load(img.columns[c]);
-      }
-      index.received.set(img.received);
-    }
+    index.ids.words.load(img.idWords);
+    index.received.load(img.received);
+    index.cols = Object.fromEntries(COLUMNS.map((c) => [c, Column.load(img.columns[c], minWidth(c))])) as Record<ColumnName, Column>;
     index.ids.rebuild(img.count, img.otherIds);
     for (const d of DICTS) (index.dicts as Record<DictName, Dict>)[d] = new Dict(index.cap(d), img.dicts[d]);
     for (const [row, v] of img.receivedExact) index.receivedExact.set(img.base + row, v);
-    const orgCol = index.cols.org.a;
+    const orgCol = index.cols.org;
     for (let row = 0; row < img.count; row++) {
-      const seq = img.base + row;
-      if (orgCol[row] === 0) continue;
-      let list = index.byOrg.get(orgCol[row]);
-      if (!list) index.byOrg.set(orgCol[row], (list = new IntList(1024)));
-      list.push(seq);
+      const org = orgCol.get(row);
+      if (org === 0) continue;
+      let list = index.byOrg.get(org);
+      if (!list) index.byOrg.set(org, (list = new IntList(1024)));
+      list.push(img.base + row);
     }
     return index;
-  }
-
-  /** One step per array (see GrowAhead). */
-  private growSteps(capacity: number): (() => void)[] {
-    return [
-      ...COLUMNS.map((c) => () => this.cols[c].grow(capacity)),
-      () => {
-        if (this.received.length >= capacity) return;
-        const r = new Float64Array(capacity);
-        r.set(this.received);
-        this.received = r;
-      },
-      () => this.ids.grow(capacity),
-    ];
   }
 }

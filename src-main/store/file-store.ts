@@ -175,7 +175,7 @@ export class FileStore implements Store {
 
   constructor(opts: FileStoreOptions) {
     this.titlesKept = opts.titlesKept;
-    this.index = new EventIndex(1024, opts.titlesKept);
+    this.index = new EventIndex(opts.titlesKept);
     this.dataDir = opts.dataDir;
     this.writeQueueMax = opts.writeQueueMax ?? WRITE_QUEUE_MAX;
     this.fs = opts.fs ?? nodeStoreFs;

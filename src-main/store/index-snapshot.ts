@@ -18,7 +18,8 @@
 // snapshot that does not match, or is torn, is discarded: the store then replays everything.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { COLUMNS, type IndexImage, type UintArray } from './event-index';
+import { CHUNK_ROWS, type UintArray } from './chunked';
+import { COLUMNS, type IndexImage } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
 import { nodeStoreFs, readFully, readInto, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
@@ -37,8 +38,6 @@ export const SNAPSHOT_READ_CHUNK = 4 * 1024 * 1024;
  * the log's group commits.
  */
 const SNAPSHOT_SYNC_BYTES = 16 * 1024 * 1024;
-/** Rows of room the decoded columns get, so the index adopts them without copying. */
-const SNAPSHOT_HEADROOM_ROWS = 65_536;
 const HASH_BYTES = 32;
 
 /** A segment as far as the snapshot covers it. */
@@ -104,6 +103,9 @@ function bytesOf(a: UintArray | Float64Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** A column's width in bytes, from its pieces (any width will do for no rows). */
+const widthOf = (pieces: readonly UintArray[]): number => pieces[0]?.BYTES_PER_ELEMENT ?? 1;
+
 /**
  * Lines of JSON, one value each, in buffers of about SNAPSHOT_JSON_CHUNK: no single string
  * holds them all (a million records would pass V8's string limit), and the event loop runs
@@ -135,13 +137,13 @@ function* jsonLines(values: Iterable<unknown>): Generator<Buffer> {
  * comes last, when the sections' sizes are known.
  */
 export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
-  const columns: Buffer[] = [bytesOf(s.index.idWords), bytesOf(s.index.received)];
-  for (const c of COLUMNS) columns.push(bytesOf(s.index.columns[c]));
+  const columns: Buffer[] = [...s.index.idWords.map(bytesOf), ...s.index.received.map(bytesOf)];
+  for (const c of COLUMNS) columns.push(...s.index.columns[c].map(bytesOf));
   const kinds: KindMeta[] = [];
   for (const k of s.state) {
-    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => k.columns[c].BYTES_PER_ELEMENT), lookups: k.lookupHashes.length, companion: k.companion });
-    columns.push(bytesOf(k.idWords));
-    for (const c of STATE_COLUMNS) columns.push(bytesOf(k.columns[c]));
+    kinds.push({ kind: k.kind, count: k.count, otherIds: k.otherIds, dicts: { org: [...k.dicts.org], status: [...k.dicts.status], group: [...k.dicts.group] }, widths: STATE_COLUMNS.map((c) => widthOf(k.columns[c])), lookups: k.lookupHashes.length, companion: k.companion });
+    columns.push(...k.idWords.map(bytesOf));
+    for (const c of STATE_COLUMNS) columns.push(...k.columns[c].map(bytesOf));
     columns.push(bytesOf(k.lookupHashes), bytesOf(k.lookupRows));
   }
   // Arrays that grow with the store (titles, ids, live records) go in JSON-lines sections, written in pieces.
@@ -170,7 +172,7 @@ export function* encodeSnapshot(s: Snapshot): Generator<Buffer> {
   }
   const meta: Meta = {
     version: 2, covered: s.covered, eventSchema: s.eventSchema, base: s.index.base, count: s.index.count,
-    widths: COLUMNS.map((c) => s.index.columns[c].BYTES_PER_ELEMENT), kinds, sections: sizes, skipped: s.skipped, corrupt: s.corrupt,
+    widths: COLUMNS.map((c) => widthOf(s.index.columns[c])), kinds, sections: sizes, skipped: s.skipped, corrupt: s.corrupt,
   };
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
   yield metaBuf;
@@ -228,14 +230,29 @@ class BodyReader {
     for (let at = 0; at < dst.length; at += this.chunk) await this.next(dst.subarray(at, Math.min(dst.length, at + this.chunk)));
   }
 
-  /** A column of n values of `width` bytes, read into an aligned array with room for `cap` rows. */
-  async uints(width: number, n: number, cap = n): Promise<UintArray> {
-    if (width !== 1 && width !== 2 && width !== 4) throw new Error('bad column widths');
+  /** A column of n values of `width` bytes, read into an aligned array. */
+  async uints(width: number, n: number): Promise<UintArray> {
+    const [piece] = await this.rows(width, n, 1, Math.max(1, n));
+    return (piece ?? new Uint32Array(0)) as UintArray;
+  }
+
+  /**
+   * n rows of `perRow` values of `width` bytes (8: f64), in pieces of `chunkRows` rows, each
+   * read into an aligned array of a whole chunk (the index adopts them as its chunks).
+   */
+  async rows(width: number, n: number, perRow = 1, chunkRows = CHUNK_ROWS): Promise<(UintArray | Float64Array)[]> {
+    if (width !== 1 && width !== 2 && width !== 4 && width !== 8) throw new Error('bad column widths');
     // Checked before allocating: a damaged meta's count is caught here, not by a huge allocation.
-    if (!Number.isSafeInteger(n) || n < 0 || this.pos + n * width > this.limit) throw new Error('wrong length');
-    const col = (width === 1 ? new Uint8Array(cap) : width === 2 ? new Uint16Array(cap) : new Uint32Array(cap)).subarray(0, n);
-    await this.into(bytesOf(col));
-    return col;
+    if (!Number.isSafeInteger(n) || n < 0 || this.pos + n * perRow * width > this.limit) throw new Error('wrong length');
+    const pieces: (UintArray | Float64Array)[] = [];
+    for (let done = 0; done < n; done += chunkRows) {
+      const size = chunkRows * perRow;
+      const chunk = width === 1 ? new Uint8Array(size) : width === 2 ? new Uint16Array(size) : width === 4 ? new Uint32Array(size) : new Float64Array(size);
+      const piece = chunk.subarray(0, Math.min(chunkRows, n - done) * perRow);
+      await this.into(bytesOf(piece));
+      pieces.push(piece);
+    }
+    return pieces;
   }
 
   /** Calls `each` with every line of a JSON-lines section of `bytes` (lines may span steps). */
@@ -276,20 +293,17 @@ async function decodeBody(r: BodyReader, metaLen: number): Promise<Snapshot> {
   if (meta.version !== 2) throw new Error(`unknown snapshot version ${String(meta.version)}`);
   const n = meta.count;
   if (!Array.isArray(meta.widths) || meta.widths.length !== COLUMNS.length) throw new Error('bad column widths');
-  // Read into aligned typed arrays (offsets in the file are not aligned), with room to grow:
-  // the index adopts them as they are (views of the first n rows of larger buffers).
-  const cap = n + SNAPSHOT_HEADROOM_ROWS;
-  const idWords = (await r.uints(4, n * 4, cap * 4)) as Uint32Array;
-  if (r.pos + n * 8 > r.limit) throw new Error('wrong length');
-  const received = new Float64Array(cap).subarray(0, n);
-  await r.into(bytesOf(received));
+  // Read into aligned typed arrays (offsets in the file are not aligned), a chunk of rows
+  // each: the index adopts them as its chunks.
+  const idWords = (await r.rows(4, n, 4)) as Uint32Array[];
+  const received = (await r.rows(8, n)) as Float64Array[];
   const columns = {} as IndexImage['columns'];
-  for (const [i, c] of COLUMNS.entries()) columns[c] = await r.uints(meta.widths[i], n, cap);
+  for (const [i, c] of COLUMNS.entries()) columns[c] = (await r.rows(meta.widths[i], n)) as UintArray[];
   const state: KindImage[] = [];
   for (const k of meta.kinds) {
-    const kidWords = (await r.uints(4, k.count * 4)) as Uint32Array;
+    const kidWords = (await r.rows(4, k.count, 4)) as Uint32Array[];
     const cols = {} as KindImage['columns'];
-    for (const [i, c] of STATE_COLUMNS.entries()) cols[c] = await r.uints(k.widths[i], k.count);
+    for (const [i, c] of STATE_COLUMNS.entries()) cols[c] = (await r.rows(k.widths[i], k.count)) as UintArray[];
     if (!Number.isInteger(k.lookups) || k.lookups < 0) throw new Error('bad lookup entries');
     const lookupHashes = (await r.uints(4, k.lookups)) as Uint32Array;
     const lookupRows = (await r.uints(4, k.lookups)) as Uint32Array;

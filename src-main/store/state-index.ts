@@ -5,8 +5,8 @@
 // alerts, unread notifications: what the runtimes work on) keep their data in memory;
 // finished ones are read back from the log by location when asked for.
 // Rows are in order of first write, so "newest first" is a walk from the last row down.
-import { Column, Dict, IdTable, type UintArray } from './event-index';
-import { GrowAhead } from './grow-ahead';
+import { Column, type UintArray } from './chunked';
+import { Dict, IdTable } from './event-index';
 import { LookupTable } from './lookup-table';
 import type { Location } from './store-fs';
 
@@ -38,6 +38,7 @@ export interface StateFilter {
 // cseg/coff/clen: where the companion record with the same id is (see StateRecord.companionOf).
 // bseg/boff/blen: where the full version a patch record extends is (see StateRecord.appendTo).
 const COLS = ['segment', 'offset', 'length', 'org', 'status', 'group', 'at', 'flags', 'ev', 'al', 'cseg', 'coff', 'clen', 'bseg', 'boff', 'blen'] as const;
+const minWidth = (c: ColName): 1 | 4 => (c === 'offset' ? 4 : 1);
 /** flags: kept on disk only, yet carried forward by retention (see StateRecord.cold). */
 const COLD = 1;
 type ColName = (typeof COLS)[number];
@@ -58,10 +59,10 @@ export function hash32(s: string | null | undefined): number {
 export interface KindImage {
   kind: string;
   count: number;
-  idWords: Uint32Array;
+  idWords: Uint32Array[];
   otherIds: [number, string][];
   dicts: Record<DictName, string[]>;
-  columns: Record<ColName, UintArray>;
+  columns: Record<ColName, UintArray[]>;
   /** The kind of the companion records kept in this kind's rows, if any. */
   companion: string | null;
   /** (hash of a lookup value, row) entries. */
@@ -73,12 +74,7 @@ export interface KindImage {
 
 class KindTable {
   count = 0;
-  private capacity: number;
-  private readonly growth = new GrowAhead(
-    (to) => this.growSteps(to),
-    (to) => (this.capacity = to),
-  );
-  ids: IdTable;
+  ids = new IdTable();
   cols: Record<ColName, Column>;
   dicts: Record<DictName, Dict>;
   lookups = new LookupTable();
@@ -87,10 +83,8 @@ class KindTable {
   /** Data (and keys, carried forward with them by retention) of live records, by id. */
   readonly live = new Map<string, { data: unknown; keys?: StateKeys }>();
 
-  constructor(readonly kind: string, capacity = 256) {
-    this.capacity = capacity;
-    this.ids = new IdTable(capacity);
-    this.cols = Object.fromEntries(COLS.map((c) => [c, new Column(c === 'offset' ? 4 : 1, capacity)])) as Record<ColName, Column>;
+  constructor(readonly kind: string) {
+    this.cols = Object.fromEntries(COLS.map((c) => [c, new Column(minWidth(c))])) as Record<ColName, Column>;
     this.dicts = { org: new Dict(1e6), status: new Dict(1e6), group: new Dict(GROUP_DICT_CAP) };
   }
 
@@ -103,14 +97,13 @@ class KindTable {
     const c = this.cols;
     // A patch extends the last full version: the first patch after it remembers where it is.
     if (patch && row !== undefined) {
-      if (c.blen.a[row] === 0) {
-        c.bseg.set(row, c.segment.a[row]);
-        c.boff.set(row, c.offset.a[row]);
-        c.blen.set(row, c.length.a[row]);
+      if (c.blen.get(row) === 0) {
+        c.bseg.set(row, c.segment.get(row));
+        c.boff.set(row, c.offset.get(row));
+        c.blen.set(row, c.length.get(row));
       }
-    } else if (row !== undefined) c.blen.a[row] = 0;
+    } else if (row !== undefined) c.blen.set(row, 0);
     if (row === undefined) {
-      this.growth.room(this.count, this.capacity);
       row = this.count++;
       this.ids.add(row, id);
       // A record written without keys belongs to no organization: no list filter finds it.
@@ -134,7 +127,7 @@ class KindTable {
   }
 
   location(row: number): Location {
-    return { segment: this.cols.segment.a[row], offset: this.cols.offset.a[row], length: this.cols.length.a[row] };
+    return { segment: this.cols.segment.get(row), offset: this.cols.offset.get(row), length: this.cols.length.get(row) };
   }
 
   /** Rows matching the filter, newest first, from just below `before`, until `take` returns false. */
@@ -149,15 +142,15 @@ class KindTable {
     const group = want('group', filter.group);
     if (org === undefined || status === undefined || group === undefined) return;
     const eq = (name: DictName, code: number | null, value: string | undefined, row: number): boolean =>
-      code === null || (code === -1 ? this.dicts[name].values[this.cols[name].a[row]] === value : this.cols[name].a[row] === code);
+      code === null || (code === -1 ? this.dicts[name].values[this.cols[name].get(row)] === value : this.cols[name].get(row) === code);
     const ev = filter.event_id === undefined ? 0 : hash32(filter.event_id);
     const al = filter.alert_id === undefined ? 0 : hash32(filter.alert_id);
     const until = filter.until === undefined ? -1 : Math.floor(filter.until / 1000);
-    const at = this.cols.at.a;
+    const { at, ev: evs, al: als } = this.cols;
     for (let row = Math.min(before, this.count) - 1; row >= 0; row--) {
       if (!eq('org', org, filter.organization, row) || !eq('status', status, filter.status, row) || !eq('group', group, filter.group, row)) continue;
-      if ((ev && this.cols.ev.a[row] !== ev) || (al && this.cols.al.a[row] !== al)) continue;
-      if (until >= 0 && (at[row] === 0 || at[row] > until)) continue;
+      if ((ev && evs.get(row) !== ev) || (al && als.get(row) !== al)) continue;
+      if (until >= 0 && (at.get(row) === 0 || at.get(row) > until)) continue;
       if (!take(row)) return;
     }
   }
@@ -173,15 +166,13 @@ class KindTable {
     const dropped = this.count - rows.length;
     if (dropped === 0) return 0;
     this.lookups.remap(moved);
-    const other: [number, string][] = [];
-    rows.forEach((from, to) => {
-      for (const c of COLS) this.cols[c].a[to] = this.cols[c].a[from];
-      const w = this.ids.words;
-      if ((w[from * 4] | w[from * 4 + 1] | w[from * 4 + 2] | w[from * 4 + 3]) === 0) other.push([to, this.ids.other.get(from)!]);
-      w.copyWithin(to * 4, from * 4, from * 4 + 4);
-    });
+    for (const c of COLS) {
+      const col = this.cols[c];
+      rows.forEach((from, to) => from !== to && col.set(to, col.get(from)));
+      col.truncate(rows.length);
+    }
+    this.ids.keep(rows);
     this.count = rows.length;
-    this.ids.rebuild(this.count, other);
     return dropped;
   }
 
@@ -192,10 +183,10 @@ class KindTable {
     return {
       kind: this.kind,
       count: n,
-      idWords: this.ids.words.subarray(0, n * 4),
+      idWords: this.ids.words.pieces(n),
       otherIds: [...this.ids.other],
       dicts: { org: this.dicts.org.values, status: this.dicts.status.values, group: this.dicts.group.values },
-      columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].a.subarray(0, n)])) as Record<ColName, UintArray>,
+      columns: Object.fromEntries(COLS.map((c) => [c, this.cols[c].pieces(n)])) as Record<ColName, UintArray[]>,
       companion: this.companion,
       lookupHashes: this.lookups.hashes.subarray(0, this.lookups.count),
       lookupRows: this.lookups.rows.subarray(0, this.lookups.count),
@@ -204,23 +195,16 @@ class KindTable {
   }
 
   static fromImage(img: KindImage): KindTable {
-    const t = new KindTable(img.kind, Math.max(256, img.count + 1024));
+    const t = new KindTable(img.kind);
     t.count = img.count;
-    t.ids.words.set(img.idWords);
-    for (const c of COLS) {
-      t.cols[c].load(img.columns[c]);
-    }
+    t.ids.words.load(img.idWords);
+    t.cols = Object.fromEntries(COLS.map((c) => [c, Column.load(img.columns[c], minWidth(c))])) as Record<ColName, Column>;
     t.lookups = LookupTable.from(img.lookupHashes, img.lookupRows);
     t.companion = img.companion;
     t.dicts = { org: new Dict(1e6, img.dicts.org), status: new Dict(1e6, img.dicts.status), group: new Dict(GROUP_DICT_CAP, img.dicts.group) };
     t.ids.rebuild(img.count, img.otherIds);
     for (const [row, data, keys] of img.live) t.live.set(t.ids.id(row), keys ? { data, keys } : { data });
     return t;
-  }
-
-  /** One step per array (see GrowAhead). */
-  private growSteps(capacity: number): (() => void)[] {
-    return [...COLS.map((c) => () => this.cols[c].grow(capacity)), () => this.ids.grow(capacity)];
   }
 }
 
@@ -244,8 +228,8 @@ export class StateIndex {
   baseAt(kind: string, id: string): Location | undefined {
     const t = this.kinds.get(kind);
     const row = t?.row(id);
-    if (!t || row === undefined || t.cols.blen.a[row] === 0) return undefined;
-    return { segment: t.cols.bseg.a[row], offset: t.cols.boff.a[row], length: t.cols.blen.a[row] };
+    if (!t || row === undefined || t.cols.blen.get(row) === 0) return undefined;
+    return { segment: t.cols.bseg.get(row), offset: t.cols.boff.get(row), length: t.cols.blen.get(row) };
   }
 
   /**
@@ -268,7 +252,7 @@ export class StateIndex {
     const t = this.kinds.get(kind);
     const org = t?.dicts.org.find(organization) ?? -1;
     if (!t || org === -1) return [];
-    return t.lookups.find(hash32(value)).filter((row) => t.cols.org.a[row] === org).map((row) => t.ids.id(row));
+    return t.lookups.find(hash32(value)).filter((row) => t.cols.org.get(row) === org).map((row) => t.ids.id(row));
   }
 
   /** How many records of a kind match the filter. */
@@ -292,7 +276,7 @@ export class StateIndex {
     for (const host of this.kinds.values()) {
       if (host.companion !== kind) continue;
       const at = host.row(id);
-      if (at !== undefined && host.cols.clen.a[at] > 0) return { location: { segment: host.cols.cseg.a[at], offset: host.cols.coff.a[at], length: host.cols.clen.a[at] } };
+      if (at !== undefined && host.cols.clen.get(at) > 0) return { location: { segment: host.cols.cseg.get(at), offset: host.cols.coff.get(at), length: host.cols.clen.get(at) } };
     }
     return undefined;
   }
@@ -327,7 +311,7 @@ export class StateIndex {
     if (cursor !== undefined) {
       const row = t.row(cursor);
       // A cursor is a record of this list: of the organization asked about.
-      if (row === undefined || (filter.organization !== undefined && t.dicts.org.values[t.cols.org.a[row]] !== filter.organization)) return false;
+      if (row === undefined || (filter.organization !== undefined && t.dicts.org.values[t.cols.org.get(row)] !== filter.organization)) return false;
       before = row;
     }
     t.scan(filter, before, (row) => {
@@ -342,7 +326,7 @@ export class StateIndex {
   liveIn(through: number): { kind: string; id: string; data: unknown; keys?: StateKeys }[] {
     const out: { kind: string; id: string; data: unknown; keys?: StateKeys }[] = [];
     for (const t of this.kinds.values()) {
-      for (const [id, l] of t.live) if (t.cols.segment.a[t.row(id)!] <= through) out.push({ kind: t.kind, id, data: l.data, ...(l.keys ? { keys: l.keys } : {}) });
+      for (const [id, l] of t.live) if (t.cols.segment.get(t.row(id)!) <= through) out.push({ kind: t.kind, id, data: l.data, ...(l.keys ? { keys: l.keys } : {}) });
     }
     return out;
   }
@@ -351,8 +335,8 @@ export class StateIndex {
   companionAt(kind: string, id: string): Location | undefined {
     const t = this.kinds.get(kind);
     const row = t?.row(id);
-    if (!t || row === undefined || t.cols.clen.a[row] === 0) return undefined;
-    return { segment: t.cols.cseg.a[row], offset: t.cols.coff.a[row], length: t.cols.clen.a[row] };
+    if (!t || row === undefined || t.cols.clen.get(row) === 0) return undefined;
+    return { segment: t.cols.cseg.get(row), offset: t.cols.coff.get(row), length: t.cols.clen.get(row) };
   }
 
   /** The cold records (live, on disk only) stored in segments at or below `through`: retention reads and carries them. */
@@ -362,7 +346,7 @@ export class StateIndex {
       const { segment, flags } = t.cols;
       const { blen, bseg } = t.cols;
       // A patch whose full version is in a segment that goes is carried too (whole).
-      for (let row = 0; row < t.count; row++) if (flags.a[row] & COLD && (segment.a[row] <= through || (blen.a[row] > 0 && bseg.a[row] <= through))) out.push({ kind: t.kind, id: t.ids.id(row) });
+      for (let row = 0; row < t.count; row++) if (flags.get(row) & COLD && (segment.get(row) <= through || (blen.get(row) > 0 && bseg.get(row) <= through))) out.push({ kind: t.kind, id: t.ids.id(row) });
     }
     return out;
   }
@@ -371,12 +355,12 @@ export class StateIndex {
   dropSegmentsBelow(segment: number): number {
     let n = 0;
     for (const t of this.kinds.values()) {
-      n += t.compact((row) => t.cols.segment.a[row] >= segment);
+      n += t.compact((row) => t.cols.segment.get(row) >= segment);
       // A row carried forward keeps its place; a companion or full version left in a deleted segment is gone.
       const { cseg, clen, bseg, blen } = t.cols;
       for (let row = 0; row < t.count; row++) {
-        if (clen.a[row] > 0 && cseg.a[row] < segment) clen.a[row] = 0;
-        if (blen.a[row] > 0 && bseg.a[row] < segment) blen.a[row] = 0;
+        if (clen.get(row) > 0 && cseg.get(row) < segment) clen.set(row, 0);
+        if (blen.get(row) > 0 && bseg.get(row) < segment) blen.set(row, 0);
       }
     }
     return n;

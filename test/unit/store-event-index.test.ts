@@ -1,9 +1,10 @@
 // The compact event index on its own: ids (UUIDs as bytes, others as strings) found again
-// after the hash table grew, columns widening past one byte, dropping the oldest segments,
-// and an image (what the snapshot stores) giving back the same index.
+// after the hash table grew, columns in chunks widening past one byte, dropping the oldest
+// segments, and an image (what the snapshot stores) giving back the same index.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Column, EventIndex, type IndexedEvent } from '../../src-main/store/event-index';
+import { CHUNK_ROWS, Column } from '../../src-main/store/chunked';
+import { EventIndex, type IndexedEvent } from '../../src-main/store/event-index';
 
 function events(n: number): IndexedEvent[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -28,32 +29,35 @@ function fill(index: EventIndex, list: IndexedEvent[]): void {
 const summaryOf = (e: IndexedEvent) => ({ ...e, alert_id: e.alert_id ?? null });
 
 describe('event index', () => {
-  it('a column has no array of its own until it holds a value other than 0', () => {
-    const empty = new Column(1, 1000);
-    const wide = new Column(4, 1000);
-    expect(wide.a.buffer).toBe(empty.a.buffer); // both read the shared zeros
+  it('a column keeps its rows in chunks: never-written chunks share one array of zeros, widening keeps every value', () => {
+    const empty = new Column(1);
+    const wide = new Column(4);
     wide.set(5, 0);
-    expect(wide.a.buffer).toBe(empty.a.buffer);
-    wide.set(7, 70_000);
-    expect(wide.a.buffer).not.toBe(empty.a.buffer);
-    expect([wide.width, wide.a[7], wide.a[5], empty.a[7]]).toEqual([4, 70_000, 0, 0]);
-    empty.grow(5000);
-    wide.grow(5000);
-    expect(empty.a.length).toBeGreaterThanOrEqual(5000);
-    expect([empty.a[4999], wide.a[7], wide.a.length]).toEqual([0, 70_000, 5000]);
-    const loaded = new Column(1, 5000);
-    loaded.load(new Uint16Array(300));
-    expect(loaded.a.buffer).toBe(empty.a.buffer);
-    loaded.load(Uint16Array.from({ length: 300 }, (_, i) => i * 2));
-    expect([loaded.width, loaded.a[299], loaded.a.length]).toEqual([2, 598, 5000]);
-    expect(empty.a.every((v) => v === 0)).toBe(true);
+    wide.set(CHUNK_ROWS * 2 + 7, 70_000); // a chunk of its own; the two before it are the shared zeros
+    const [z0, z1, own] = wide.pieces(CHUNK_ROWS * 3);
+    expect(z0.buffer).toBe(z1.buffer);
+    expect(own.buffer).not.toBe(z0.buffer);
+    expect(empty.pieces(CHUNK_ROWS * 2).map((p) => p.length)).toEqual([CHUNK_ROWS, CHUNK_ROWS]);
+    expect([wide.width, wide.get(CHUNK_ROWS * 2 + 7), wide.get(5), empty.get(7), empty.get(CHUNK_ROWS * 5)]).toEqual([4, 70_000, 0, 0, 0]);
+    const narrow = new Column(1);
+    for (let row = 0; row < CHUNK_ROWS + 300; row++) narrow.set(row, row % 200);
+    narrow.set(CHUNK_ROWS + 299, 598); // past one byte: every chunk widens
+    expect([narrow.width, narrow.get(CHUNK_ROWS + 299), narrow.get(199), narrow.get(CHUNK_ROWS + 100)]).toEqual([2, 598, 199, (CHUNK_ROWS + 100) % 200]);
+    // A loaded column adopts whole-chunk pieces and keeps all-zero ones as the shared zeros.
+    const loaded = Column.load(narrow.pieces(CHUNK_ROWS + 300));
+    expect(loaded.pieces(CHUNK_ROWS + 300)[0].buffer).toBe(narrow.pieces(1)[0].buffer);
+    expect(Column.load([new Uint16Array(CHUNK_ROWS)]).pieces(1)[0].buffer).toBe(new Column(2).pieces(1)[0].buffer);
+    // Retention moves rows down across chunk edges and forgets the rest.
+    loaded.copyWithin(0, 250, CHUNK_ROWS + 300);
+    loaded.truncate(CHUNK_ROWS + 50);
+    expect([loaded.get(0), loaded.get(CHUNK_ROWS - 1), loaded.get(CHUNK_ROWS + 49), loaded.get(CHUNK_ROWS + 50)]).toEqual([50, (CHUNK_ROWS + 249) % 200, 598, 0]);
   });
 
   it('finds every event by id and gives back its summary and location exactly', () => {
-    const list = events(5000);
-    const index = new EventIndex(16);
+    const list = events(40_000); // rows in three chunks
+    const index = new EventIndex();
     fill(index, list);
-    expect(index.size).toBe(5000);
+    expect(index.size).toBe(40_000);
     list.forEach((e, i) => {
       expect(index.seqOf(e.id)).toBe(i);
       expect(index.summary(i)).toEqual(summaryOf(e));
@@ -105,30 +109,31 @@ describe('event index', () => {
   });
 
   it('drops the rows of the oldest segments and still finds the rest', () => {
-    const list = events(4500);
+    const list = events(40_000);
     const index = new EventIndex();
     fill(index, list);
-    expect(index.dropSegmentsBelow(3)).toBe(2000);
-    expect(index.first).toBe(2000);
-    expect(index.size).toBe(2500);
-    for (const e of list.slice(0, 2000)) expect(index.has(e.id)).toBe(false);
-    list.slice(2000).forEach((e, i) => {
-      expect(index.seqOf(e.id)).toBe(2000 + i);
-      expect(index.summary(2000 + i)).toEqual(summaryOf(e));
+    expect(index.dropSegmentsBelow(20)).toBe(19_000); // not a whole number of chunks
+    expect(index.first).toBe(19_000);
+    expect(index.size).toBe(21_000);
+    for (const e of list.slice(0, 19_000)) expect(index.has(e.id)).toBe(false);
+    list.slice(19_000).forEach((e, i) => {
+      expect(index.seqOf(e.id)).toBe(19_000 + i);
+      expect(index.summary(19_000 + i)).toEqual(summaryOf(e));
     });
     const more = events(10);
-    more.forEach((e) => index.add(e, { segment: 9, offset: 0, length: 1 }));
-    expect(index.seqOf(more[9].id)).toBe(4509);
+    more.forEach((e) => index.add(e, { segment: 99, offset: 0, length: 1 }));
+    expect(index.seqOf(more[9].id)).toBe(40_009);
+    expect(index.summary(40_009)).toEqual(summaryOf(more[9]));
   });
 
   it('an image rebuilds the same index', () => {
-    const list = events(2500);
+    const list = events(40_000);
     const index = new EventIndex();
     fill(index, list);
     index.dropSegmentsBelow(2);
     const image = index.image();
-    // Arrays with room to grow are adopted; exact-size ones are copied into larger ones.
-    const exact = { ...image, idWords: image.idWords.slice(), received: image.received.slice(), columns: Object.fromEntries(Object.entries(image.columns).map(([k, v]) => [k, v.slice()])) as typeof image.columns };
+    // Whole-chunk pieces are adopted; exact-size ones (a copy's last piece) are copied into chunks.
+    const exact = { ...image, idWords: image.idWords.map((p) => p.slice()), received: image.received.map((p) => p.slice()), columns: Object.fromEntries(Object.entries(image.columns).map(([k, v]) => [k, v.map((p) => p.slice())])) as typeof image.columns };
     for (const copy of [EventIndex.fromImage(structuredClone(image)), EventIndex.fromImage(exact)]) {
       expect(copy.size).toBe(index.size);
       expect(copy.first).toBe(index.first);

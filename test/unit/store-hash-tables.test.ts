@@ -8,7 +8,7 @@ import { LookupTable } from '../../src-main/store/lookup-table';
 describe('IdTable', () => {
   it('finds every id (UUIDs and others) while it grows through several doublings, and after a rebuild', () => {
     const n = 60_000;
-    const table = new IdTable(n);
+    const table = new IdTable();
     const ids = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? `instance-${i}` : randomUUID()));
     for (let row = 0; row < n; row++) {
       table.add(row, ids[row]);

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createStore, type FileStoreOptions, type StateRecord, type Store } from '../../src-main/store';
+import { CHUNK_ROWS } from '../../src-main/store/chunked';
+import { StateIndex } from '../../src-main/store/state-index';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 import { useTempDirs } from '../helpers/temp-dirs';
 
@@ -241,5 +243,29 @@ describe('state records: live and finished', () => {
     expect(await replayed.getState('alert', id)).toEqual({ alert: { n: 5, timeline: ['x', 'y'] } });
     await replayed.close();
     expect(await (await openStore({ ...opts, snapshots: false })).getState('alert', id)).toEqual({ alert: { n: 5, timeline: ['x', 'y'] } });
+  });
+});
+
+describe('state index tables in chunks', () => {
+  it('finds, filters and compacts rows across chunk edges; an image gives back the same table', () => {
+    const index = new StateIndex();
+    const n = CHUNK_ROWS * 2 + 500;
+    const ids = Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? `legacy:${i}` : randomUUID()));
+    const at = (i: number) => ({ segment: 1 + Math.floor(i / 5000), offset: i * 10, length: 300 + (i % 7) });
+    ids.forEach((id, i) => index.put('delivery', id, at(i), { organization: 'org', status: i % 3 ? 'succeeded' : 'dead', group: `dest-${i % 2}`, event_id: `e${i}` }, false, null));
+    const check = (t: StateIndex, from: number) => {
+      for (let i = from; i < n; i += 7) expect(t.find('delivery', ids[i])).toEqual({ location: at(i) });
+      expect(t.count('delivery', { organization: 'org', event_id: `e${n - 1}` })).toBe(1);
+      expect(t.count('delivery', { organization: 'org', status: 'dead' })).toBe(ids.filter((_, i) => i >= from && i % 3 === 0).length);
+    };
+    check(index, 0);
+    // Retention drops segments 1–4 (20,000 rows: past the first chunk's edge); the rest move down.
+    expect(index.dropSegmentsBelow(5)).toBe(20_000);
+    for (const id of ids.slice(0, 20_000)) expect(index.has('delivery', id)).toBe(false);
+    check(index, 20_000);
+    const copy = StateIndex.fromImages(structuredClone(index.images()));
+    check(copy, 20_000);
+    copy.put('delivery', 'next', at(0), { organization: 'org', status: 'dead', event_id: 'e-next' }, false, null);
+    expect(copy.count('delivery', { organization: 'org', event_id: 'e-next' })).toBe(1);
   });
 });
