@@ -21,23 +21,17 @@ import { join } from 'node:path';
 import { CHUNK_ROWS, type UintArray } from './chunked';
 import { COLUMNS, type IndexImage } from './event-index';
 import { STATE_COLUMNS, type KindImage, type StateKeys } from './state-index';
-import { nodeStoreFs, readFully, readInto, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
+import { BACKGROUND_SYNC_BYTES, nodeStoreFs, PacedWriter, readFully, readInto, writeFully, type RangeReader, type StoreFile, type StoreFs } from './store-fs';
 
 export const SNAPSHOT_FILE = 'index.snap';
 const MAGIC = Buffer.from('SYSNAP4\n', 'latin1');
 export const SNAPSHOT_TAIL_BYTES = 4096;
-/** Bytes hashed and written per step of a snapshot write (the event loop runs between steps). */
-const SNAPSHOT_WRITE_CHUNK = 4 * 1024 * 1024;
+/** Bytes hashed and written per step of a snapshot write (the event loop runs between steps; each is synced: see PacedWriter). */
+const SNAPSHOT_WRITE_CHUNK = BACKGROUND_SYNC_BYTES;
 /** Bytes of JSON lines stringified per step: 4 MB of them took 60–70 ms of one turn at a million events. */
 const SNAPSHOT_JSON_CHUNK = 1024 * 1024;
 /** Bytes read per step when a snapshot is loaded: all it holds besides the decoded index. */
 export const SNAPSHOT_READ_CHUNK = 4 * 1024 * 1024;
-/**
- * Bytes written between two fdatasyncs of a snapshot being written: left to the kernel, the
- * whole file (hundreds of MB at a million events) goes out in one burst of writeback beside
- * the log's group commits.
- */
-const SNAPSHOT_SYNC_BYTES = 16 * 1024 * 1024;
 const HASH_BYTES = 32;
 
 /** A segment as far as the snapshot covers it. */
@@ -393,33 +387,34 @@ export async function writeSnapshot(dir: string, parts: Iterable<Buffer>, fs: St
   const rename = fs.rename ?? nodeStoreFs.rename!;
   const file = await fs.open(tmp, 'w', 0o600);
   let bytes = 0;
-  let synced = 0;
   // Hashed piece by piece between writes, so a large index never blocks the event loop for the whole sum.
   const hash = createHash('sha256');
   try {
-    const put = async (p: Buffer) => {
-      let done = 0;
-      while (done < p.length) {
-        const { bytesWritten } = await file.write(p, done, p.length - done, bytes + done);
-        if (bytesWritten <= 0) throw new Error('write made no progress');
-        done += bytesWritten;
-      }
-      bytes += p.length;
+    const writer = new PacedWriter(file);
+    // Parts (a column's chunks, JSON pieces) are copied into one staging buffer and written a
+    // buffer at a time: columns are written from the live index, which may change while the
+    // write waits, and the bytes hashed must be the bytes written.
+    const stage = Buffer.allocUnsafe(SNAPSHOT_WRITE_CHUNK);
+    let staged = 0;
+    const flush = async () => {
+      const chunk = stage.subarray(0, staged);
+      hash.update(chunk);
+      await writer.write(chunk, bytes);
+      bytes += staged;
+      staged = 0;
     };
     for (const part of parts) {
-      for (let at = 0; at < part.length; at += SNAPSHOT_WRITE_CHUNK) {
-        // A copy of one chunk: columns are written from the live index, which may change while
-        // the write waits; the bytes hashed must be the bytes written.
-        const chunk = Buffer.from(part.subarray(at, at + SNAPSHOT_WRITE_CHUNK));
-        hash.update(chunk);
-        await put(chunk);
-        if (bytes - synced >= SNAPSHOT_SYNC_BYTES) {
-          await file.datasync();
-          synced = bytes;
-        }
+      for (let at = 0; at < part.length; ) {
+        const n = part.copy(stage, staged, at, Math.min(part.length, at + stage.length - staged));
+        staged += n;
+        at += n;
+        if (staged === stage.length) await flush();
       }
     }
-    await put(hash.digest());
+    await flush();
+    const digest = hash.digest();
+    await writeFully(file, digest, bytes);
+    bytes += digest.length;
     await file.sync();
   } finally {
     await file.close();

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { SEARCH_SIDECAR_CACHE_BYTES } from '../limits';
 import { Sidecar, SidecarBuilder } from './search-sidecar';
-import { nodeStoreFs, readFully, writeFully, type StoreFs } from './store-fs';
+import { nodeStoreFs, PacedWriter, readFully, type StoreFs } from './store-fs';
 
 const NAME = /^(\d{6,})\.search$/;
 
@@ -83,11 +83,12 @@ export class SearchSidecars {
     const tmp = `${path}.tmp`;
     const file = await this.fs.open(tmp, 'w', 0o600);
     try {
-      await writeFully(file, bytes, 0);
+      // Synced as it goes only to pace its writeback (see PacedWriter): a sidecar torn by a
+      // crash fails its checksum and is built again.
+      await new PacedWriter(file).write(bytes, 0);
     } finally {
       await file.close();
     }
-    // No fsync: a sidecar torn by a crash fails its checksum and is built again.
     await (this.fs.rename ?? nodeStoreFs.rename!)(tmp, path);
     this.present.add(segment);
   }

@@ -9,7 +9,7 @@
 import { promisify } from 'node:util';
 import { constants, deflateRaw as deflateRawCb, inflateRaw as inflateRawCb } from 'node:zlib';
 import { SEGMENT_BLOCK_BYTES } from '../limits';
-import { readFully, writeFully, type StoreFile } from './store-fs';
+import { PacedWriter, readFully, type StoreFile } from './store-fs';
 
 const deflateRaw = promisify(deflateRawCb);
 const inflateRaw = promisify(inflateRawCb);
@@ -65,6 +65,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
   let read = 0;
   let out = 0;
   let carry: Buffer = Buffer.alloc(0);
+  const writer = new PacedWriter(dst);
   while (read < size || carry.length > 0) {
     const want = Math.min(SEGMENT_BLOCK_BYTES * BLOCKS_PER_STEP, size - read);
     const fresh = want > 0 ? await readFully(src, read, want) : Buffer.alloc(0);
@@ -81,7 +82,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
       logical += b.length;
     });
     const joined = Buffer.concat(packed);
-    await writeFully(dst, joined, out);
+    await writer.write(joined, out);
     out += joined.length;
     carry = Buffer.from(rest);
     if (blocks.length === 0 && read >= size) break;
@@ -94,7 +95,7 @@ export async function compressSegment(src: StoreFile, size: number, dst: StoreFi
   index.writeUInt32LE(starts.length, starts.length * 16);
   index.writeDoubleLE(size, starts.length * 16 + 4);
   MAGIC.copy(index, starts.length * 16 + 12);
-  await writeFully(dst, index, out);
+  await writer.write(index, out);
   await dst.sync();
   return { diskBytes: out + index.length, blocks: starts.length };
 }
