@@ -3,7 +3,8 @@
 // keys as of a log position, so that opening the store reads one file and replays only the
 // log written after it instead of every segment.
 //
-// File `events/index.snap`, written to a temp file, fsynced, renamed, directory fsynced:
+// File `events/index.snap`, written to a temp file (synced every megabyte: see PacedWriter),
+// fsynced, renamed, directory fsynced:
 //   "SYSNAP4\n" | event id words (16 bytes per event) | received_at (f64 per event) | event
 //   columns (1, 2 or 4 bytes per event each, widths in the meta) | per state kind: id words,
 //   columns (event and alert id hashes among them), lookup entries | live records (JSON lines) | dedup keys (JSON lines) |
@@ -11,7 +12,7 @@
 // (all little-endian). About 60 bytes per event and 45 per state record, plus live records' JSON.
 // No part is one string or buffer the size of the store: the JSON sections are written in
 // pieces, and loading reads the file in order in bounded steps (columns straight into the
-// index's arrays, sections parsed step by step, the checksum summed as it goes).
+// index's chunks, sections parsed step by step, the checksum summed as it goes).
 // The meta names every segment the snapshot covers with the bytes covered and a sha256 of
 // the last SNAPSHOT_TAIL_BYTES before that point; on open each is checked against the
 // segment on disk (a sealed segment must be exactly that long, the last one at least) and a
