@@ -29,9 +29,9 @@ function allZero(a: ArrayLike<number>): boolean {
 }
 
 /** Views of the first `rows` rows of chunks (perRow values each), one per chunk. */
-function piecesOf<T extends UintArray | Float64Array>(chunks: readonly T[], rows: number, perRow: number, zero: (i: number) => T): T[] {
+function piecesOf<T extends UintArray | Float64Array>(chunks: readonly T[], rows: number, perRow: number, zero: () => T): T[] {
   const out: T[] = [];
-  for (let i = 0; i * CHUNK_ROWS < rows; i++) out.push((chunks[i] ?? zero(i)).subarray(0, Math.min(CHUNK_ROWS, rows - i * CHUNK_ROWS) * perRow) as T);
+  for (let i = 0; i * CHUNK_ROWS < rows; i++) out.push((chunks[i] ?? zero()).subarray(0, Math.min(CHUNK_ROWS, rows - i * CHUNK_ROWS) * perRow) as T);
   return out;
 }
 
@@ -71,14 +71,21 @@ export class Column {
     let c = this.chunks[i];
     if (c === undefined || c === ZERO[this.w]) {
       if (v === 0) return;
-      while (this.chunks.length < i) this.chunks.push(ZERO[this.w]);
-      c = this.chunks[i] = uintArray(this.w, CHUNK_ROWS);
+      c = this.own(i);
     }
     if (v > MAX[this.w]) {
       this.widen(v > 0xffff ? 4 : 2);
       c = this.chunks[i];
     }
     c[row & MASK] = v;
+  }
+
+  /** Chunk i as an array of its own (made, with the shared zeros before it, when it has none). */
+  private own(i: number): UintArray {
+    const c = this.chunks[i];
+    if (c !== undefined && !isShared(c)) return c;
+    while (this.chunks.length < i) this.chunks.push(ZERO[this.w]);
+    return (this.chunks[i] = uintArray(this.w, CHUNK_ROWS));
   }
 
   private widen(width: Width): void {
@@ -101,8 +108,7 @@ export class Column {
         const dst = this.chunks[i];
         if (dst !== undefined && !isShared(dst)) dst.fill(0, to & MASK, (to & MASK) + n);
       } else {
-        if (this.chunks[i] === undefined || isShared(this.chunks[i])) this.set(to, 1); // a chunk of its own (its rows are written next)
-        this.chunks[i].set(src.subarray(from & MASK, (from & MASK) + n), to & MASK);
+        this.own(i).set(src.subarray(from & MASK, (from & MASK) + n), to & MASK);
       }
       from += n;
       to += n;
