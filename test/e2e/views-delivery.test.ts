@@ -310,7 +310,8 @@ test('settings: SMTP with a test e-mail, an API key shown once, search URL, rete
   const shown = page.getByRole('region', { name: 'API key "browser-made key"' });
   await shown.waitFor();
   const key = /sy_\S+/.exec((await shown.locator('pre').textContent()) ?? '')![0];
-  expect(await keys.locator('table').textContent()).toContain('browser-made key');
+  // The list reloads after the key is shown: wait for the row rather than reading the table at once.
+  await keys.locator('table').getByRole('cell', { name: 'browser-made key', exact: true }).waitFor();
   const body = JSON.parse(await readFile(join(ROOT, 'test/fixtures/generic-alert.json'), 'utf8'));
   expect((await e.api('POST', '/v1/ingest/generic', body, key)).status).toBe(202); // the key shown works
 
