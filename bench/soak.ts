@@ -20,6 +20,12 @@ export interface SoakRow {
   req_per_s: number;
   ingest_p99_ms: number;
   ingest_max_ms: number;
+  /** The first second of traffic, while V8 still compiles the hot paths (JIT warm-up). */
+  ingest_warmup_max_ms: number;
+  /** Everything after that first second: the stalls a running appliance shows. */
+  ingest_steady_max_ms: number;
+  /** Responses after the first second that took over 100 ms. */
+  ingest_steady_over_100ms: number;
   rss_peak_run_mb: number;
   rss_end_run_mb: number;
   rss_peak_stop_mb: number;
@@ -66,6 +72,21 @@ function sampler(pid: number) {
 }
 
 
+/** Splits response times at one second after the first response: JIT warm-up, then steady running. */
+function latencyTimeline() {
+  let first = 0;
+  const t = { warmupMax: 0, steadyMax: 0, steadySlow: 0, add(ms: number) {
+    const now = performance.now();
+    if (!first) first = now;
+    if (now - first < 1000) t.warmupMax = Math.max(t.warmupMax, Math.round(ms));
+    else {
+      t.steadyMax = Math.max(t.steadyMax, Math.round(ms));
+      if (ms > 100) t.steadySlow++;
+    }
+  } };
+  return t;
+}
+
 /** `keep`: a directory to leave the data in (for a look at it afterwards). */
 export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
   let delivered = 0;
@@ -90,7 +111,12 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     const body = JSON.stringify({ ...fixture, title: `${fixture.title} [<id>]` });
     const bodyBytes = Buffer.byteLength(body) + 10;
     const run = sampler(appliance.pid);
-    const load = await autocannon({ url: `${appliance.url}/v1/ingest/generic`, method: 'POST', headers, body, idReplacement: true, connections: 32, amount: events, timeout: 30 });
+    const latency = latencyTimeline();
+    const load = await new Promise<autocannon.Result>((resolve, reject) => {
+      const opts = { url: `${appliance!.url}/v1/ingest/generic`, method: 'POST' as const, headers, body, idReplacement: true, connections: 32, amount: events, timeout: 30 };
+      autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)))
+        .on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latency.add(ms));
+    });
     const accepted = load['2xx'];
     const deadline = Date.now() + 120_000;
     while (delivered < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -135,6 +161,9 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       req_per_s: Math.round(load.requests.average),
       ingest_p99_ms: load.latency.p99,
       ingest_max_ms: load.latency.max,
+      ingest_warmup_max_ms: latency.warmupMax,
+      ingest_steady_max_ms: latency.steadyMax,
+      ingest_steady_over_100ms: latency.steadySlow,
       rss_peak_run_mb: runMem.peak_mb,
       rss_end_run_mb: runMem.last_mb,
       // A stop quicker than one sample: its peak is at least what the run ended with.
@@ -178,7 +207,7 @@ export function soakTargets(r: SoakRow): Record<string, unknown>[] {
     row('disk ≤ 5× the body with one destination (once compressed)', `${r.store_x_body_settled}× (${r.store_x_body}× at the stop, before the backlog was compressed)`, r.store_x_body_settled <= 5),
     row('restart < 3 s to /healthz', `${r.restart_ms} ms`, r.restart_ms < 3000),
     row('first page < 100 ms', `${r.first_page_ms} ms`, r.first_page_ms < 100),
-    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms (event loop blocked at most ${r.loop_block_max_ms} ms; ${r.fsync_over_100ms} fsyncs over 100 ms)`, r.ingest_max_ms <= 100),
+    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms: ${r.ingest_warmup_max_ms} ms in the first second (JIT warm-up), ${r.ingest_steady_max_ms} ms after (${r.ingest_steady_over_100ms} responses over 100 ms); event loop blocked at most ${r.loop_block_max_ms} ms; ${r.fsync_over_100ms} fsyncs over 100 ms`, r.ingest_max_ms <= 100),
     row('every event delivered', `${r.delivered} of ${r.events}`, r.delivered >= r.events),
   ];
 }
