@@ -95,11 +95,22 @@ function refusal(ip: string, opts: AddressPolicy): { address: string; why: strin
   const address = ip.replace(/%.*$/, ''); // an IPv6 zone id says which interface, not which host
   const family = isIP(address);
   if (family === 0) return { address: ip, why: 'is not an IP address' };
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const category of CATEGORIES) {
-    if (category.list.check(address, type)) return category.refused(opts) ? { address, why: category.reason } : null;
+  const category = categoryOf(address, family === 4 ? 'ipv4' : 'ipv6');
+  return category && category.refused(opts) ? { address, why: category.reason } : null;
+}
+
+/** The category of recently checked addresses: each BlockList check builds a SocketAddress, and a destination's address repeats on every attempt. */
+const recentCategories = new Map<string, Category | null>();
+const RECENT_CATEGORIES_MAX = 1024;
+
+function categoryOf(address: string, type: 'ipv4' | 'ipv6'): Category | null {
+  let found = recentCategories.get(address);
+  if (found === undefined) {
+    found = CATEGORIES.find((c) => c.list.check(address, type)) ?? null;
+    if (recentCategories.size >= RECENT_CATEGORIES_MAX) recentCategories.clear();
+    recentCategories.set(address, found);
   }
-  return null;
+  return found;
 }
 
 /** A connection refused by the address policy; raised before any socket connects. */

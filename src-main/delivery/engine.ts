@@ -266,10 +266,10 @@ export class DeliveryEngine {
       const blockedAlerts = new Set<string>();
       for (const d of lane.queue) {
         if (lane.running >= LANE_CONCURRENCY) break;
-        const due = Date.parse(d.next_attempt_at ?? '');
         const waitsForAlert = d.alert_id !== null && blockedAlerts.has(d.alert_id);
         if (d.alert_id !== null) blockedAlerts.add(d.alert_id); // later ones of this alert wait for it
         if (waitsForAlert || this.running.has(d.id)) continue;
+        const due = Date.parse(d.next_attempt_at ?? '');
         if (due > now) {
           earliest = Math.min(earliest, due);
           continue;

@@ -46,7 +46,7 @@ export function parseKeyPath(key: string): string[] {
 // ---------------------------------------------------------------- records
 
 /** Fields of a normalized event that are bookkeeping, not content a destination should get. */
-type InternalField = 'id' | 'raw' | 'request' | 'schema_version' | 'dedup_key' | 'decision';
+const INTERNAL_FIELDS: ReadonlySet<string> = new Set<keyof NormalizedEvent>(['id', 'raw', 'request', 'schema_version', 'dedup_key', 'decision']);
 
 /**
  * What a destination receives for an event: a Splunk HEC event's own `event` object (the
@@ -56,9 +56,10 @@ export function recordOf(event: NormalizedEvent): Record<string, unknown> {
   if (event.dialect === 'splunk_hec' && isObject(event.raw) && isObject(event.raw.event)) {
     return copyJson(event.raw.event);
   }
-  const fields: Omit<NormalizedEvent, InternalField> & Partial<Pick<NormalizedEvent, InternalField>> = { ...event };
-  for (const name of ['id', 'raw', 'request', 'schema_version', 'dedup_key', 'decision'] as const) delete fields[name];
-  return copyJson({ event_uuid: event.id, ...fields });
+  // One pass over the fields (no spread and delete: that left a slow dictionary object per delivery).
+  const record: Record<string, unknown> = { event_uuid: event.id };
+  for (const [key, value] of Object.entries(event)) if (!INTERNAL_FIELDS.has(key) && key !== '__proto__') record[key] = copyJson(value);
+  return record;
 }
 
 /**
