@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/remove-temp-dirs.ts'],
     projects: [
       { extends: true, test: { name: 'file', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'] } },
       // Each harness of these files gets a fresh database in one throwaway cluster.

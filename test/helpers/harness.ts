@@ -1,13 +1,12 @@
 // A real appliance on an ephemeral port over a real temp data dir, and a small
 // HTTP client that can set any header (Host, Origin, Cookie) like a real peer.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import pg from 'pg';
 import { request } from 'undici';
 import { inject } from 'vitest';
 import { createApp, type AppOptions, type RunningApp } from '../../src-main/app';
 import { createLogger } from '../../src-main/logger';
+import { tempDir } from './temp-dirs';
 
 export const ADMIN_KEY = 'sy_test_admin_key_0123456789abcdefghijklmnopqrstuv';
 
@@ -28,9 +27,7 @@ export interface HttpAnswer {
   json: any;
 }
 
-export async function tempDir(prefix = 'sy-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
+export { tempDir };
 
 export async function fixture(name: string): Promise<any> {
   return JSON.parse(await readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
