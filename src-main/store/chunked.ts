@@ -23,9 +23,11 @@ const MAX: Record<Width, number> = { 1: 0xff, 2: 0xffff, 4: 0xffffffff };
 
 const isShared = (c: UintArray): boolean => c === ZERO[1] || c === ZERO[2] || c === ZERO[4];
 
-function allZero(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
-  return true;
+/** The bytes of the widest zero chunk, to compare pieces with (a native memcmp, not a loop over values). */
+const ZERO_BYTES = new Uint8Array(ZERO[4].buffer);
+
+function allZero(a: UintArray): boolean {
+  return Buffer.compare(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ZERO_BYTES.subarray(0, a.byteLength)) === 0;
 }
 
 /** Views of the first `rows` rows of chunks (perRow values each), one per chunk. */

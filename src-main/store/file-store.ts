@@ -743,8 +743,10 @@ export class FileStore implements Store {
     }
     this.skippedRecords = snap.skipped;
     this.snapshotCorrupt = snap.corrupt;
-    // Segments retention deleted after the snapshot was written: their events are gone.
-    this.dropEventsBelow(firstSegment);
+    // Segments retention deleted after the snapshot was written: their events are gone. When
+    // none were, there is nothing to drop (retention drops its rows before the next snapshot),
+    // and the walk over every state row is skipped (~0.2 s of start-up at a million events).
+    if (snap.covered[0].segment < firstSegment) this.dropEventsBelow(firstSegment);
   }
 
   onFsync(listener: (seconds: number) => void): void {
