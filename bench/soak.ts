@@ -26,6 +26,8 @@ export interface SoakRow {
   ingest_steady_max_ms: number;
   /** Responses after the first second that took over 100 ms. */
   ingest_steady_over_100ms: number;
+  /** The longest time between two consecutive answers (the appliance answering nobody). */
+  ingest_longest_silence_ms: number;
   rss_peak_run_mb: number;
   rss_end_run_mb: number;
   rss_peak_stop_mb: number;
@@ -72,12 +74,19 @@ function sampler(pid: number) {
 }
 
 
-/** Splits response times at one second after the first response: JIT warm-up, then steady running. */
+/**
+ * Splits response times at one second after the first response: JIT warm-up, then steady
+ * running. Also the longest the client went without any answer: at saturation every request
+ * waits its turn, and a stall in the strict sense is the appliance answering nothing at all.
+ */
 function latencyTimeline() {
   let first = 0;
-  const t = { warmupMax: 0, steadyMax: 0, steadySlow: 0, add(ms: number) {
+  let last = 0;
+  const t = { warmupMax: 0, steadyMax: 0, steadySlow: 0, silenceMax: 0, add(ms: number) {
     const now = performance.now();
     if (!first) first = now;
+    if (last) t.silenceMax = Math.max(t.silenceMax, Math.round(now - last));
+    last = now;
     if (now - first < 1000) t.warmupMax = Math.max(t.warmupMax, Math.round(ms));
     else {
       t.steadyMax = Math.max(t.steadyMax, Math.round(ms));
@@ -164,6 +173,7 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       ingest_warmup_max_ms: latency.warmupMax,
       ingest_steady_max_ms: latency.steadyMax,
       ingest_steady_over_100ms: latency.steadySlow,
+      ingest_longest_silence_ms: latency.silenceMax,
       rss_peak_run_mb: runMem.peak_mb,
       rss_end_run_mb: runMem.last_mb,
       // A stop quicker than one sample: its peak is at least what the run ended with.
@@ -207,7 +217,7 @@ export function soakTargets(r: SoakRow): Record<string, unknown>[] {
     row('disk ≤ 5× the body with one destination (once compressed)', `${r.store_x_body_settled}× (${r.store_x_body}× at the stop, before the backlog was compressed)`, r.store_x_body_settled <= 5),
     row('restart < 3 s to /healthz', `${r.restart_ms} ms`, r.restart_ms < 3000),
     row('first page < 100 ms', `${r.first_page_ms} ms`, r.first_page_ms < 100),
-    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms: ${r.ingest_warmup_max_ms} ms in the first second (JIT warm-up), ${r.ingest_steady_max_ms} ms after (${r.ingest_steady_over_100ms} responses over 100 ms); event loop blocked at most ${r.loop_block_max_ms} ms; ${r.fsync_over_100ms} fsyncs over 100 ms`, r.ingest_max_ms <= 100),
+    row('no ingest stall over 100 ms', `max ${r.ingest_max_ms} ms: ${r.ingest_warmup_max_ms} ms in the first second (JIT warm-up), ${r.ingest_steady_max_ms} ms after (${r.ingest_steady_over_100ms} responses over 100 ms); never more than ${r.ingest_longest_silence_ms} ms without an answer; event loop blocked at most ${r.loop_block_max_ms} ms; ${r.fsync_over_100ms} fsyncs over 100 ms`, r.ingest_max_ms <= 100),
     row('every event delivered', `${r.delivered} of ${r.events}`, r.delivered >= r.events),
   ];
 }
