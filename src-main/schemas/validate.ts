@@ -28,7 +28,7 @@ export const ajv = new Ajv({
   coerceTypes: false,
   useDefaults: false,
   // Every schema compiled is one of ours, checked against the JSON Schema meta-schema by a test
-  // (test/unit/schema-messages.test.ts); checked here too, the meta-schema was compiled on every
+  // (test/unit/schemas-valid.test.ts); checked here too, the meta-schema was compiled on every
   // start (~55 ms of the ~150 ms the ingest validators took as their modules loaded).
   validateSchema: false,
 });

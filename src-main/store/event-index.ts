@@ -239,19 +239,11 @@ export class IdTable {
       this.otherRows.set(id, row);
     }
     // Straight into a table sized for them (at most half full): no growth checks per row.
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let used = 0;
     for (let row = 0; row < count; row++) {
-      const w = this.words.chunks[row >>> CHUNK_SHIFT];
-      const at = (row & CHUNK_MASK) * 4;
-      if ((w[at] | w[at + 1] | w[at + 2] | w[at + 3]) === 0) continue; // its id is in `other`
-      let i = IdTable.hash(w, at) & mask;
-      while (slots[i] >= 0) i = (i + 1) & mask;
-      slots[i] = row;
-      used++;
+      if (!this.isUuid(row)) continue;
+      this.place(this.slots, row);
+      this.used++;
     }
-    this.used = used;
     this.top = count;
   }
 
