@@ -8,18 +8,24 @@ import type { AddressInfo } from 'node:net';
 export async function startBaseline(file: string): Promise<{ url: string; close(): Promise<void> }> {
   const fh: FileHandle = await open(file, 'a');
   let pending: { data: Buffer; done: () => void }[] = [];
-  let syncing = false;
+  // The sync in flight, if any: close() waits for it, so the file is never closed under a
+  // datasync that a request arriving at the end of a load run started.
+  let syncing: Promise<void> | null = null;
 
-  const flush = async (): Promise<void> => {
-    if (syncing || pending.length === 0) return;
-    syncing = true;
-    const batch = pending;
-    pending = [];
-    await fh.write(Buffer.concat(batch.map((b) => b.data)));
-    await fh.datasync();
-    batch.forEach((b) => b.done());
-    syncing = false;
-    void flush();
+  const syncBatch = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      await fh.write(Buffer.concat(batch.map((b) => b.data)));
+      await fh.datasync();
+      batch.forEach((b) => b.done());
+    }
+  };
+  const flush = (): void => {
+    if (syncing) return;
+    syncing = syncBatch().finally(() => {
+      syncing = null;
+    });
   };
 
   const server: Server = createServer((req, res) => {
@@ -33,7 +39,7 @@ export async function startBaseline(file: string): Promise<{ url: string; close(
           res.end('{"success":true}');
         },
       });
-      setImmediate(() => void flush());
+      setImmediate(flush);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -41,6 +47,7 @@ export async function startBaseline(file: string): Promise<{ url: string; close(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       await new Promise((r) => server.close(r));
+      while (syncing) await syncing;
       await fh.close();
     },
   };
