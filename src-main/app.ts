@@ -26,7 +26,7 @@ import { StreamHub } from './server/stream';
 import { DeliveryRuntime, upgradeStoredDeliveries, type DeliveryOptions } from './delivery-runtime';
 import { RequestBins } from './server/request-bins';
 import { SignalsRuntime, upgradeStoredAlerts } from './signals-runtime';
-import { createPgStore, createStore, type StoreFs } from './store';
+import { createStore, type StoreFs } from './store';
 import { withKeyedQueue } from './store/keyed-queue';
 import { maskedDatabaseUrl } from './store/database-url';
 import type { OpenReport, Store } from './store/types';
@@ -116,7 +116,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger();
   const now = opts.now ?? (() => new Date());
   const opened = opts.databaseUrl
-    ? createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now, ...(opts.delivery?.leaseMs ? { leaseMs: opts.delivery.leaseMs } : {}) })
+    ? (await import('./store/pg')).createPgStore({ url: opts.databaseUrl, dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, logger, now, ...(opts.delivery?.leaseMs ? { leaseMs: opts.delivery.leaseMs } : {}) })
     : createStore({ dataDir: opts.dataDir, writeQueueMax: opts.writeQueueMax, ...(opts.storeFs ? { fs: opts.storeFs } : {}) });
   let openReport: OpenReport;
   try {

@@ -12,7 +12,6 @@ import { findElectronRuntime, type ElectronRuntime } from './launcher';
 import { issueDatabaseLoginLink } from './login-link-database';
 import { issueLoginLink, LoginLinkError } from './login-link-files';
 import { extractEmbeddedUi } from './server/static-ui';
-import { migrateDatabase } from './store';
 import { appOptionsOf, maskedDatabaseUrl, parseServeArgs, UsageError, USAGE, type ServeSettings } from './settings-env';
 
 // The single binary (npm run package) carries its UI inside and has no Electron runtime.
@@ -82,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') {
     const { databaseUrl } = parseServeArgs(rest);
     if (!databaseUrl) throw new UsageError('migrate: give the database with --database-url or SWITCHYARD_DATABASE_URL');
-    const applied = await migrateDatabase(databaseUrl);
+    const applied = await (await import('./store/pg')).migrateDatabase(databaseUrl);
     process.stdout.write(applied.length ? `Applied migrations ${applied.join(', ')} to ${maskedDatabaseUrl(databaseUrl)}\n` : `${maskedDatabaseUrl(databaseUrl)} is up to date\n`);
     return;
   }

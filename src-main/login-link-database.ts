@@ -7,7 +7,6 @@ import { DEFAULT_ORG_SLUG, findOrg } from './core/config-ops';
 import { linkBase } from './core/public-url';
 import { LoginLinkError, runningServerUrl } from './login-link-files';
 import { SharedSessions } from './server/shared-sessions';
-import { createPgStore } from './store';
 import { maskedDatabaseUrl } from './store/database-url';
 
 export interface DatabaseLinkOptions {
@@ -20,6 +19,7 @@ export interface DatabaseLinkOptions {
 
 export async function issueDatabaseLoginLink(opts: DatabaseLinkOptions): Promise<string> {
   // The store keeps no files for this (tmpdir: nothing is created where the command runs).
+  const { createPgStore } = await import('./store/pg');
   const store = createPgStore({ url: opts.databaseUrl, dataDir: tmpdir(), retentionIntervalMs: 0 });
   try {
     await store.open();

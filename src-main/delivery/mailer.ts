@@ -4,8 +4,8 @@
 // Nothing here throws for SMTP trouble: callers get results they can record.
 import type { SmtpSettings } from '../../src-shared/settings';
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import type { Transporter } from 'nodemailer';
 import type { NormalizedEvent } from '../core/types';
 import { FAILURE_DIGEST_ITEMS_MAX, FAILURE_QUIET_PERIOD_S } from '../limits';
 
@@ -65,13 +65,15 @@ export function createMailer(settings: SmtpSettings): Mailer {
     socketTimeout: SOCKET_TIMEOUT_MS,
     ...(settings.user !== null ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
   };
-  const transport = nodemailer.createTransport(options);
+  // nodemailer is loaded when SMTP is first used, not at every start-up (~50 ms of module loading).
+  let created: Promise<Transporter> | null = null;
+  const transport = () => (created ??= import('nodemailer').then((m) => m.default.createTransport(options)));
   const describe = (err: unknown): string => describeSmtpError(err, settings);
 
   return {
     async send(message) {
       try {
-        const info = await transport.sendMail({
+        const info = await (await transport()).sendMail({
           from: settings.from,
           to: message.to,
           subject: oneLine(message.subject, SUBJECT_MAX),
@@ -85,14 +87,14 @@ export function createMailer(settings: SmtpSettings): Mailer {
     },
     async verify() {
       try {
-        await transport.verify();
+        await (await transport()).verify();
         return { ok: true };
       } catch (err) {
         return { ok: false, error: describe(err) };
       }
     },
     close() {
-      transport.close();
+      void created?.then((t) => t.close());
     },
   };
 }

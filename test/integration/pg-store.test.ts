@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summaryOf } from '../../src-main/pipeline/accept';
-import { createPgStore, migrateDatabase, StoreOverloadedError, StoreUnavailableError, type PgStoreOptions, type Store, type StoreChange } from '../../src-main/store';
+import { createPgStore, migrateDatabase, type PgStoreOptions } from '../../src-main/store/pg';
+import { StoreOverloadedError, StoreUnavailableError, type Store, type StoreChange } from '../../src-main/store';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src-main/core/errors';
 import type { NormalizedEvent } from '../../src-main/core/types';
-import { createPgStore, createStore, type EventQuery, type StateRecord, type Store } from '../../src-main/store';
+import { createPgStore } from '../../src-main/store/pg';
+import { createStore, type EventQuery, type StateRecord, type Store } from '../../src-main/store';
 import { normalizedEvent } from '../helpers/ingest-fixtures';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 
