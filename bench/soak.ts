@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_KEY, dirBytes, ROOT, rssBytes, startAppliance, type Appliance } from './appliance';
+import { BENCH_KEY, cpuMs, dirBytes, ROOT, rssBytes, startAppliance, type Appliance } from './appliance';
 
 export interface SoakRow {
   scenario: string;
@@ -28,6 +28,8 @@ export interface SoakRow {
   ingest_steady_over_100ms: number;
   /** The longest time between two consecutive answers (the appliance answering nobody). */
   ingest_longest_silence_ms: number;
+  /** The appliance's CPU time (user + kernel, all its threads) from the first request to the last delivery, per event. */
+  cpu_us_per_event: number;
   rss_peak_run_mb: number;
   rss_end_run_mb: number;
   rss_peak_stop_mb: number;
@@ -120,6 +122,7 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     const body = JSON.stringify({ ...fixture, title: `${fixture.title} [<id>]` });
     const bodyBytes = Buffer.byteLength(body) + 10;
     const run = sampler(appliance.pid);
+    const cpuBefore = await cpuMs(appliance.pid);
     const latency = latencyTimeline();
     const load = await new Promise<autocannon.Result>((resolve, reject) => {
       const opts = { url: `${appliance!.url}/v1/ingest/generic`, method: 'POST' as const, headers, body, idReplacement: true, connections: 32, amount: events, timeout: 30 };
@@ -129,6 +132,7 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
     const accepted = load['2xx'];
     const deadline = Date.now() + 120_000;
     while (delivered < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const cpuPerEvent = ((await cpuMs(appliance.pid)) - cpuBefore) * 1000 / Math.max(1, accepted);
     const runMem = await run.stop();
     // prom-client samples the loop every 10 ms: a lag above that is the loop blocked.
     const metrics = await (await fetch(`${appliance.url}/metrics`, { headers })).text();
@@ -174,6 +178,7 @@ export async function runSoak(events: number, keep?: string): Promise<SoakRow> {
       ingest_steady_max_ms: latency.steadyMax,
       ingest_steady_over_100ms: latency.steadySlow,
       ingest_longest_silence_ms: latency.silenceMax,
+      cpu_us_per_event: Math.round(cpuPerEvent),
       rss_peak_run_mb: runMem.peak_mb,
       rss_end_run_mb: runMem.last_mb,
       // A stop quicker than one sample: its peak is at least what the run ended with.

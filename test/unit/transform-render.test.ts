@@ -418,7 +418,15 @@ describe('recordOf', () => {
     expect(record).toMatchObject({
       event_uuid: 'evt-1', title: 'Brute force', severity: 'high', status: 'OPEN', tags: ['team:sec'], occurred_at: '2026-03-01T11:59:30.000Z',
     });
-    (record.tags as string[]).push('changed');
-    expect(event.tags).toEqual(['team:sec']);
+  });
+
+  it('leaves the event as it was when a transform writes into its record', async () => {
+    const [event] = await eventsOf('generic', { title: 'Brute force', severity: 'High', tags: ['team:sec'], indicators: [{ type: 'ip', value: '10.0.0.1' }] });
+    const before = structuredClone(event);
+    const writes = bare({ transform: [{ type: 'add_dynamic_tag', key: '[annotations].team', value: 'blue' }, { type: 'remove_dynamic_tag', key: 'tags' }] });
+    const result = render(writes, { records: [recordOf(event)] }, ctxOf());
+    expect(result.payload[0]).toMatchObject({ annotations: { team: 'blue' } });
+    expect(result.payload[0]).not.toHaveProperty('tags');
+    expect(event).toEqual(before);
   });
 });

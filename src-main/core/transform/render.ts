@@ -1,6 +1,6 @@
 // The transform renderer (PRODUCT.md §4): applies the transform configs of an organization
 // chain to the records of one payload and shapes them for the config's format.
-// Pure: no I/O, and the input records are never modified (each is cloned first).
+// Pure: no I/O, and the input records are never modified (each is cloned before it is written to).
 //
 // Order of application, per record: for each config, parents first, its default_label
 // entries, then its transform operations in order. A later write wins, so an operation
@@ -51,14 +51,13 @@ const INTERNAL_FIELDS: ReadonlySet<string> = new Set<keyof NormalizedEvent>(['id
 /**
  * What a destination receives for an event: a Splunk HEC event's own `event` object (the
  * SIEM document, as Armor sends it), otherwise the normalized fields with `event_uuid`.
+ * Shallow: its values are the event's own, which render() copies before it writes to them.
  */
 export function recordOf(event: NormalizedEvent): Record<string, unknown> {
-  if (event.dialect === 'splunk_hec' && isObject(event.raw) && isObject(event.raw.event)) {
-    return copyJson(event.raw.event);
-  }
+  if (event.dialect === 'splunk_hec' && isObject(event.raw) && isObject(event.raw.event)) return { ...event.raw.event };
   // One pass over the fields (no spread and delete: that left a slow dictionary object per delivery).
   const record: Record<string, unknown> = { event_uuid: event.id };
-  for (const [key, value] of Object.entries(event)) if (!INTERNAL_FIELDS.has(key) && key !== '__proto__') record[key] = copyJson(value);
+  for (const [key, value] of Object.entries(event)) if (!INTERNAL_FIELDS.has(key) && key !== '__proto__') record[key] = value;
   return record;
 }
 
@@ -286,8 +285,10 @@ export function render(config: TransformConfig, input: RenderInput, ctx: RenderC
   const report = new Report();
   const chain = [...(ctx.parents ?? []), config];
   const steps = chain.flatMap((c) => compile(c, c === config ? '' : `${c.organization}/`, config.format, report));
+  // With nothing to write and no envelope to build, a record goes out as it is: no copy.
+  const copy = steps.length > 0 || config.format === 'splunk';
   const payload = input.records.map((original, index) => {
-    const record = copyJson(original);
+    const record = copy ? copyJson(original) : original;
     const target = config.format === 'splunk' ? envelopeOf(record, index, report) : record;
     const state: RecordState = { index, target, record, blocked: [] };
     for (const step of steps) apply(step, state, ctx, report);
