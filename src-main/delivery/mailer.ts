@@ -94,7 +94,7 @@ export function createMailer(settings: SmtpSettings): Mailer {
       }
     },
     close() {
-      void created?.then((t) => t.close());
+      void created?.then((t) => t.close(), () => undefined); // a transport that failed to load has nothing to close
     },
   };
 }
