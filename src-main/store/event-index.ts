@@ -89,6 +89,11 @@ export class IdTable {
   private bigger: { slots: Int32Array; used: number; done: number; upTo: number } | null = null;
   readonly other = new Map<number, string>();
   private readonly otherRows = new Map<string, number>();
+  /**
+   * Rows [next, end) that rebuild() left out of `slots`: placing a million takes about 150 ms,
+   * so a start places them in slices after it (placeSome), or the first lookup places the rest.
+   */
+  private unplaced = { next: 0, end: 0 };
 
   /** Parses a canonical lower-case UUID into four words in one pass (no regex, no substrings); false for anything else. */
   static encode(id: string, out: Uint32Array, at: number): boolean {
@@ -143,6 +148,7 @@ export class IdTable {
 
   row(id: string): number | undefined {
     if (!IdTable.encode(id, this.probe, 0)) return this.otherRows.get(id);
+    this.placeSome(Infinity);
     const p = this.probe;
     const mask = this.slots.length - 1;
     for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
@@ -158,8 +164,10 @@ export class IdTable {
   add(row: number, id: string): void {
     const w = this.words.chunk(row);
     const at = (row & CHUNK_MASK) * 4;
-    if (IdTable.encode(id, w, at)) this.insertSlot(row);
-    else {
+    if (IdTable.encode(id, w, at)) {
+      this.placeSome(Infinity);
+      this.insertSlot(row);
+    } else {
       w.fill(0, at, at + 4);
       this.other.set(row, id);
       this.otherRows.set(id, row);
@@ -238,13 +246,24 @@ export class IdTable {
       this.other.set(row, id);
       this.otherRows.set(id, row);
     }
-    // Straight into a table sized for them (at most half full): no growth checks per row.
-    for (let row = 0; row < count; row++) {
+    this.unplaced = { next: 0, end: count };
+    this.top = count;
+  }
+
+  /**
+   * Places up to n of the rows rebuild() left, straight into a table sized for them (at most
+   * half full: no growth checks per row); true while some remain.
+   */
+  placeSome(n: number): boolean {
+    const u = this.unplaced;
+    const end = Math.min(u.end, u.next + n);
+    for (let row = u.next; row < end; row++) {
       if (!this.isUuid(row)) continue;
       this.place(this.slots, row);
       this.used++;
     }
-    this.top = count;
+    u.next = end;
+    return end < u.end;
   }
 
   /** Keeps only `rows` (ascending) of the first count, as rows 0, 1, 2, …; their ids are found again. */
@@ -365,6 +384,11 @@ export class EventIndex {
 
   private cap(d: DictName): number {
     return d === 'title' ? this.titleCap : DICT_CAP[d];
+  }
+
+  /** Builds up to n more rows of the id lookup a load left to do (IdTable.placeSome); true while some remain. */
+  finishLoading(n: number): boolean {
+    return this.ids.placeSome(n);
   }
 
   /** Events indexed. */

@@ -22,6 +22,8 @@ export class LookupTable {
    */
   private bigger: (Chains & { done: number; upTo: number }) | null = null;
   count = 0;
+  /** Entries [unlinked, count) are the ones from() left unlinked: linked in slices by linkSome, or all by the first add or find. */
+  private unlinked = 0;
 
   constructor(capacity = 256) {
     this.hashes = new Uint32Array(capacity);
@@ -31,6 +33,7 @@ export class LookupTable {
 
   /** Adds (hash, row) unless the row already has that hash. */
   add(hash: number, row: number): void {
+    this.linkSome(Infinity);
     const { heads, next } = this.chains;
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash && this.rows[e] === row) return;
     if (this.count === this.hashes.length) this.growStorage(this.count * 2);
@@ -38,6 +41,7 @@ export class LookupTable {
     this.hashes[e] = hash;
     this.rows[e] = row;
     link(this.chains, hash, e);
+    this.unlinked = this.count;
     if (this.bigger) {
       if (e >= this.bigger.upTo) link(this.bigger, hash, e);
       this.migrate(this.count > this.chains.heads.length * 2 ? Infinity : MIGRATE_STEP);
@@ -49,6 +53,7 @@ export class LookupTable {
 
   /** Rows with this hash, highest row (newest record) first, each once. */
   find(hash: number): number[] {
+    this.linkSome(Infinity);
     const { heads, next } = this.chains;
     const out: number[] = [];
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
@@ -73,8 +78,16 @@ export class LookupTable {
     t.hashes.set(hashes);
     t.rows.set(rows);
     t.count = hashes.length;
-    t.relinkAll();
+    t.chains = { heads: new Int32Array(bucketsFor(t.count)).fill(-1), next: new Int32Array(t.hashes.length) };
     return t;
+  }
+
+  /** Links up to n of the entries from() left unlinked; true while some remain. */
+  linkSome(n: number): boolean {
+    const end = Math.min(this.count, this.unlinked + n);
+    for (let e = this.unlinked; e < end; e++) link(this.chains, this.hashes[e], e);
+    this.unlinked = end;
+    return end < this.count;
   }
 
   /** Links up to n more of the entries below the bigger table's start; swaps it in when done. */
@@ -105,7 +118,8 @@ export class LookupTable {
   private relinkAll(): void {
     this.bigger = null;
     this.chains = { heads: new Int32Array(bucketsFor(this.count)).fill(-1), next: new Int32Array(this.hashes.length) };
-    for (let e = 0; e < this.count; e++) link(this.chains, this.hashes[e], e);
+    this.unlinked = 0;
+    this.linkSome(Infinity);
   }
 }
 

@@ -370,6 +370,12 @@ export class StateIndex {
     return [...this.kinds.values()].map((t) => t.image());
   }
 
+  /** Builds up to n more entries of the lookups a load left to do, kind by kind; true while some remain. */
+  finishLoading(n: number): boolean {
+    for (const t of this.kinds.values()) if (t.ids.placeSome(n) || t.lookups.linkSome(n)) return true;
+    return false;
+  }
+
   static fromImages(images: readonly KindImage[]): StateIndex {
     const index = new StateIndex();
     for (const img of images) index.kinds.set(img.kind, KindTable.fromImage(img));

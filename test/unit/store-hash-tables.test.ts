@@ -20,6 +20,37 @@ describe('IdTable', () => {
     table.rebuild(n, ids.flatMap((id, row) => (row % 97 === 0 ? [[row, id] as [number, string]] : [])));
     for (let row = 0; row < n; row += 13) expect(table.row(ids[row])).toBe(row);
   });
+
+  it('after a rebuild, fills its table slice by slice, and a lookup or an insert before the end still finds every id', () => {
+    const n = 50_000;
+    const ids = Array.from({ length: n }, () => randomUUID());
+    const filled = (rows: number) => {
+      const table = new IdTable();
+      ids.forEach((id, row) => table.add(row, id));
+      table.rebuild(n, []);
+      for (let done = 0; done < rows; done += 1_000) table.placeSome(1_000);
+      return table;
+    };
+    // Slice by slice to the end: `true` while rows remain, then every id found.
+    const sliced = new IdTable();
+    ids.forEach((id, row) => sliced.add(row, id));
+    sliced.rebuild(n, []);
+    let slices = 0;
+    while (sliced.placeSome(4_096)) slices++;
+    expect(slices).toBe(Math.ceil(n / 4_096) - 1);
+    expect(sliced.placeSome(4_096)).toBe(false);
+    for (let row = 0; row < n; row += 7) expect(sliced.row(ids[row])).toBe(row);
+    // Half filled: a row not yet placed is found, and the lookup leaves nothing to do.
+    const half = filled(n / 2);
+    expect(half.row(ids[n - 1])).toBe(n - 1);
+    expect(half.placeSome(1)).toBe(false);
+    // Half filled, then more ids: old and new ones are found, each once, through the growth they cause.
+    const growing = filled(n / 2);
+    const more = Array.from({ length: n }, () => randomUUID());
+    more.forEach((id, i) => growing.add(n + i, id));
+    for (let row = 0; row < n; row += 7) expect(growing.row(ids[row])).toBe(row);
+    for (let i = 0; i < n; i += 7) expect(growing.row(more[i])).toBe(n + i);
+  });
 });
 
 describe('LookupTable', () => {
@@ -47,5 +78,29 @@ describe('LookupTable', () => {
       expect(table.find(h)).toEqual(kept);
       expect(again.find(h)).toEqual(kept);
     }
+  });
+
+  it('after from(), links slice by slice; a find or an add before the end sees every entry once', () => {
+    const hashes = new Uint32Array(30_000).map((_, i) => (Math.imul(i % 3_001, 0x9e3779b1) >>> 0) || 1);
+    const rows = new Uint32Array(30_000).map((_, i) => i);
+    const expectedRows = (h: number, extra: number[] = []) => [...rows.filter((_, i) => hashes[i] === h), ...extra].sort((a, b) => b - a);
+    const sliced = LookupTable.from(hashes, rows);
+    let slices = 0;
+    while (sliced.linkSome(1_000)) slices++;
+    expect(slices).toBe(29);
+    expect(sliced.find(hashes[17])).toEqual(expectedRows(hashes[17]));
+    // Partly linked: a find sees the entries not yet linked.
+    const partly = LookupTable.from(hashes, rows);
+    partly.linkSome(10_000);
+    expect(partly.find(hashes[29_999])).toEqual(expectedRows(hashes[29_999]));
+    expect(partly.linkSome(1)).toBe(false);
+    // Partly linked, then an add: a repeat of an unlinked entry adds nothing, a new one is found with the rest.
+    const adding = LookupTable.from(hashes, rows);
+    adding.linkSome(10_000);
+    adding.add(hashes[25_000], 25_000);
+    adding.add(hashes[25_000], 40_000);
+    expect(adding.count).toBe(30_001);
+    expect(adding.find(hashes[25_000])).toEqual(expectedRows(hashes[25_000], [40_000]));
+    expect(adding.linkSome(1)).toBe(false);
   });
 });
