@@ -148,7 +148,7 @@ export class IdTable {
 
   row(id: string): number | undefined {
     if (!IdTable.encode(id, this.probe, 0)) return this.otherRows.get(id);
-    this.placeSome(Infinity);
+    if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
     const p = this.probe;
     const mask = this.slots.length - 1;
     for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
@@ -165,7 +165,7 @@ export class IdTable {
     const w = this.words.chunk(row);
     const at = (row & CHUNK_MASK) * 4;
     if (IdTable.encode(id, w, at)) {
-      this.placeSome(Infinity);
+      if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
       this.insertSlot(row);
     } else {
       w.fill(0, at, at + 4);

@@ -33,7 +33,7 @@ export class LookupTable {
 
   /** Adds (hash, row) unless the row already has that hash. */
   add(hash: number, row: number): void {
-    this.linkSome(Infinity);
+    if (this.unlinked < this.count) this.linkSome(Infinity);
     const { heads, next } = this.chains;
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash && this.rows[e] === row) return;
     if (this.count === this.hashes.length) this.growStorage(this.count * 2);
@@ -53,7 +53,7 @@ export class LookupTable {
 
   /** Rows with this hash, highest row (newest record) first, each once. */
   find(hash: number): number[] {
-    this.linkSome(Infinity);
+    if (this.unlinked < this.count) this.linkSome(Infinity);
     const { heads, next } = this.chains;
     const out: number[] = [];
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
@@ -78,7 +78,7 @@ export class LookupTable {
     t.hashes.set(hashes);
     t.rows.set(rows);
     t.count = hashes.length;
-    t.chains = { heads: new Int32Array(bucketsFor(t.count)).fill(-1), next: new Int32Array(t.hashes.length) };
+    t.emptyChains();
     return t;
   }
 
@@ -116,10 +116,15 @@ export class LookupTable {
 
   /** Re-links every entry at once (opening, retention). */
   private relinkAll(): void {
+    this.emptyChains();
+    this.linkSome(Infinity);
+  }
+
+  /** Buckets sized for the entries, none linked yet. */
+  private emptyChains(): void {
     this.bigger = null;
     this.chains = { heads: new Int32Array(bucketsFor(this.count)).fill(-1), next: new Int32Array(this.hashes.length) };
     this.unlinked = 0;
-    this.linkSome(Infinity);
   }
 }
 

@@ -12,8 +12,6 @@ import { buildEvent, cutWithMark, firstText, severityFromWord } from '../normali
 import { parseTimestamp } from '../timestamps';
 import type { NormalizedEvent } from '../types';
 
-// Compiled as the module loads: compiling on the first request kept that sender waiting ~50 ms.
-
 type StringMap = Record<string, string>;
 
 interface AlertmanagerAlert {

@@ -7,8 +7,6 @@ import type { IngestContext, IngestOutcome } from './types';
 import { buildEvent, cutSummary, parseLevel, parseStatus, severityFromLevel } from '../normalize';
 import type { Attachment, ImageRef, LinkRef, NormalizedEvent } from '../types';
 
-// Compiled as the module loads: compiling on the first request kept that sender waiting ~50 ms.
-
 /** A body that passed eventSchema. */
 export interface EventModel {
   summary: string;

@@ -10,8 +10,6 @@ import type { IngestContext, IngestOutcome } from './types';
 import { buildEvent, epochSecondsToIso, firstText, parseSeverity, stringArray, type JsonObject } from '../normalize';
 import { parseTimestamp } from '../timestamps';
 
-// Compiled as the module loads: compiling on the first request kept that sender waiting ~50 ms.
-
 interface SignalInstanceBody {
   project?: string | { name: string } | null;
   external_id?: string | null;

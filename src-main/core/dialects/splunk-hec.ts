@@ -14,8 +14,6 @@ import {
 } from '../normalize';
 import type { EventType, NormalizedEvent, Severity } from '../types';
 
-// Compiled as the module loads: compiling on the first request kept that sender waiting ~50 ms.
-
 interface HecEnvelope {
   time?: number | string;
   host?: string;
