@@ -3,7 +3,7 @@
 // throws for network trouble: every outcome is a result the attempt history can record.
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import type { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { DELIVERY_RESPONSE_BODY_MAX, DELIVERY_TIMEOUT_MS, DESTINATION_LOOKUP_TIMEOUT_MS } from '../limits';
 import type { SendErrorClass } from '../../src-shared/outgoing';
 import { AddressRefusedError, checkAddress, checkHost, guardedLookup, type AddressPolicy } from './address-check';
@@ -57,20 +57,14 @@ class DeadlineError extends Error {
   }
 }
 
-/** undici is loaded by the first send, not at start-up (about 0.1 s of it): many runs send nothing for a while. */
-let undici: Promise<typeof import('undici')> | null = null;
-const undiciModule = () => (undici ??= import('undici'));
-
 export function createSender({ policy, timeoutMs = DELIVERY_TIMEOUT_MS, lookup = dnsLookup }: SenderOptions): Sender {
   // undici 7 follows no redirects unless the redirect interceptor is composed in (and it
   // rejects a non-zero maxRedirections), so this plain Agent never follows a 3xx.
-  let agent: Promise<Agent> | null = null;
-  const pool = () =>
-    (agent ??= undiciModule().then(({ Agent }) => new Agent({
-      connect: { lookup: guardedLookup(lookup, policy), timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    })));
+  const agent = new Agent({
+    connect: { lookup: guardedLookup(lookup, policy), timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
 
   async function send(req: SendRequest): Promise<SendResult> {
     const started = performance.now();
@@ -88,9 +82,8 @@ export function createSender({ policy, timeoutMs = DELIVERY_TIMEOUT_MS, lookup =
     let size = 0;
     let truncated = false;
     try {
-      const [{ request }, dispatcher] = await Promise.all([undiciModule(), pool()]);
       const res = await request(target, {
-        dispatcher,
+        dispatcher: agent,
         method: req.method ?? 'POST',
         headers: req.headers,
         body: req.body,
@@ -124,8 +117,7 @@ export function createSender({ policy, timeoutMs = DELIVERY_TIMEOUT_MS, lookup =
   return {
     send,
     checkHost: (hostname) => checkHost(hostname, policy, lookup, DESTINATION_LOOKUP_TIMEOUT_MS),
-    // A sender that never sent has no pool to close (and closing loads no library).
-    close: (opts = {}) => (closed ??= agent ? agent.then((a) => (opts.abort ? a.destroy() : a.close())) : Promise.resolve()),
+    close: (opts = {}) => (closed ??= opts.abort ? agent.destroy() : agent.close()),
   };
 }
 
