@@ -232,7 +232,7 @@ export class IdTable {
     }
   }
 
-  /** Rebuilds the lookups for rows 0..count-1 (after loading or moving rows). */
+  /** Makes rows 0..count-1 the table's rows (after loading or moving rows); placeSome or the first lookup places them. */
   rebuild(count: number, other: Iterable<[number, string]>): void {
     let size = 1024;
     while (size < count * 2 + 2) size *= 2;

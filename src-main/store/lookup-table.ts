@@ -114,7 +114,7 @@ export class LookupTable {
     if (this.bigger) this.bigger.next = grow(this.bigger.next, (n) => new Int32Array(n));
   }
 
-  /** Re-links every entry at once (opening, retention). */
+  /** Re-links every entry at once (retention's remap; a load links in slices instead: linkSome). */
   private relinkAll(): void {
     this.emptyChains();
     this.linkSome(Infinity);
