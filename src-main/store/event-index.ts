@@ -148,7 +148,7 @@ export class IdTable {
 
   row(id: string): number | undefined {
     if (!IdTable.encode(id, this.probe, 0)) return this.otherRows.get(id);
-    if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
+    this.placeRest();
     const p = this.probe;
     const mask = this.slots.length - 1;
     for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
@@ -165,7 +165,7 @@ export class IdTable {
     const w = this.words.chunk(row);
     const at = (row & CHUNK_MASK) * 4;
     if (IdTable.encode(id, w, at)) {
-      if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
+      this.placeRest();
       this.insertSlot(row);
     } else {
       w.fill(0, at, at + 4);
@@ -264,6 +264,11 @@ export class IdTable {
     }
     u.next = end;
     return end < u.end;
+  }
+
+  /** Places every row rebuild() left (before a lookup or an insert: every id is found at every moment). */
+  private placeRest(): void {
+    if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
   }
 
   /** Keeps only `rows` (ascending) of the first count, as rows 0, 1, 2, …; their ids are found again. */

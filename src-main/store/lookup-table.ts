@@ -33,7 +33,7 @@ export class LookupTable {
 
   /** Adds (hash, row) unless the row already has that hash. */
   add(hash: number, row: number): void {
-    if (this.unlinked < this.count) this.linkSome(Infinity);
+    this.linkRest();
     const { heads, next } = this.chains;
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash && this.rows[e] === row) return;
     if (this.count === this.hashes.length) this.growStorage(this.count * 2);
@@ -53,7 +53,7 @@ export class LookupTable {
 
   /** Rows with this hash, highest row (newest record) first, each once. */
   find(hash: number): number[] {
-    if (this.unlinked < this.count) this.linkSome(Infinity);
+    this.linkRest();
     const { heads, next } = this.chains;
     const out: number[] = [];
     for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
@@ -114,10 +114,15 @@ export class LookupTable {
     if (this.bigger) this.bigger.next = grow(this.bigger.next, (n) => new Int32Array(n));
   }
 
+  /** Links every entry from() left unlinked (before an add or a find: every entry is found at every moment). */
+  private linkRest(): void {
+    if (this.unlinked < this.count) this.linkSome(Infinity);
+  }
+
   /** Re-links every entry at once (retention's remap; a load links in slices instead: linkSome). */
   private relinkAll(): void {
     this.emptyChains();
-    this.linkSome(Infinity);
+    this.linkRest();
   }
 
   /** Buckets sized for the entries, none linked yet. */
