@@ -47,6 +47,39 @@ function asChunk<T extends UintArray | Float64Array>(piece: T, length: number, m
   return c;
 }
 
+/** A renumbering of rows: `moved` maps each of the first `count` old rows to its new row (-1 = gone; kept rows in order). */
+export interface Renumbering {
+  moved: Int32Array;
+  count: number;
+  /** Rows kept. */
+  kept: number;
+  /**
+   * The runs of rows that move down, as flat (from, end, to) triples: rows [from, end) go to
+   * start at `to`. A few per dropped row, none for the rows before the first one dropped;
+   * found once, applied to every column.
+   */
+  runs: number[];
+}
+
+export function renumbering(moved: Int32Array, count: number): Renumbering {
+  const runs: number[] = [];
+  let row = 0;
+  while (row < count && moved[row] === row) row++;
+  let kept = row;
+  while (row < count) {
+    if (moved[row] < 0) {
+      row++;
+      continue;
+    }
+    const from = row;
+    const to = moved[row];
+    while (row < count && moved[row] === to + (row - from)) row++;
+    runs.push(from, row, to);
+    kept += row - from;
+  }
+  return { moved, count, kept, runs };
+}
+
 /**
  * A column of unsigned integers, one per row, as narrow as its values allow (at least
  * `minWidth` bytes): every chunk is widened when a value needs it. Rows never written read 0.

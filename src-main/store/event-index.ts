@@ -5,7 +5,7 @@
 // Map). No JS object per event. Rows are in commit order; an event's sequence number is
 // `base + row`, and retention drops rows from the front.
 import type { Dialect, EventSummary, Priority, Severity, Status } from '../core/types';
-import { CHUNK_MASK, CHUNK_SHIFT, Column, Rows, type UintArray, type Width } from './chunked';
+import { CHUNK_MASK, CHUNK_SHIFT, Column, renumbering, Rows, type Renumbering, type UintArray, type Width } from './chunked';
 import type { Location } from './store-fs';
 
 /** Strings → small integer codes. Beyond `cap` distinct values new ones still get codes, without a lookup entry (no sharing). */
@@ -72,6 +72,16 @@ const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
 /** Old rows moved into a growing id table per insert: enough to finish before it is 70 % full. */
 const MIGRATE_STEP = 8;
+/** An empty slot of the id table. */
+const EMPTY = -1;
+/** A slot whose row retention dropped: lookups probe past it, an insert may take it. */
+const GONE = -2;
+
+/** The new number of the first row at or after `row` that stays (`count` rows; the new count if none does). */
+function movedBound(moved: Int32Array, count: number, row: number, newCount: number): number {
+  for (let r = row; r < count; r++) if (moved[r] >= 0) return moved[r];
+  return newCount;
+}
 
 /**
  * Event id → row. Canonical lower-case UUIDs (what ingest assigns) are kept as four 32-bit
@@ -81,12 +91,14 @@ const MIGRATE_STEP = 8;
 export class IdTable {
   /** 4 words per row; all zero = the id is in `other`. */
   readonly words = new Rows<Uint32Array>((n) => new Uint32Array(n), 4);
-  private slots: Int32Array = new Int32Array(1024).fill(-1);
+  private slots: Int32Array = new Int32Array(1024).fill(EMPTY);
   private used = 0;
+  /** GONE slots in `slots`: they count towards its load until a rehash drops them. */
+  private dead = 0;
   /** One more than the highest row in `slots`. */
   private top = 0;
   /** A table twice the size being filled alongside, a few rows per insert (see insertSlot); null when none. */
-  private bigger: { slots: Int32Array; used: number; done: number; upTo: number } | null = null;
+  private bigger: { slots: Int32Array; used: number; dead: number; done: number; upTo: number } | null = null;
   readonly other = new Map<number, string>();
   private readonly otherRows = new Map<string, number>();
   /**
@@ -94,6 +106,13 @@ export class IdTable {
    * so a start places them in slices after it (placeSome), or the first lookup places the rest.
    */
   private unplaced = { next: 0, end: 0 };
+  /**
+   * A renumbering (retention's) being written into `slots` in slices (remapSome): slots below
+   * `done` hold new rows, the others old ones, read through `moved`; a row added meanwhile is
+   * stored past them, as oldCount + (row - kept). Rewriting all slots at once takes 100–250 ms
+   * at a million rows (a random read of `moved` per slot).
+   */
+  private renumbering: { moved: Int32Array; oldCount: number; kept: number; done: number } | null = null;
 
   /** Parses a canonical lower-case UUID into four words in one pass (no regex, no substrings); false for anything else. */
   static encode(id: string, out: Uint32Array, at: number): boolean {
@@ -152,8 +171,11 @@ export class IdTable {
     const p = this.probe;
     const mask = this.slots.length - 1;
     for (let i = IdTable.hash(p, 0) & mask; ; i = (i + 1) & mask) {
-      const row = this.slots[i];
-      if (row < 0) return undefined;
+      const v = this.slots[i];
+      if (v === EMPTY) return undefined;
+      if (v === GONE) continue;
+      const row = this.slotRow(i, v);
+      if (row < 0) continue;
       const w = this.words.chunks[row >>> CHUNK_SHIFT];
       const at = (row & CHUNK_MASK) * 4;
       if (w[at] === p[0] && w[at + 1] === p[1] && w[at + 2] === p[2] && w[at + 3] === p[3]) return row;
@@ -180,30 +202,54 @@ export class IdTable {
    * over once complete, at about 68 %; lookups use the old table until then.
    */
   private insertSlot(row: number): void {
-    if ((this.used + 1) * 4 > this.slots.length * 3) {
+    if ((this.used + this.dead + 1) * 4 > this.slots.length * 3) {
       if (this.bigger) this.migrate(Infinity);
-      else this.rehash(this.slots.length * 2);
+      else this.rehash(IdTable.sizeFor(this.used));
     }
-    if (!this.bigger && (this.used + 1) * 5 > this.slots.length * 3) {
-      this.bigger = { slots: new Int32Array(this.slots.length * 2).fill(-1), used: 0, done: 0, upTo: this.top };
+    if (!this.bigger && (this.used + this.dead + 1) * 5 > this.slots.length * 3) {
+      // Twice the size as it fills; the same size when dropped rows' slots are what fills it.
+      this.bigger = { slots: new Int32Array(IdTable.sizeFor(this.used)).fill(EMPTY), used: 0, dead: 0, done: 0, upTo: this.top };
     }
-    this.place(this.slots, row);
+    if (this.place(this.slots, row)) this.dead--;
     this.used++;
     this.top = Math.max(this.top, row + 1);
     if (this.bigger) {
       if (row >= this.bigger.upTo) {
-        this.place(this.bigger.slots, row);
+        if (this.place(this.bigger.slots, row)) this.bigger.dead--;
         this.bigger.used++;
       }
       this.migrate(MIGRATE_STEP);
     }
   }
 
-  private place(slots: Int32Array, row: number): void {
+  /** Slots in the table (GONE ones among them): what it holds in memory, beside the ids. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  /** Slots for `used` rows at most a third full (twice a table 60 % full of live rows). */
+  private static sizeFor(used: number): number {
+    let size = 1024;
+    while (size < used * 3) size *= 2;
+    return size;
+  }
+
+  /** Puts row in the first free slot of its probe; true when that slot was a GONE one. */
+  private place(slots: Int32Array, row: number): boolean {
     const mask = slots.length - 1;
     let i = IdTable.hash(this.words.chunks[row >>> CHUNK_SHIFT], (row & CHUNK_MASK) * 4) & mask;
     while (slots[i] >= 0) i = (i + 1) & mask;
-    slots[i] = row;
+    const reused = slots[i] === GONE;
+    const r = this.renumbering;
+    slots[i] = r !== null && slots === this.slots && i >= r.done ? row - r.kept + r.oldCount : row;
+    return reused;
+  }
+
+  /** The row slot i's value v stands for; negative when that row went (a renumbering not yet written there). */
+  private slotRow(i: number, v: number): number {
+    const r = this.renumbering;
+    if (r === null || i < r.done) return v;
+    return v >= r.oldCount ? v - r.oldCount + r.kept : r.moved[v];
   }
 
   /** Fills the bigger table with up to n more of the rows below its start; swaps it in when done. */
@@ -212,19 +258,23 @@ export class IdTable {
     const end = Math.min(b.upTo, b.done + n);
     for (let row = b.done; row < end; row++) {
       if (!this.isUuid(row)) continue;
-      this.place(b.slots, row);
+      if (this.place(b.slots, row)) b.dead--;
       b.used++;
     }
     b.done = end;
     if (b.done < b.upTo) return;
     this.slots = b.slots;
     this.used = b.used;
+    this.dead = b.dead;
     this.bigger = null;
+    this.renumbering = null; // filled from the rows, already renumbered
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(size).fill(EMPTY);
     this.used = 0;
+    this.dead = 0;
+    this.renumbering = null;
     for (let row = 0; row < this.top; row++) {
       if (!this.isUuid(row)) continue;
       this.place(this.slots, row);
@@ -236,10 +286,12 @@ export class IdTable {
   rebuild(count: number, other: Iterable<[number, string]>): void {
     let size = 1024;
     while (size < count * 2 + 2) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(size).fill(EMPTY);
     this.used = 0;
+    this.dead = 0;
     this.top = 0;
     this.bigger = null;
+    this.renumbering = null;
     this.other.clear();
     this.otherRows.clear();
     for (const [row, id] of other) {
@@ -259,7 +311,7 @@ export class IdTable {
     const end = Math.min(u.end, u.next + n);
     for (let row = u.next; row < end; row++) {
       if (!this.isUuid(row)) continue;
-      this.place(this.slots, row);
+      if (this.place(this.slots, row)) this.dead--;
       this.used++;
     }
     u.next = end;
@@ -271,23 +323,62 @@ export class IdTable {
     if (this.unplaced.next < this.unplaced.end) this.placeSome(Infinity);
   }
 
-  /** Keeps only `rows` (ascending) of the first count, as rows 0, 1, 2, …; their ids are found again. */
-  keep(rows: readonly number[]): void {
-    const other: [number, string][] = [];
-    rows.forEach((from, to) => {
-      if (!this.isUuid(from)) other.push([to, this.other.get(from)!]);
-      if (from !== to) this.words.copyWithin(to, from, from + 1);
-    });
-    this.words.truncate(rows.length);
-    this.rebuild(rows.length, other);
+  /**
+   * Renumbers the rows (retention): the ids move down at once (a copy per run of rows), the slots
+   * are rewritten in slices (remapSome), and every id is found at every moment meanwhile.
+   */
+  remap({ moved, count, kept, runs }: Renumbering): void {
+    this.remapSome(Infinity);
+    for (let i = 0; i < runs.length; i += 3) this.words.copyWithin(runs[i + 2], runs[i], runs[i + 1]);
+    this.words.truncate(kept);
+    // A growing table in progress is let go: it is started again, from the renumbered rows, when needed.
+    this.bigger = null;
+    const bound = (row: number) => movedBound(moved, count, row, kept);
+    this.unplaced = { next: bound(this.unplaced.next), end: bound(this.unplaced.end) };
+    this.top = bound(this.top);
+    const other = [...this.other].filter(([row]) => moved[row] >= 0);
+    this.other.clear();
+    this.otherRows.clear();
+    for (const [row, id] of other) {
+      this.other.set(moved[row], id);
+      this.otherRows.set(id, moved[row]);
+    }
+    this.renumbering = { moved, oldCount: count, kept, done: 0 };
+  }
+
+  /** Rewrites up to n more slots of a renumbering (a gone row's slot becomes GONE); true while some remain. */
+  remapSome(n: number): boolean {
+    const r = this.renumbering;
+    if (r === null) return false;
+    const slots = this.slots;
+    const end = Math.min(slots.length, r.done + n);
+    for (let i = r.done; i < end; i++) {
+      const v = slots[i];
+      if (v < 0) continue;
+      const row = v >= r.oldCount ? v - r.oldCount + r.kept : r.moved[v];
+      if (row >= 0) slots[i] = row;
+      else {
+        slots[i] = GONE;
+        this.used--;
+        this.dead++;
+      }
+    }
+    r.done = end;
+    if (end < slots.length) return true;
+    this.renumbering = null;
+    return false;
+  }
+
+  /** What a load or a renumbering left to do: up to n rows placed or slots rewritten; true while some remains. */
+  finishSome(n: number): boolean {
+    return this.placeSome(n) || this.remapSome(n);
   }
 
   /** Drops the first k of count rows. */
   dropFront(k: number, count: number): void {
-    this.words.copyWithin(0, k, count);
-    this.words.truncate(count - k);
-    const other = [...this.other].filter(([row]) => row >= k).map(([row, id]): [number, string] => [row - k, id]);
-    this.rebuild(count - k, other);
+    const moved = new Int32Array(count);
+    for (let row = 0; row < count; row++) moved[row] = row - k;
+    this.remap(renumbering(moved, count));
   }
 }
 
@@ -391,9 +482,9 @@ export class EventIndex {
     return d === 'title' ? this.titleCap : DICT_CAP[d];
   }
 
-  /** Builds up to n more rows of the id lookup a load left to do (IdTable.placeSome); true while some remain. */
-  finishLoading(n: number): boolean {
-    return this.ids.placeSome(n);
+  /** Up to n more rows of the id table a load or retention left to fill in (IdTable.finishSome); true while some remain. */
+  finishSome(n: number): boolean {
+    return this.ids.finishSome(n);
   }
 
   /** Events indexed. */

@@ -223,7 +223,7 @@ export class FileStore implements Store {
       throw err;
     }
     this.state = 'open';
-    this.finishLoading();
+    void this.fillInSlices();
     if (this.compressSealed) {
       this.log.onSealed(() => this.queueCompression());
       this.queueCompression(); // sealed segments left plain by an earlier run
@@ -641,19 +641,35 @@ export class FileStore implements Store {
       this.sinceSnapshot += locations.length;
     }
     const deleted = await this.log.deleteSegmentsThrough(through);
-    const dropped = this.dropEventsBelow(through + 1);
+    // One state kind per turn, its id table rewritten in slices after: each is a pass over its
+    // rows (tens of ms at a million), so ingest is answered in between.
+    for (const kind of this.states.kindNames()) {
+      this.states.dropKindBelow(kind, through + 1);
+      await this.fillInSlices();
+    }
+    const dropped = this.forgetEventsBelow(through + 1);
+    await this.fillInSlices();
     await this.sidecars.forget(deleted.map((d) => d.segment));
     for (const d of deleted) this.tailCache.delete(d.segment);
     return { deleted_segments: deleted.map((d) => d.segment), deleted_events: dropped, bytes_freed: deleted.reduce((n, d) => n + d.bytes, 0) };
   }
 
-  /** Forgets the events stored in segments below `segment` (deleted by retention). */
+  /** Forgets the events and state records stored in segments below `segment` (deleted after the snapshot was written). */
   private dropEventsBelow(segment: number): number {
     this.states.dropSegmentsBelow(segment);
+    return this.forgetEventsBelow(segment);
+  }
+
+  /** Forgets the events stored in segments below `segment` and their dedup keys. */
+  private forgetEventsBelow(segment: number): number {
     const dropped = this.index.dropSegmentsBelow(segment);
     if (dropped === 0) return 0;
+    // Keys are added in commit order, the order events leave in: the gone ones are at the front.
     for (const [org, byKey] of this.dedup) {
-      for (const [key, id] of byKey) if (!this.index.has(id)) byKey.delete(key);
+      for (const [key, id] of byKey) {
+        if (this.index.has(id)) break;
+        byKey.delete(key);
+      }
       if (byKey.size === 0) this.dedup.delete(org);
     }
     return dropped;
@@ -737,15 +753,14 @@ export class FileStore implements Store {
 
   /**
    * A loaded snapshot leaves the id and lookup tables to fill (about 0.5 s at a million
-   * events): they are filled in slices after the start instead of before the first answer; a
-   * lookup that comes first fills the rest of its table at once.
+   * events), retention the renumbered id tables to rewrite (100–250 ms each): both are done in
+   * slices, a turn of the event loop each, instead of before the next answer; a lookup that
+   * comes first finds what it looks for meanwhile (a load's table is filled at once then).
    */
-  private finishLoading(): void {
-    const step = (): void => {
-      if (this.state !== 'open') return;
-      if (this.index.finishLoading(LOAD_SLICE_ROWS) || this.states.finishLoading(LOAD_SLICE_ROWS)) setImmediate(step);
-    };
-    setImmediate(step);
+  private async fillInSlices(): Promise<void> {
+    while (this.state === 'open' && (this.index.finishSome(LOAD_SLICE_ROWS) || this.states.finishSome(LOAD_SLICE_ROWS))) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Loads a snapshot the log found to match the disk; `firstSegment` is its oldest segment still present. */

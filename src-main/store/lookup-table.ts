@@ -5,6 +5,8 @@
 
 /** Entries re-linked into a growing bucket table per add: it takes over long before chains get long. */
 const MIGRATE_STEP = 4;
+/** The row of an entry whose row retention dropped: find skips it, images leave it out. */
+const GONE = 0xffffffff;
 
 interface Chains {
   heads: Int32Array;
@@ -22,6 +24,8 @@ export class LookupTable {
    */
   private bigger: (Chains & { done: number; upTo: number }) | null = null;
   count = 0;
+  /** Entries whose row is GONE: they stay linked until they outnumber the rest. */
+  private dead = 0;
   /** Entries [unlinked, count) are the ones from() left unlinked: linked in slices by linkSome, or all by the first add or find. */
   private unlinked = 0;
 
@@ -56,20 +60,51 @@ export class LookupTable {
     this.linkRest();
     const { heads, next } = this.chains;
     const out: number[] = [];
-    for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash) out.push(this.rows[e]);
+    for (let e = heads[hash & (heads.length - 1)]; e !== -1; e = next[e]) if (this.hashes[e] === hash && this.rows[e] !== GONE) out.push(this.rows[e]);
     return [...new Set(out)].sort((a, b) => b - a);
   }
 
-  /** Keeps the entries of rows that stay, renumbered by `moved` (old row → new row, -1 = gone). */
+  /**
+   * Renumbers rows by `moved` (old row → new row, -1 = gone) in place: the entries of gone rows
+   * are marked GONE and stay linked (no re-link of a million entries, about 60 ms, per
+   * retention round) until they outnumber the others; then one compaction drops them.
+   */
   remap(moved: Int32Array): void {
+    for (let e = 0; e < this.count; e++) {
+      const row = this.rows[e];
+      if (row === GONE) continue;
+      const to = moved[row];
+      if (to >= 0) this.rows[e] = to;
+      else {
+        this.rows[e] = GONE;
+        this.dead++;
+      }
+    }
+    if (this.dead * 2 > this.count) this.dropGone();
+  }
+
+  /** The (hash, row) entries without the GONE ones, as a snapshot stores them. */
+  entries(): { hashes: Uint32Array; rows: Uint32Array } {
+    if (this.dead === 0) return { hashes: this.hashes.subarray(0, this.count), rows: this.rows.subarray(0, this.count) };
+    const hashes = new Uint32Array(this.count - this.dead);
+    const rows = new Uint32Array(this.count - this.dead);
+    for (let e = 0, n = 0; e < this.count; e++) {
+      if (this.rows[e] === GONE) continue;
+      hashes[n] = this.hashes[e];
+      rows[n++] = this.rows[e];
+    }
+    return { hashes, rows };
+  }
+
+  private dropGone(): void {
     let n = 0;
     for (let e = 0; e < this.count; e++) {
-      const to = moved[this.rows[e]];
-      if (to < 0) continue;
+      if (this.rows[e] === GONE) continue;
       this.hashes[n] = this.hashes[e];
-      this.rows[n++] = to;
+      this.rows[n++] = this.rows[e];
     }
     this.count = n;
+    this.dead = 0;
     this.relinkAll();
   }
 
@@ -119,7 +154,7 @@ export class LookupTable {
     if (this.unlinked < this.count) this.linkSome(Infinity);
   }
 
-  /** Re-links every entry at once (retention's remap; a load links in slices instead: linkSome). */
+  /** Re-links every entry at once (after dropGone; a load links in slices instead: linkSome). */
   private relinkAll(): void {
     this.emptyChains();
     this.linkRest();

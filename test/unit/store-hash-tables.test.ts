@@ -2,6 +2,7 @@
 // lookup value is found at every moment, before, during and after each growth.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { renumbering } from '../../src-main/store/chunked';
 import { IdTable } from '../../src-main/store/event-index';
 import { LookupTable } from '../../src-main/store/lookup-table';
 
@@ -54,6 +55,81 @@ describe('IdTable', () => {
     for (let row = 0; row < n; row += 7) expect(growing.row(ids[row])).toBe(row);
     for (let i = 0; i < n; i += 7) expect(growing.row(more[i])).toBe(n + i);
   });
+
+  it('retention renumbers rows in place, round after round, while it grows: kept ids at their new rows, dropped ones gone, the table no bigger than the rows it keeps need', () => {
+    const table = new IdTable();
+    let ids: string[] = [];
+    const add = (k: number) => {
+      for (let i = 0; i < k; i++) {
+        const id = ids.length % 89 === 0 ? `instance-${randomUUID()}` : randomUUID();
+        table.add(ids.length, id);
+        ids.push(id);
+      }
+    };
+    const gone: string[] = [];
+    const capacities: number[] = [];
+    for (let round = 0; round < 40; round++) {
+      add(3_000);
+      // Scattered rows go (as state records whose segment retention deleted), or the oldest (as events).
+      const moved = new Int32Array(ids.length);
+      let kept = 0;
+      ids.forEach((_, row) => (moved[row] = round % 2 === 0 ? (row % 3 === round % 3 || row < 500 ? -1 : kept++) : row < 2_500 ? -1 : kept++));
+      if (round % 2 === 0) table.remap(renumbering(moved, ids.length));
+      else table.dropFront(2_500, ids.length);
+      gone.push(...ids.filter((_, row) => moved[row] < 0).slice(0, 50));
+      ids = ids.filter((_, row) => moved[row] >= 0);
+      capacities.push(table.capacity);
+      const misses = ids.flatMap((id, row) => (row % 17 === 0 && table.row(id) !== row ? [[row, table.row(id)]] : []));
+      expect(misses).toEqual([]);
+    }
+    for (let row = 0; row < ids.length; row++) expect(table.row(ids[row])).toBe(row);
+    expect(gone.filter((id) => table.row(id) !== undefined)).toEqual([]);
+    expect(table.row(randomUUID())).toBeUndefined();
+    // About 6,500 rows kept at every round: the table holds room for them, not for all 120,000 ever added.
+    expect(ids.length).toBeLessThan(8_000);
+    expect(Math.max(...capacities)).toBeLessThanOrEqual(32_768);
+    // Renumbered before a load finished placing its rows: placed and unplaced ones alike are found.
+    const loaded = new IdTable();
+    ids.forEach((id, row) => loaded.add(row, id));
+    loaded.rebuild(ids.length, ids.flatMap((id, row) => (id.startsWith('instance-') ? [[row, id] as [number, string]] : [])));
+    loaded.placeSome(1_000);
+    loaded.dropFront(400, ids.length);
+    const rest = ids.slice(400);
+    for (let row = 0; row < rest.length; row++) expect(loaded.row(rest[row])).toBe(row);
+    expect(loaded.row(ids[0])).toBeUndefined();
+  });
+
+  it('while a renumbering is written slice by slice, every kept id and every id added meanwhile is found, and no dropped one', () => {
+    const n = 40_000;
+    const table = new IdTable();
+    const ids = Array.from({ length: n }, () => randomUUID());
+    ids.forEach((id, row) => table.add(row, id));
+    // Every fifth row goes.
+    const moved = new Int32Array(n);
+    let kept = 0;
+    for (let row = 0; row < n; row++) moved[row] = row % 5 === 0 ? -1 : kept++;
+    table.remap(renumbering(moved, n));
+    const keptIds = ids.filter((_, row) => row % 5 !== 0);
+    const added: string[] = [];
+    let slices = 0;
+    for (;;) {
+      // Half-written: old and new slots side by side; rows added now land on either side.
+      for (let i = 0; i < 200; i++) {
+        const id = randomUUID();
+        table.add(kept + added.length, id);
+        added.push(id);
+      }
+      const misses = keptIds.flatMap((id, row) => (row % 11 === slices % 11 && table.row(id) !== row ? [row] : []));
+      expect(misses).toEqual([]);
+      expect(ids.filter((id, row) => row % 5 === 0 && row % 7 === 0 && table.row(id) !== undefined)).toEqual([]);
+      expect(added.filter((id, i) => table.row(id) !== kept + i)).toEqual([]);
+      if (!table.finishSome(8_192)) break;
+      slices++;
+    }
+    expect(slices).toBeGreaterThan(4);
+    for (let row = 0; row < keptIds.length; row++) expect(table.row(keptIds[row])).toBe(row);
+    for (let i = 0; i < added.length; i++) expect(table.row(added[i])).toBe(kept + i);
+  });
 });
 
 describe('LookupTable', () => {
@@ -75,12 +151,38 @@ describe('LookupTable', () => {
     // Rows below 5,000 go; the others move down by 5,000.
     const moved = new Int32Array(20_000).map((_, r) => (r < 5_000 ? -1 : r - 5_000));
     table.remap(moved);
-    const again = LookupTable.from(table.hashes.subarray(0, table.count), table.rows.subarray(0, table.count));
+    const { hashes, rows } = table.entries();
+    const again = LookupTable.from(hashes, rows);
     for (const [h, rows] of expected) {
       const kept = [...rows].filter((r) => r >= 5_000).map((r) => r - 5_000).sort((a, b) => b - a);
       expect(table.find(h)).toEqual(kept);
       expect(again.find(h)).toEqual(kept);
     }
+  });
+
+  it('retention marks the entries of dropped rows gone in place; once they outnumber the rest they are dropped', () => {
+    const table = new LookupTable();
+    const hashOf = (row: number) => (Math.imul(row % 1_009, 0x9e3779b1) >>> 0) || 1;
+    // What find should give for a hash: the rows (renumbered by every remap so far) that have it.
+    let rowsNow = Array.from({ length: 10_000 }, (_, row) => ({ hash: hashOf(row), row }));
+    const expected = (hash: number) => rowsNow.filter((e) => e.hash === hash).map((e) => e.row).sort((a, b) => b - a);
+    const remap = (moved: Int32Array) => {
+      table.remap(moved);
+      rowsNow = rowsNow.filter((e) => moved[e.row] >= 0).map((e) => ({ hash: e.hash, row: moved[e.row] }));
+    };
+    for (const { hash, row } of rowsNow) table.add(hash, row);
+    // A third of the rows go: their entries stay (no re-link) but are found no more, nor written out.
+    remap(new Int32Array(10_000).map((_, r) => (r % 3 === 0 ? -1 : r - Math.ceil(r / 3))));
+    expect(table.count).toBe(10_000);
+    for (const row of [0, 3, 4, 500, 1_008]) expect(table.find(hashOf(row))).toEqual(expected(hashOf(row)));
+    expect(table.entries().rows.length).toBe(6_666);
+    expect(LookupTable.from(table.entries().hashes, table.entries().rows).find(hashOf(4))).toEqual(expected(hashOf(4)));
+    // Half of the rest go too: now more gone than kept, and they are dropped for good.
+    remap(new Int32Array(6_666).map((_, r) => (r < 3_333 ? -1 : r - 3_333)));
+    expect(table.count).toBe(3_333);
+    for (const row of [0, 3, 4, 500, 1_008]) expect(table.find(hashOf(row))).toEqual(expected(hashOf(row)));
+    table.add(hashOf(0), 3_333);
+    expect(table.find(hashOf(0))).toEqual([3_333, ...expected(hashOf(0))]);
   });
 
   it('after from(), links slice by slice; a find or an add before the end sees every entry once', () => {
