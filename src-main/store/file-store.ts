@@ -640,15 +640,16 @@ export class FileStore implements Store {
       this.rememberState(chunk, locations);
       this.sinceSnapshot += locations.length;
     }
-    const deleted = await this.log.deleteSegmentsThrough(through);
-    // One state kind per turn, its id table rewritten in slices after: each is a pass over its
-    // rows (tens of ms at a million), so ingest is answered in between.
+    // The indexes let go first, so that no lookup meanwhile finds a record in a file that is
+    // gone. One state kind per turn, its id table rewritten in slices after: each is a pass
+    // over its rows (tens of ms at a million), so ingest is answered in between.
     for (const kind of this.states.kindNames()) {
       this.states.dropKindBelow(kind, through + 1);
       await this.fillInSlices();
     }
     const dropped = this.forgetEventsBelow(through + 1);
     await this.fillInSlices();
+    const deleted = await this.log.deleteSegmentsThrough(through);
     await this.sidecars.forget(deleted.map((d) => d.segment));
     for (const d of deleted) this.tailCache.delete(d.segment);
     return { deleted_segments: deleted.map((d) => d.segment), deleted_events: dropped, bytes_freed: deleted.reduce((n, d) => n + d.bytes, 0) };
