@@ -97,13 +97,10 @@ export class LookupTable {
   }
 
   private dropGone(): void {
-    let n = 0;
-    for (let e = 0; e < this.count; e++) {
-      if (this.rows[e] === GONE) continue;
-      this.hashes[n] = this.hashes[e];
-      this.rows[n++] = this.rows[e];
-    }
-    this.count = n;
+    const { hashes, rows } = this.entries();
+    this.hashes.set(hashes);
+    this.rows.set(rows);
+    this.count = hashes.length;
     this.dead = 0;
     this.relinkAll();
   }
